@@ -1,0 +1,247 @@
+"""The mgr daemon shell (`python -m mgr --dir DIR --id x`), Ceph's MgrStandby.
+
+It binds its own ROUTER (commands from clients when active, admin requests
+always), keeps a mon session, beacons every ``mgr_tick_period``, follows the
+MgrMap through `MgrRole` and performs its decisions: start the module host as
+active or standby, and respawn (re-exec itself, keeping its pid, coming back
+with a new gid) when it is no longer active.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import platform
+import socket
+import sys
+import time
+from typing import Any
+
+import psutil
+
+from mgr.module_host import ModuleHost, NullModuleHost
+from mgr.role import Action, Decision, MgrRole
+from sim.daemon import PARENT_FD_ENV, DaemonShell, main_entry
+from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
+from sim.monc import MonClient
+from sim.transport import NotConnected, Server
+
+log = logging.getLogger(__name__)
+
+CEPH_VERSION = "ceph version 16.2.15 (ceph-mgr-sim) pacific (stable)"
+
+
+def system_metadata(name: str, addr: str) -> dict[str, str]:
+    uname = platform.uname()
+    return {
+        "addr": addr.split(":")[0],
+        "addrs": f"{addr.split(':')[0]}:0/{os.getpid()}",
+        "arch": uname.machine,
+        "ceph_release": "pacific",
+        "ceph_version": CEPH_VERSION,
+        "ceph_version_short": "16.2.15",
+        "cpu": platform.processor() or uname.machine,
+        "distro": platform.freedesktop_os_release().get("ID", "")
+        if hasattr(platform, "freedesktop_os_release")
+        else "",
+        "hostname": socket.gethostname(),
+        "kernel_description": uname.version,
+        "kernel_version": uname.release,
+        "mem_swap_kb": str(psutil.swap_memory().total // 1024),
+        "mem_total_kb": str(psutil.virtual_memory().total // 1024),
+        "os": uname.system,
+    }
+
+
+class MgrDaemon(DaemonShell):
+    entity_type = "mgr"
+
+    def __init__(self, run_dir: str, daemon_id: str) -> None:
+        super().__init__(run_dir, daemon_id)
+        grace = float(self.options["mon_mgr_beacon_grace"])
+        self.role = MgrRole(
+            self.id,
+            stall_after=max(0.5, grace / 3),
+            standby_modules=bool(self.options["mgr_standby_modules"]),
+        )
+        self.modules: ModuleHost = NullModuleHost()
+        self.mgrmap: dict[str, Any] = {}
+        self.beacons_sent = 0
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    async def start(self) -> None:
+        assert self.ctx is not None
+        self.server = Server(self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed)
+        self.server.start()
+        self.addr = self.server.host_port
+        self.admin_handlers["mgr_status"] = lambda cmd: self.status()
+        self.monc = MonClient(
+            self.ctx,
+            self.me,
+            self.spec.mon_addrs,
+            "mgr",
+            self.options,
+            on_map=self.on_map,
+            on_session=self.on_session,
+            link_filter=self.link_allowed,
+        )
+        self.monc.subscribe("mgrmap", 0)
+        self.monc.start()
+        loop = asyncio.get_running_loop()
+        self._tasks += [
+            loop.create_task(self._beacon_loop(), name="beacon"),
+            loop.create_task(self._watchdog(), name="watchdog"),
+        ]
+        log.info("mgr.%s listening on %s", self.id, self.addr)
+        self.emit("daemon_started", addr=self.server.address)
+
+    async def shutdown(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        self.modules.shutdown(timeout=5.0)
+        if hasattr(self, "monc"):
+            self.monc.close()
+        if hasattr(self, "server"):
+            self.server.close()
+
+    # --- role -----------------------------------------------------------------
+
+    def apply(self, d: Decision) -> None:
+        if d.reason:
+            log.info("%s", d.reason)
+        for act in d.actions:
+            if act is Action.SEND_BEACON:
+                self.send_beacon()
+            elif act is Action.START_ACTIVE:
+                self.emit("activating", gid=self.role.gid)
+                self._tasks.append(asyncio.get_running_loop().create_task(self._activate()))
+            elif act is Action.START_STANDBY_MODULES:
+                self.modules.start_standby(self.mgrmap)
+            elif act is Action.STOP_STANDBY_MODULES:
+                self.modules.stop_standby()
+            elif act is Action.RESPAWN:
+                self.respawn(d.reason)
+
+    async def _activate(self) -> None:
+        await self.modules.start_active(self.mgrmap)
+        d = self.role.on_activated()
+        if d.actions:
+            self.emit("active", gid=self.role.gid)
+        self.apply(d)
+
+    def respawn(self, reason: str) -> None:
+        """Re-execute this process (Ceph's respawn): same pid, new gid, standby."""
+        log.warning("respawning: %s", reason)
+        self.emit("respawn", reason=reason, gid=self.role.gid)
+        fd = os.environ.get(PARENT_FD_ENV)
+        if fd:
+            with contextlib.suppress(OSError, ValueError):
+                os.set_inheritable(int(fd), True)
+        logging.shutdown()
+        if self.ctx is not None:
+            self.ctx.destroy(linger=0)
+        argv = [sys.executable, "-m", "mgr", "--dir", str(self.run.path), "--id", self.id]
+        os.execv(sys.executable, argv)
+
+    def on_session(self, up: bool) -> None:
+        self.emit("mon_connection", up=up, mon=self.monc.mon_name)
+        self.modules.set_mon_connection(up)
+        if up:
+            self.apply(self.role.on_session(self.monc.global_id))
+
+    def on_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        self.observe()
+        if name == "mgrmap":
+            self.mgrmap = body
+            self.apply(self.role.on_mgrmap(body))
+        self.modules.notify_map(name, epoch, body)
+
+    def observe(self) -> None:
+        self.apply(self.role.observe(time.monotonic()))
+
+    async def _watchdog(self) -> None:
+        while True:
+            self.observe()
+            await asyncio.sleep(0.1)
+
+    # --- beacons --------------------------------------------------------------
+
+    def beacon(self) -> MgrBeacon:
+        available = self.role.claims_active
+        return MgrBeacon(
+            gid=self.role.gid,
+            name=self.id,
+            available=available,
+            addr=self.addr if available else "",
+            nonce=os.getpid() if available else 0,
+            services=self.modules.services() if available else {},
+            available_modules=self.modules.available_modules(),
+            metadata=system_metadata(self.id, self.addr),
+            command_descs=self.modules.command_descs() if available else [],
+        )
+
+    async def _beacon_loop(self) -> None:
+        while True:
+            await asyncio.sleep(float(self.options["mgr_tick_period"]))
+            self.observe()
+            self.send_beacon()
+
+    def send_beacon(self) -> None:
+        if not self.monc.have_session or not self.role.gid:
+            return
+        self._tasks = [t for t in self._tasks if not t.done()]
+        self._tasks.append(asyncio.get_running_loop().create_task(self._beacon_roundtrip()))
+
+    async def _beacon_roundtrip(self) -> None:
+        try:
+            env = await self.monc.request(self.beacon(), float(self.options["mon_mgr_beacon_grace"]))
+        except (NotConnected, TimeoutError):
+            return
+        self.beacons_sent += 1
+        if isinstance(env.msg, BeaconAck):
+            a = env.msg
+            self.apply(self.role.on_beacon_ack(a.active, a.null_map, a.mgrmap_epoch))
+
+    # --- requests ---------------------------------------------------------------
+
+    def on_message(self, ident: bytes, env: Envelope) -> None:
+        self.observe()
+        if env.type is MsgType.ADMIN:
+            self.server.reply(ident, env, self.handle_admin(env))
+        elif env.type is MsgType.COMMAND:
+            assert isinstance(env.msg, Command)
+            asyncio.get_running_loop().create_task(self._command(ident, env, env.msg))
+        else:
+            self.me.drops.count("unexpected_type")
+
+    async def _command(self, ident: bytes, env: Envelope, c: Command) -> None:
+        if not self.role.claims_active:
+            reply = CommandReply(-errno.EAGAIN, outs=f"mgr.{self.id} is not the active mgr")
+        else:
+            try:
+                reply = await self.modules.handle_command(c.cmd, c.inbuf)
+            except Exception as exc:
+                log.exception("command failed")
+                reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}")
+        self.server.reply(ident, env, reply)
+
+    def status(self) -> dict[str, Any]:
+        return super().status() | {
+            "gid": self.role.gid,
+            "role": self.role.role.value,
+            "active": self.role.claims_active,
+            "have_mon_connection": self.monc.have_session if hasattr(self, "monc") else False,
+            "mon": self.monc.mon_name if hasattr(self, "monc") else "",
+            "mgrmap_epoch": self.role.mgrmap_epoch,
+            "active_name": self.role.active_name,
+            "addr": getattr(self, "addr", ""),
+            "beacons_sent": self.beacons_sent,
+            "modules": self.modules.status(),
+        }
+
+
+def main(argv: list[str] | None = None) -> None:
+    main_entry(MgrDaemon, "python -m mgr", argv)

@@ -1,0 +1,139 @@
+"""Cluster-wide commands served by the mon: status, health, log, monmap and
+the command descriptions the CLI validates against."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from mon import mon_map
+from mon.commands import Reply, command, signatures
+from sim.cmdparse import Flag
+
+if TYPE_CHECKING:
+    from mon.daemon import MonDaemon
+
+
+def status_data(mon: MonDaemon) -> dict[str, Any]:
+    """The JSON of `ceph status` (Ceph 16.2 keys)."""
+    m = mon.mgrmon.map
+    ranks, names = mon_map.quorum(mon)
+    return {
+        "fsid": mon.spec.fsid,
+        "health": mon.health.to_json(detail=False),
+        "election_epoch": mon.election_epoch,
+        "quorum": ranks,
+        "quorum_names": names,
+        "quorum_age": int(time.time() - mon.quorum_since),
+        "monmap": {"epoch": 1, "min_mon_release_name": "pacific", "num_mons": len(mon.spec.mons)},
+        "osdmap": {
+            "epoch": 0,
+            "num_osds": 0,
+            "num_up_osds": 0,
+            "osd_up_since": 0,
+            "num_in_osds": 0,
+            "osd_in_since": 0,
+            "num_remapped_pgs": 0,
+        },
+        "pgmap": {
+            "pgs_by_state": [],
+            "num_pgs": 0,
+            "num_pools": 0,
+            "num_objects": 0,
+            "data_bytes": 0,
+            "bytes_used": 0,
+            "bytes_avail": 0,
+            "bytes_total": 0,
+        },
+        "fsmap": {"epoch": 1, "by_rank": [], "up:standby": 0},
+        "mgrmap": {
+            "available": m.available,
+            "num_standbys": len(m.standbys),
+            "modules": list(m.modules),
+            "services": dict(m.services),
+        },
+        "servicemap": {"epoch": 1, "modified": "0.000000", "services": {}},
+        "progress_events": {},
+    }
+
+
+def _status_plain(mon: MonDaemon) -> Any:
+    from mon.status import status_plain
+
+    m = mon.mgrmon.map
+
+    def plain(data: dict[str, Any]) -> str:
+        extra = {
+            "_mon_names": list(mon.spec.mons),
+            "_quorum_since": mon.quorum_since,
+            "_mgr_active_name": m.active_name,
+            "_mgr_active_change": m.active_change,
+            "_mgr_standbys": [m.standbys[g].name for g in sorted(m.standbys)],
+        }
+        return status_plain(data | extra, time.time())
+
+    return plain
+
+
+@command("status", "show cluster status")
+def status(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+    return Reply(data=status_data(mon), plain=_status_plain(mon))
+
+
+@command("health name=detail,type=CephChoices,strings=detail,req=false", "show cluster health")
+def health(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+    detail = cmd.get("detail") == "detail"
+    h = mon.health
+    return Reply(data=h.to_json(detail=detail), plain=lambda _d: h.plain(detail=detail))
+
+
+@command(
+    "log last name=num,type=CephInt,range=1,req=false "
+    "name=level,type=CephChoices,strings=debug|info|sec|warn|error,req=false "
+    "name=channel,type=CephChoices,strings=*|cluster|audit|cephadm,req=false",
+    "print last few lines of the cluster log",
+)
+def log_last(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+    entries = mon.clog.last(
+        int(cmd.get("num", 20)), str(cmd.get("level", "info")), str(cmd.get("channel", "cluster"))
+    )
+    return Reply(
+        data=[e.to_json() for e in entries],
+        plain=lambda _d: "".join(e.plain() + "\n" for e in entries),
+    )
+
+
+@command("mon dump name=epoch,type=CephInt,range=0,req=false", "dump formatted monmap")
+def mon_dump(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+    m = mon.monmap()
+    return Reply(data=m, plain=mon_map.monmap_plain, outs=f"dumped monmap epoch {m['epoch']}")
+
+
+@command("mon stat", "summarize monitor status")
+def mon_stat(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+    _, names = mon_map.quorum(mon)
+    data = {
+        "epoch": 1,
+        "min_mon_release_name": "pacific",
+        "num_mons": len(mon.spec.mons),
+        "leader": mon.id,
+        "quorum": [{"rank": mon.spec.mon_rank(n), "name": n} for n in names],
+    }
+    return Reply(data=data, plain=lambda _d: mon_map.mon_stat_plain(mon))
+
+
+@command("quorum_status", "report status of monitor quorum")
+def quorum_status(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+    import json
+
+    data = mon_map.quorum_status(mon)
+    return Reply(data=data, plain=lambda d: json.dumps(d, separators=(",", ":")))
+
+
+@command("get_command_descriptions", "list commands and their signatures")
+def get_command_descriptions(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+    descs = [s.to_json() for s in signatures() if s.prefix != "get_command_descriptions"]
+    for d in mon.mgrmon.map.command_descs:
+        if isinstance(d, dict):
+            descs.append({**d, "flags": int(d.get("flags", 0)) | Flag.MGR})
+    return Reply(data=descs)

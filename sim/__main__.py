@@ -1,0 +1,143 @@
+"""`python -m sim`: the operator's command line.
+
+    up [--dir DIR] [--mons N] [--mgrs M] [--profile fast|ceph] [--set OPT=VAL]…
+    status | down [--dir DIR]
+    kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active)
+    partition A B [--one-way] | heal [A B] [--dir DIR]
+    ceph [--dir DIR] [-f FORMAT] ARGS…
+
+DIR defaults to $SIM_DIR, else ./.sim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sim.cluster import default_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m sim", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="verb", required=True)
+
+    def with_dir(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sp.add_argument("--dir", type=Path, default=None, help="run directory")
+        return sp
+
+    up = with_dir(sub.add_parser("up", help="start a cluster and wait for an active mgr"))
+    up.add_argument("--mons", type=int, default=1)
+    up.add_argument("--mgrs", type=int, default=2)
+    up.add_argument("--profile", choices=["fast", "ceph"], default="fast")
+    up.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE")
+    up.add_argument("--timeout", type=float, default=60.0)
+    with_dir(sub.add_parser("down", help="stop the cluster; no process is left"))
+    st = with_dir(sub.add_parser("status", help="daemons, pids and states"))
+    st.add_argument("--json", action="store_true")
+    for verb, text in [
+        ("kill", "SIGKILL a daemon"),
+        ("stop", "SIGTERM a daemon (SIGKILL after a bounded wait)"),
+        ("pause", "SIGSTOP a daemon"),
+        ("resume", "SIGCONT a daemon"),
+        ("restart", "stop then start a daemon"),
+    ]:
+        sp = with_dir(sub.add_parser(verb, help=text))
+        sp.add_argument("daemon", help="mon.a, mgr.x or mgr.active")
+    part = with_dir(sub.add_parser("partition", help="drop traffic between two daemons"))
+    part.add_argument("a")
+    part.add_argument("b")
+    part.add_argument("--one-way", action="store_true", help="only A stops hearing B")
+    heal = with_dir(sub.add_parser("heal", help="undo partitions (all, or between A and B)"))
+    heal.add_argument("a", nargs="?")
+    heal.add_argument("b", nargs="?")
+    sub.add_parser("ceph", help="a ceph-like CLI (python -m sim ceph --help)", add_help=False)
+    sup = sub.add_parser("supervise", help=argparse.SUPPRESS)
+    sup.add_argument("--dir", required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["ceph"]:
+        from sim import ceph_cli
+
+        return ceph_cli.main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.verb == "supervise":
+        from sim import supervisor
+
+        supervisor.main(["--dir", args.dir])
+        return 0
+    run_dir = args.dir or default_dir()
+    try:
+        return _dispatch(args, run_dir)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the operator gets one clear line, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
+    from sim import launcher
+    from sim.client import Cluster
+
+    if args.verb == "up":
+        from sim.options import Profile, parse_overrides
+
+        run = launcher.up(
+            run_dir,
+            mons=args.mons,
+            mgrs=args.mgrs,
+            options=parse_overrides(args.set),
+            profile=Profile(args.profile),
+            timeout=args.timeout,
+        )
+        print(run.path)
+        return 0
+    if args.verb == "down":
+        for note in launcher.down(run_dir):
+            print(note, file=sys.stderr)
+        return 0
+    with Cluster(run_dir) as c:
+        if args.verb == "status":
+            st = c.supervisor("status")
+            if args.json:
+                print(json.dumps(st, indent=2))
+            else:
+                print(_status_table(st))
+            return 0
+        if args.verb in ("kill", "stop", "pause", "resume", "restart"):
+            r = c.supervisor({"prefix": args.verb, "daemon": args.daemon}, timeout=30.0)
+            print(f"{args.verb} {r['daemon']} (pid {r['pid']}): {r['state']}")
+            return 0
+        if args.verb == "partition":
+            c.admin(args.a, {"prefix": "partition", "peers": [args.b]})
+            if not args.one_way:
+                c.admin(args.b, {"prefix": "partition", "peers": [args.a]})
+            return 0
+        if args.verb == "heal":
+            names = [args.a, args.b] if args.a and args.b else list(c.supervisor("status")["daemons"])
+            peers = [args.b, args.a] if args.a and args.b else None
+            for i, name in enumerate(names):
+                cmd: dict[str, Any] = {"prefix": "heal"}
+                if peers:
+                    cmd["peers"] = [peers[i]]
+                c.admin(name, cmd)
+            return 0
+    raise AssertionError(args.verb)
+
+
+def _status_table(st: dict[str, Any]) -> str:
+    lines = [f"cluster {st['fsid']}  supervisor pid {st['pid']}  active mgr: {st['active_mgr'] or '-'}"]
+    lines.append(f"{'DAEMON':<10} {'PID':>8}  {'STATE':<8} {'STARTS':>6}  ADDRESS")
+    for name, d in st["daemons"].items():
+        lines.append(f"{name:<10} {d['pid'] or '-':>8}  {d['state']:<8} {d['starts']:>6}  {d['addr']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

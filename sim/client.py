@@ -1,0 +1,205 @@
+"""The client library: talk to a running cluster from Python.
+
+`AsyncCluster` is the asyncio core (used by the CLI): a mon session following
+the MgrMap, commands to the mon or to the active mgr, admin requests to any
+daemon, requests to the supervisor. `Cluster` is the same behind a
+synchronous facade that runs the loop on a background thread, for tests,
+benchmarks and users' scripts::
+
+    with Cluster(run_dir) as c:
+        rc, out, err = c.mon_command({"prefix": "mgr stat", "format": "json"})
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import zmq.asyncio
+
+from sim import codec, wire
+from sim.cluster import RunDir
+from sim.messages import Admin, Command, CommandReply
+from sim.monc import MonClient, MonUnavailable
+from sim.options import Options
+from sim.transport import Connection, Identity, NotConnected
+
+T = TypeVar("T")
+
+
+class DaemonUnreachable(ConnectionError):
+    """A daemon did not answer in time (dead, paused or cut off)."""
+
+
+class AsyncCluster:
+    def __init__(self, run_dir: Path | str, name: str = "client.admin") -> None:
+        self.run = RunDir(run_dir)
+        if not self.run.exists():
+            raise FileNotFoundError(f"no cluster in {self.run.path} (run `python -m sim up`)")
+        self.spec = self.run.spec()
+        self.me = Identity(
+            f"{name}", self.spec.fsid, wire.Signer(self.run.secret()), wire.DropCounters()
+        )
+        self.options = Options(self.spec.options)
+        self.ctx = zmq.asyncio.Context()
+        self.mgrmap: dict[str, Any] = {}
+        self._mgrmap_seen = asyncio.Event()
+        self._conns: dict[str, Connection] = {}
+        self.monc = MonClient(
+            self.ctx, self.me, self.spec.mon_addrs, "client", self.options, on_map=self._on_map
+        )
+        self.monc.subscribe("mgrmap", 0)
+        self.monc.start()
+
+    def _on_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        if name == "mgrmap":
+            self.mgrmap = body
+            self._mgrmap_seen.set()
+
+    async def close(self) -> None:
+        self.monc.close()
+        for c in self._conns.values():
+            c.close()
+        self.ctx.destroy(linger=0)
+
+    # --- commands ---------------------------------------------------------------
+
+    async def mon_command(
+        self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
+    ) -> CommandReply:
+        return await self.monc.command(cmd, inbuf, timeout)
+
+    async def active_mgr_addr(self, timeout: float) -> tuple[str, str]:
+        """(name, endpoint) of the available active mgr, waiting up to ``timeout``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            m = self.mgrmap
+            if m.get("available") and m.get("active_addrs", {}).get("addrvec"):
+                addr = m["active_addrs"]["addrvec"][0]["addr"]
+                return str(m["active_name"]), f"tcp://{addr}"
+            left = deadline - loop.time()
+            if left <= 0:
+                raise MonUnavailable("no active mgr is available")
+            self._mgrmap_seen.clear()
+            try:
+                await asyncio.wait_for(self._mgrmap_seen.wait(), min(left, 0.5))
+            except TimeoutError:
+                pass
+
+    async def mgr_command(
+        self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
+    ) -> CommandReply:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            name, endpoint = await self.active_mgr_addr(deadline - loop.time())
+            conn = self._conn(f"mgr.{name}", endpoint)
+            try:
+                env = await conn.request(Command(cmd=cmd, inbuf=inbuf), deadline - loop.time())
+            except NotConnected:
+                await asyncio.sleep(0.05)
+                continue
+            except TimeoutError:
+                raise MonUnavailable(f"mgr.{name} did not answer") from None
+            assert isinstance(env.msg, CommandReply)
+            return env.msg
+
+    # --- admin ------------------------------------------------------------------
+
+    def _conn(self, name: str, endpoint: str) -> Connection:
+        c = self._conns.get(name)
+        if c is None or c.address != endpoint:
+            if c is not None:
+                c.close()
+            c = Connection(self.ctx, self.me, endpoint, name)
+            self._conns[name] = c
+        return c
+
+    async def admin(self, daemon: str, cmd: dict[str, Any], timeout: float = 2.0) -> Any:
+        """An admin request to one daemon; raises DaemonUnreachable."""
+        endpoint = self.run.addresses().get(daemon)
+        if endpoint is None:
+            raise DaemonUnreachable(f"{daemon} has no address in the address book")
+        conn = self._conn(daemon, endpoint)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            try:
+                env = await conn.request(Admin(cmd=cmd), max(0.01, deadline - loop.time()))
+                break
+            except NotConnected:
+                if loop.time() >= deadline:
+                    raise DaemonUnreachable(f"{daemon} is not reachable") from None
+                await asyncio.sleep(0.02)
+            except TimeoutError:
+                raise DaemonUnreachable(f"{daemon} did not answer within {timeout:g}s") from None
+        reply = env.msg
+        assert isinstance(reply, CommandReply)
+        if reply.retval:
+            raise RuntimeError(f"{daemon}: {reply.outs}")
+        return codec.unpack(reply.outbuf) if reply.outbuf else None
+
+    async def supervisor(self, cmd: dict[str, Any], timeout: float = 15.0) -> Any:
+        return await self.admin("sim.supervisor", cmd, timeout)
+
+
+class Cluster:
+    """Synchronous facade over `AsyncCluster` (its loop runs on a thread)."""
+
+    def __init__(self, run_dir: Path | str, name: str = "client.admin") -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="cluster")
+        self._thread.start()
+        self.pid = os.getpid()
+
+        async def make() -> AsyncCluster:
+            return AsyncCluster(run_dir, name)
+
+        self.core = self._run(make(), 10.0)
+        self.run = self.core.run
+
+    def _run(self, coro: Coroutine[Any, Any, T], timeout: float) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout + 5.0)
+
+    def mon_command(
+        self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
+    ) -> tuple[int, bytes, str]:
+        r = self._run(self.core.mon_command(cmd, inbuf, timeout), timeout)
+        return r.retval, r.outbuf, r.outs
+
+    def mgr_command(
+        self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
+    ) -> tuple[int, bytes, str]:
+        r = self._run(self.core.mgr_command(cmd, inbuf, timeout), timeout)
+        return r.retval, r.outbuf, r.outs
+
+    def admin(self, daemon: str, cmd: dict[str, Any] | str, timeout: float = 2.0) -> Any:
+        if isinstance(cmd, str):
+            cmd = {"prefix": cmd}
+        return self._run(self.core.admin(daemon, cmd, timeout), timeout)
+
+    def supervisor(self, cmd: dict[str, Any] | str, timeout: float = 15.0) -> Any:
+        if isinstance(cmd, str):
+            cmd = {"prefix": cmd}
+        return self._run(self.core.supervisor(cmd, timeout), timeout)
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            self._run(self.core.close(), 5.0)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5.0)
+            self._loop.close()
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,108 @@
+"""A cluster's run directory: its spec, secret, address book, stores and logs.
+
+Layout of DIR::
+
+    cluster.json      the spec: fsid, daemons, mon addresses, options
+    keyring           the cluster secret (HMAC key), mode 0600
+    addresses.json    the address book: daemon name -> zmq endpoint
+    supervisor.pid    pid of the supervisor that owns the daemons
+    events.jsonl      every event, one JSON object per line
+    log/<name>.log    one log per daemon (and supervisor.log)
+    mon.<id>/store.db each mon's SQLite store
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DIR_NAME = ".sim"
+MGR_NAMES = ["x", "y", "z", "w", "v", "u", "t", "s"]
+
+
+def default_dir() -> Path:
+    env = os.environ.get("SIM_DIR")
+    return Path(env) if env else Path.cwd() / DEFAULT_DIR_NAME
+
+
+def mon_names(n: int) -> list[str]:
+    return [chr(ord("a") + i) for i in range(n)] if n <= 26 else [f"m{i}" for i in range(n)]
+
+
+def mgr_names(n: int) -> list[str]:
+    return MGR_NAMES[:n] if n <= len(MGR_NAMES) else [f"mgr{i}" for i in range(n)]
+
+
+@dataclass
+class ClusterSpec:
+    fsid: str
+    mons: list[str]
+    mgrs: list[str]
+    mon_addrs: dict[str, str]  # mon id -> tcp://127.0.0.1:PORT
+    options: dict[str, Any] = field(default_factory=dict)
+    profile: str = "fast"
+    created: float = 0.0
+
+    @classmethod
+    def new(cls, mons: list[str], mgrs: list[str], mon_ports: list[int], **kw: Any) -> ClusterSpec:
+        addrs = {m: f"tcp://127.0.0.1:{p}" for m, p in zip(mons, mon_ports, strict=True)}
+        return cls(fsid=str(uuid.uuid4()), mons=mons, mgrs=mgrs, mon_addrs=addrs, **kw)
+
+    def mon_rank(self, mon_id: str) -> int:
+        return self.mons.index(mon_id)
+
+
+class RunDir:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).absolute()
+
+    spec_file = property(lambda self: self.path / "cluster.json")
+    keyring = property(lambda self: self.path / "keyring")
+    address_book = property(lambda self: self.path / "addresses.json")
+    supervisor_pid = property(lambda self: self.path / "supervisor.pid")
+    events = property(lambda self: self.path / "events.jsonl")
+    log_dir = property(lambda self: self.path / "log")
+
+    def mon_data(self, mon_id: str) -> Path:
+        return self.path / f"mon.{mon_id}"
+
+    def log_file(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def exists(self) -> bool:
+        return self.spec_file.exists()
+
+    def create(self, spec: ClusterSpec) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(exist_ok=True)
+        fd = os.open(self.keyring, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        _write_json(self.spec_file, asdict(spec))
+        _write_json(self.address_book, {})
+
+    def spec(self) -> ClusterSpec:
+        return ClusterSpec(**json.loads(self.spec_file.read_text()))
+
+    def secret(self) -> bytes:
+        return self.keyring.read_text().strip().encode()
+
+    def addresses(self) -> dict[str, str]:
+        try:
+            return json.loads(self.address_book.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def write_addresses(self, book: dict[str, str]) -> None:
+        _write_json(self.address_book, book)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
+    os.replace(tmp, path)

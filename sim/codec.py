@@ -1,0 +1,31 @@
+"""The one place that calls msgpack.
+
+Every frame on the wire is packed and unpacked here, so limits and options
+(binary vs. text strings, map key types, buffer bounds) live in one spot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgpack
+
+# A frame larger than this is refused before decoding (DESIGN: "absurd size").
+MAX_FRAME_BYTES = 32 * 1024 * 1024
+
+
+class DecodeError(ValueError):
+    """A frame that is not valid msgpack (or too big to try)."""
+
+
+def pack(obj: Any) -> bytes:
+    return msgpack.packb(obj, use_bin_type=True)
+
+
+def unpack(data: bytes) -> Any:
+    if len(data) > MAX_FRAME_BYTES:
+        raise DecodeError(f"frame of {len(data)} bytes exceeds {MAX_FRAME_BYTES}")
+    try:
+        return msgpack.unpackb(data, raw=False, strict_map_key=False)
+    except Exception as exc:  # msgpack raises several unrelated types
+        raise DecodeError(f"undecodable frame: {exc.__class__.__name__}: {exc}") from None

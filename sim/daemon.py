@@ -1,0 +1,215 @@
+"""The shell every simulated daemon shares (mon, mgr, fleet).
+
+It owns: the run directory and cluster identity, the log file, the asyncio
+loop and ZeroMQ context, the admin endpoint dispatch (status, perf, faults),
+the event stream to the supervisor, link filters for injected partitions, and
+the rule that a daemon never outlives its supervisor: it watches an inherited
+pipe (EOF = the supervisor is gone, even by SIGKILL) and also asks the kernel
+for SIGKILL on parent death.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import zmq
+import zmq.asyncio
+
+from sim import codec, wire
+from sim.cluster import RunDir
+from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
+from sim.options import Options
+from sim.transport import Connection, Identity, NotConnected
+
+log = logging.getLogger(__name__)
+
+PARENT_FD_ENV = "SIM_PARENT_FD"
+SUPERVISOR_ENV = "SIM_SUPERVISOR"
+PR_SET_PDEATHSIG = 1
+
+AdminHandler = Callable[[dict[str, Any]], Any]
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL us when our parent dies (works while SIGSTOPped)."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def setup_logging(path: os.PathLike[str] | str, entity: str, level: int = logging.INFO) -> None:
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    handler = logging.FileHandler(path)
+    handler.setFormatter(
+        logging.Formatter(
+            f"%(asctime)s {entity}[{os.getpid()}] %(levelname)s %(name)s: %(message)s"
+        )
+    )
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def daemon_argparser(prog: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog)
+    p.add_argument("--dir", required=True, help="the cluster's run directory")
+    p.add_argument("--id", required=True, help="daemon id (the x of mgr.x)")
+    return p
+
+
+class DaemonShell:
+    """Base class: subclasses set ``entity_type`` and implement `start`."""
+
+    entity_type = "daemon"
+
+    def __init__(self, run_dir: str, daemon_id: str) -> None:
+        self.run = RunDir(run_dir)
+        self.spec = self.run.spec()
+        self.id = daemon_id
+        self.name = f"{self.entity_type}.{daemon_id}"
+        self.me = Identity(
+            self.name, self.spec.fsid, wire.Signer(self.run.secret()), wire.DropCounters()
+        )
+        self.options = Options(self.spec.options)
+        self.started_at = time.time()
+        self.admin_handlers: dict[str, AdminHandler] = {
+            "status": lambda cmd: self.status(),
+            "drops": lambda cmd: self.me.drops.as_dict(),
+            "partition": self._admin_partition,
+            "heal": self._admin_heal,
+        }
+        self.blocked_peers: set[str] = set()  # injected partitions (drop both ways)
+        self.ctx: zmq.asyncio.Context | None = None
+        self._events: Connection | None = None
+        self._stop = asyncio.Event()
+
+    # --- life cycle ---------------------------------------------------------
+
+    def run_forever(self) -> None:
+        die_with_parent()
+        setup_logging(self.run.log_file(self.name), self.name)
+        log.info("starting %s pid %d", self.name, os.getpid())
+        try:
+            asyncio.run(self._main())
+        except Exception:
+            log.exception("%s failed", self.name)
+            raise
+        log.info("%s stopped", self.name)
+
+    async def _main(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.ctx = zmq.asyncio.Context()
+        self._watch_parent(loop)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop)
+        sup = os.environ.get(SUPERVISOR_ENV)
+        if sup:
+            self._events = Connection(self.ctx, self.me, sup, "sim.supervisor", immediate=False)
+        try:
+            await self.start()
+            await self._stop.wait()
+        finally:
+            await self.shutdown()
+            if self._events:
+                self._events.close()
+            self.ctx.destroy(linger=0)
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    async def start(self) -> None:
+        raise NotImplementedError
+
+    async def shutdown(self) -> None:
+        """Graceful stop (SIGTERM); bounded by the supervisor's escalation."""
+
+    def _watch_parent(self, loop: asyncio.AbstractEventLoop) -> None:
+        fd_s = os.environ.get(PARENT_FD_ENV)
+        if not fd_s:
+            return
+        fd = int(fd_s)
+
+        def readable() -> None:
+            try:
+                data = os.read(fd, 1)
+            except OSError:
+                data = b""
+            if not data:
+                log.warning("supervisor is gone; exiting")
+                logging.shutdown()
+                os._exit(0)
+
+        try:
+            loop.add_reader(fd, readable)
+        except (OSError, ValueError):
+            log.warning("cannot watch parent fd %s", fd_s)
+
+    # --- observation --------------------------------------------------------
+
+    def emit(self, kind: str, **data: Any) -> None:
+        """Send an event to the supervisor (fire and forget)."""
+        if self._events is None:
+            return
+        with contextlib.suppress(NotConnected):
+            self._events.send(Event(kind=kind, stamp=time.time(), data=data))
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "pid": os.getpid(),
+            "fsid": self.spec.fsid,
+            "uptime": round(time.time() - self.started_at, 3),
+            "dropped": self.me.drops.as_dict(),
+            "blocked_peers": sorted(self.blocked_peers),
+        }
+
+    # --- admin endpoint -----------------------------------------------------
+
+    def handle_admin(self, env: Envelope) -> CommandReply:
+        assert env.type is MsgType.ADMIN and isinstance(env.msg, Admin)
+        prefix = env.msg.cmd.get("prefix")
+        handler = self.admin_handlers.get(prefix) if isinstance(prefix, str) else None
+        if handler is None:
+            return CommandReply(retval=-22, outs=f"unknown admin command {prefix!r}")
+        try:
+            result = handler(env.msg.cmd)
+        except (ValueError, KeyError, TypeError) as exc:
+            return CommandReply(retval=-22, outs=str(exc))
+        return CommandReply(retval=0, outbuf=codec.pack(result))
+
+    def link_allowed(self, peer: str) -> bool:
+        return peer not in self.blocked_peers
+
+    def _admin_partition(self, cmd: dict[str, Any]) -> list[str]:
+        peers = cmd.get("peers")
+        if not isinstance(peers, list) or not all(isinstance(p, str) for p in peers):
+            raise ValueError("partition needs peers: [names]")
+        self.blocked_peers.update(peers)
+        self.emit("partition", peers=sorted(self.blocked_peers))
+        return sorted(self.blocked_peers)
+
+    def _admin_heal(self, cmd: dict[str, Any]) -> list[str]:
+        peers = cmd.get("peers")
+        if peers is None:
+            self.blocked_peers.clear()
+        elif isinstance(peers, list):
+            self.blocked_peers.difference_update(p for p in peers if isinstance(p, str))
+        self.emit("heal", peers=sorted(self.blocked_peers))
+        return sorted(self.blocked_peers)
+
+
+def main_entry(shell_cls: type[DaemonShell], prog: str, argv: list[str] | None = None) -> None:
+    args = daemon_argparser(prog).parse_args(argv)
+    shell_cls(args.dir, args.id).run_forever()
+    sys.exit(0)

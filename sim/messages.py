@@ -1,0 +1,248 @@
+"""Wire messages: one frozen dataclass per message type, and the envelope.
+
+Every message travels inside one `Envelope` (type, sender, cluster fsid,
+request id, epoch). Requests carry a `tid`; replies echo it. Bodies are plain
+msgpack-able values; `from_body` checks each field's type so that a handler
+never sees a mistyped field from a malformed or hostile frame.
+
+Entity names follow Ceph: ``mon.a``, ``mgr.x``, ``client.admin``; the
+simulator's own processes are ``sim.supervisor``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+class MsgType(str, enum.Enum):
+    HELLO = "hello"  # client -> mon: open a session, get a global id
+    HELLO_REPLY = "hello_reply"
+    PING = "ping"  # keepalive, either way
+    PONG = "pong"
+    COMMAND = "command"  # client -> mon/mgr: a `ceph` command
+    COMMAND_REPLY = "command_reply"
+    SUBSCRIBE = "subscribe"  # client -> mon: push me these maps from these epochs
+    MAP = "map"  # mon -> client: a map at an epoch
+    MGR_BEACON = "mgr_beacon"  # mgr -> mon, every mgr_tick_period
+    BEACON_ACK = "beacon_ack"  # mon -> mgr
+    ADMIN = "admin"  # supervisor/CLI -> any daemon (like an admin socket)
+    EVENT = "event"  # any daemon -> supervisor: something observable happened
+    LOG = "log"  # daemon -> mon: cluster log entries
+
+
+class ProtocolError(ValueError):
+    """A frame whose content does not fit the protocol; it is dropped."""
+
+
+_REGISTRY: dict[MsgType, type[Message]] = {}
+
+
+@dataclass(frozen=True)
+class Message:
+    TYPE: ClassVar[MsgType]
+    _FIELD_TYPES: ClassVar[dict[str, tuple[type, ...]]]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if "TYPE" in cls.__dict__:
+            _REGISTRY[cls.TYPE] = cls
+
+    def to_body(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_body(cls, body: Any) -> Message:
+        if not isinstance(body, dict):
+            raise ProtocolError(f"{cls.TYPE.value}: body is {type(body).__name__}, not a map")
+        types = _field_types(cls)
+        unknown = set(body) - set(types)
+        if unknown:
+            raise ProtocolError(f"{cls.TYPE.value}: unknown fields {sorted(map(str, unknown))}")
+        for name, allowed in types.items():
+            if name in body and not isinstance(body[name], allowed):
+                raise ProtocolError(
+                    f"{cls.TYPE.value}.{name}: {type(body[name]).__name__} is not "
+                    + "/".join(t.__name__ for t in allowed)
+                )
+        try:
+            return cls(**body)
+        except TypeError as exc:  # missing required fields
+            raise ProtocolError(f"{cls.TYPE.value}: {exc}") from None
+
+
+_PY_TYPES: dict[Any, tuple[type, ...]] = {
+    int: (int,),
+    float: (float, int),
+    str: (str,),
+    bool: (bool,),
+    bytes: (bytes,),
+    dict: (dict,),
+    list: (list,),
+}
+
+
+def _field_types(cls: type[Message]) -> dict[str, tuple[type, ...]]:
+    cached = cls.__dict__.get("_FIELD_TYPES")
+    if cached is not None:
+        return cached
+    hints = typing.get_type_hints(cls)
+    out: dict[str, tuple[type, ...]] = {}
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        origin = typing.get_origin(hint) or hint
+        out[f.name] = _PY_TYPES.get(origin, (object,))
+    cls._FIELD_TYPES = out
+    return out
+
+
+def message_class(msg_type: MsgType) -> type[Message]:
+    return _REGISTRY[msg_type]
+
+
+# --- sessions and keepalive -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hello(Message):
+    TYPE = MsgType.HELLO
+    entity_type: str  # "mgr", "client", "osd", ...
+    pid: int = 0
+    global_id: int = 0  # reclaim: a reconnecting client keeps its id
+
+
+@dataclass(frozen=True)
+class HelloReply(Message):
+    TYPE = MsgType.HELLO_REPLY
+    global_id: int
+    mon_name: str
+    in_quorum: bool = True
+    monmap: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ping(Message):
+    TYPE = MsgType.PING
+    stamp: float = 0.0
+
+
+@dataclass(frozen=True)
+class Pong(Message):
+    TYPE = MsgType.PONG
+    stamp: float = 0.0
+    in_quorum: bool = True
+
+
+# --- commands ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command(Message):
+    """A `ceph` command: ``cmd`` is the JSON command map (``prefix`` and args)."""
+
+    TYPE = MsgType.COMMAND
+    cmd: dict
+    inbuf: bytes = b""
+
+
+@dataclass(frozen=True)
+class CommandReply(Message):
+    """Ceph's reply triple: negative errno (0 = ok), output buffer, status string."""
+
+    TYPE = MsgType.COMMAND_REPLY
+    retval: int
+    outbuf: bytes = b""
+    outs: str = ""
+
+
+@dataclass(frozen=True)
+class Admin(Message):
+    """An admin-socket style request to one daemon (status, perf dump, faults)."""
+
+    TYPE = MsgType.ADMIN
+    cmd: dict
+
+
+# --- maps -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscribe(Message):
+    """``what`` maps a map name (``mgrmap``, ``monmap``, ``config`` …) to the
+    first epoch wanted; the mon pushes the newest map once it is >= that."""
+
+    TYPE = MsgType.SUBSCRIBE
+    what: dict
+
+
+@dataclass(frozen=True)
+class MapUpdate(Message):
+    TYPE = MsgType.MAP
+    name: str
+    epoch: int
+    map: dict
+
+
+# --- mgr --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MgrBeacon(Message):
+    TYPE = MsgType.MGR_BEACON
+    gid: int
+    name: str
+    available: bool
+    addr: str = ""  # "127.0.0.1:PORT" once available
+    nonce: int = 0
+    services: dict = field(default_factory=dict)
+    available_modules: list = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    command_descs: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BeaconAck(Message):
+    """The mon's answer to a beacon: which map it judged against and whether the
+    sender is the active. ``null_map`` tells a mgr that claims to be active but
+    is not to respawn (Ceph replies with a null MgrMap)."""
+
+    TYPE = MsgType.BEACON_ACK
+    gid: int
+    mgrmap_epoch: int
+    active: bool
+    null_map: bool = False
+
+
+# --- observation ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event(Message):
+    """Something observable happened inside a daemon (sent to the supervisor)."""
+
+    TYPE = MsgType.EVENT
+    kind: str
+    stamp: float
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Log(Message):
+    """Cluster-log entries from a daemon to the mon: dicts with channel,
+    priority, message, stamp."""
+
+    TYPE = MsgType.LOG
+    entries: list
+
+
+@dataclass(frozen=True)
+class Envelope:
+    type: MsgType
+    sender: str
+    fsid: str
+    tid: int
+    msg: Message
+    epoch: int = 0

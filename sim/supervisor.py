@@ -1,0 +1,206 @@
+"""The supervisor: owns a cluster's daemon processes (`python -m sim supervise`).
+
+Started detached by `sim up`, it starts every mon and mgr, reconciles on a
+tick (reaps exits, records whether a fault or a crash ended them), carries out
+operator faults (kill, stop, pause, resume, restart), collects the event
+stream every daemon sends into ``events.jsonl``, and keeps the address book.
+When it stops — `down`, SIGTERM, or killed outright — no daemon survives it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import time
+from typing import Any
+
+import zmq.asyncio
+
+from sim import codec, wire
+from sim.cluster import RunDir
+from sim.daemon import die_with_parent, setup_logging
+from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
+from sim.process import DaemonProcess, ProcState
+from sim.transport import Identity, Server
+
+log = logging.getLogger(__name__)
+
+SIGNALS = {"kill": signal.SIGKILL, "pause": signal.SIGSTOP, "resume": signal.SIGCONT}
+
+
+class Supervisor:
+    def __init__(self, run: RunDir) -> None:
+        self.run = run
+        self.spec = run.spec()
+        self.me = Identity(
+            "sim.supervisor", self.spec.fsid, wire.Signer(run.secret()), wire.DropCounters()
+        )
+        self.procs: dict[str, DaemonProcess] = {}
+        self.book: dict[str, str] = {}
+        self.active_mgr = ""
+        self.events_file = open(run.events, "a", buffering=1)  # noqa: SIM115
+        self._stop = asyncio.Event()
+        self._pipe_r, self._pipe_w = os.pipe()  # children watch _pipe_r for EOF
+
+    # --- life cycle ---------------------------------------------------------------
+
+    async def main(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.add_signal_handler(sig, self._stop.set)
+        self.ctx = zmq.asyncio.Context()
+        self.server = Server(self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message)
+        self.server.start()
+        self.book = {"sim.supervisor": self.server.address}
+        self.book.update({f"mon.{m}": a for m, a in self.spec.mon_addrs.items()})
+        self.run.write_addresses(self.book)
+        self.run.supervisor_pid.write_text(str(os.getpid()))
+        for m in self.spec.mons:
+            self._add(f"mon.{m}", ["-m", "mon", "--dir", str(self.run.path), "--id", m])
+        for m in self.spec.mgrs:
+            self._add(f"mgr.{m}", ["-m", "mgr", "--dir", str(self.run.path), "--id", m])
+        for p in self.procs.values():
+            self._start(p)
+        reconcile = loop.create_task(self._reconcile_loop())
+        await self._stop.wait()
+        reconcile.cancel()
+        self.shutdown()
+
+    def _add(self, name: str, argv: list[str]) -> None:
+        self.procs[name] = DaemonProcess(
+            name, argv, self.run.log_file(name), self._pipe_r, self.server.address
+        )
+
+    def _start(self, p: DaemonProcess) -> None:
+        p.start()
+        self.record("daemon_spawned", p.name, pid=p.pid)
+
+    def shutdown(self) -> None:
+        log.info("stopping every daemon")
+        for p in self.procs.values():
+            if p.state is not ProcState.EXITED:
+                p.signal(signal.SIGTERM)
+                p.signal(signal.SIGCONT)
+        deadline = time.monotonic() + 5.0
+        for p in self.procs.values():
+            path = p.stop(timeout=max(0.1, deadline - time.monotonic()))
+            log.info("%s: %s", p.name, path)
+        self.record("cluster_down", "sim.supervisor")
+        self.server.close()
+        self.ctx.destroy(linger=0)
+        self.run.supervisor_pid.unlink(missing_ok=True)
+
+    async def _reconcile_loop(self) -> None:
+        while True:
+            await asyncio.sleep(0.1)
+            for p in self.procs.values():
+                rec = p.poll()
+                if rec is not None:
+                    kind = "daemon_exited" if rec.expected else "daemon_crashed"
+                    self.record(kind, p.name, returncode=rec.returncode, how=rec.how)
+
+    # --- events -------------------------------------------------------------------
+
+    def record(self, kind: str, who: str, stamp: float | None = None, **data: Any) -> None:
+        ev = {"stamp": stamp or time.time(), "daemon": who, "kind": kind, **data}
+        self.events_file.write(json.dumps(ev, default=str) + "\n")
+        if kind == "mgrmap":
+            self.active_mgr = str(data.get("active_name", ""))
+        if kind == "daemon_started" and isinstance(data.get("addr"), str):
+            self.book[who] = data["addr"]
+            self.run.write_addresses(self.book)
+
+    def on_message(self, ident: bytes, env: Envelope) -> None:
+        if env.type is MsgType.EVENT:
+            assert isinstance(env.msg, Event)
+            e = env.msg
+            self.record(e.kind, env.sender, stamp=e.stamp, **{str(k): v for k, v in e.data.items()})
+        elif env.type is MsgType.ADMIN:
+            assert isinstance(env.msg, Admin)
+            asyncio.get_running_loop().create_task(self._admin(ident, env, env.msg.cmd))
+        else:
+            self.me.drops.count("unexpected_type")
+
+    # --- operator requests --------------------------------------------------------
+
+    def resolve(self, who: str) -> DaemonProcess:
+        if who == "mgr.active":
+            if not self.active_mgr:
+                raise KeyError("no active mgr is known")
+            who = f"mgr.{self.active_mgr}"
+        p = self.procs.get(who)
+        if p is None:
+            raise KeyError(f"no daemon {who!r} (have: {', '.join(self.procs)})")
+        return p
+
+    async def _admin(self, ident: bytes, env: Envelope, cmd: dict[str, Any]) -> None:
+        self.server.reply(ident, env, await self.handle_admin(cmd))
+
+    async def handle_admin(self, cmd: dict[str, Any]) -> CommandReply:
+        prefix = cmd.get("prefix")
+        try:
+            if prefix == "status":
+                result: Any = self.status()
+            elif prefix == "down":
+                self._stop.set()
+                result = {"stopping": True}
+            elif prefix in ("kill", "stop", "pause", "resume", "restart"):
+                result = await self.fault(str(prefix), str(cmd.get("daemon", "")))
+            else:
+                return CommandReply(-22, outs=f"unknown supervisor command {prefix!r}")
+        except KeyError as exc:
+            return CommandReply(-2, outs=str(exc.args[0]))
+        return CommandReply(0, outbuf=codec.pack(result))
+
+    async def fault(self, action: str, who: str) -> dict[str, Any]:
+        """Carry out one fault; blocking waits run off the event loop."""
+        p = self.resolve(who)
+        self.record("fault", p.name, action=action, pid=p.pid)
+        log.info("%s %s (pid %s)", action, p.name, p.pid)
+        if action == "kill":
+            p.kill()
+            if p.popen is not None:
+                await asyncio.to_thread(p.popen.wait, 5.0)
+            p.poll()
+        elif action == "stop":
+            await asyncio.to_thread(p.stop)
+        elif action == "restart":
+            await asyncio.to_thread(p.stop)
+            self._start(p)
+        else:
+            if p.state is ProcState.EXITED:
+                raise KeyError(f"{p.name} is not running")
+            p.signal(SIGNALS[action])
+        return {"daemon": p.name, "pid": p.pid, "state": p.state.value}
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "fsid": self.spec.fsid,
+            "pid": os.getpid(),
+            "active_mgr": self.active_mgr,
+            "daemons": {
+                n: {
+                    "pid": p.pid,
+                    "state": p.state.value,
+                    "starts": p.starts,
+                    "addr": self.book.get(n, ""),
+                    "exits": [vars(e) for e in p.exits],
+                }
+                for n, p in self.procs.items()
+            },
+        }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m sim supervise")
+    parser.add_argument("--dir", required=True)
+    args = parser.parse_args(argv)
+    run = RunDir(args.dir)
+    setup_logging(run.log_file("supervisor"), "sim.supervisor")
+    if os.environ.get("SIM_SUPERVISOR_DIE_WITH_PARENT"):
+        die_with_parent()
+    asyncio.run(Supervisor(run).main())

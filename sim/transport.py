@@ -1,0 +1,277 @@
+"""ZeroMQ transport on asyncio: ROUTER servers and DEALER connections.
+
+ROUTER binds, DEALER connects; never REQ/REP. All sockets of a process are
+used from its one asyncio loop (module threads reach it through
+``loop.call_soon_threadsafe`` / ``run_coroutine_threadsafe``).
+
+- `Server` receives enveloped requests from any number of peers and lets the
+  handler reply to the peer's routing identity.
+- `Connection` talks to one server: `request` waits for the reply that echoes
+  its tid (with a timeout), `send` is explicit fire-and-forget, and anything
+  unsolicited (map pushes) goes to ``on_message``. A socket monitor reports
+  connect/disconnect at once (a killed peer's TCP reset is seen in
+  milliseconds); ZMTP heartbeats catch a peer that is alive but silent
+  (SIGSTOP).
+- ``link_filter`` lets a daemon drop traffic to and from named peers (network
+  partitions injected by the simulator).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import zmq
+import zmq.asyncio
+from zmq.utils.monitor import parse_monitor_message
+
+from sim import codec, wire
+from sim.messages import Envelope, Message
+
+log = logging.getLogger(__name__)
+
+LinkFilter = Callable[[str], bool]  # peer name -> True if traffic may pass
+
+
+def _allow_all(_peer: str) -> bool:
+    return True
+
+
+@dataclass
+class Identity:
+    """Who we are on the wire and how we sign."""
+
+    name: str
+    fsid: str
+    signer: wire.Signer
+    drops: wire.DropCounters
+
+
+def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
+    """Send without waiting; False if ZeroMQ could not take the message now.
+
+    zmq.asyncio reports a NOBLOCK failure in the returned future rather than
+    raising, so the future is inspected (and its exception consumed) here."""
+    fut = sock.send_multipart(frames, flags=zmq.NOBLOCK)
+    if fut.done():
+        return fut.exception() is None
+    fut.add_done_callback(lambda f: f.exception())
+    return True
+
+
+def _tune(sock: zmq.Socket) -> None:
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.setsockopt(zmq.MAXMSGSIZE, codec.MAX_FRAME_BYTES + 4096)
+
+
+class Server:
+    """A bound ROUTER socket. ``handler(peer, envelope)`` is called for every
+    authenticated message; it replies with `reply`."""
+
+    def __init__(
+        self,
+        ctx: zmq.asyncio.Context,
+        me: Identity,
+        bind: str,
+        handler: Callable[[bytes, Envelope], None],
+        link_filter: LinkFilter = _allow_all,
+    ) -> None:
+        self.me = me
+        self.handler = handler
+        self.link_filter = link_filter
+        self.sock = ctx.socket(zmq.ROUTER)
+        _tune(self.sock)
+        self.sock.bind(bind)
+        self.address: str = self.sock.getsockopt_string(zmq.LAST_ENDPOINT)
+        self.received = 0
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def host_port(self) -> str:
+        """``127.0.0.1:PORT`` for a tcp endpoint."""
+        return self.address.split("://", 1)[1]
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="server")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                frames = await self.sock.recv_multipart(copy=True)
+            except zmq.ZMQError as exc:
+                if exc.errno in (zmq.ETERM, zmq.ENOTSOCK):
+                    return
+                raise
+            if len(frames) < 2:
+                self.me.drops.count("malformed")
+                continue
+            ident, payload = frames[0], frames[1:]
+            try:
+                env = wire.decode(payload, self.me.signer, self.me.fsid)
+            except wire.Dropped as exc:
+                self.me.drops.count(exc.reason)
+                log.debug("dropped frame from %r: %s", ident[:32], exc)
+                continue
+            if not self.link_filter(env.sender):
+                self.me.drops.count("partitioned")
+                continue
+            self.received += 1
+            try:
+                self.handler(ident, env)
+            except Exception:
+                # One bad message never takes the daemon down.
+                self.me.drops.count("handler_error")
+                log.exception("handler failed on %s from %s", env.type.value, env.sender)
+
+    def send(self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0) -> None:
+        if not self.link_filter(peer_name):
+            return
+        env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
+        with contextlib.suppress(zmq.ZMQError):
+            _send_now(self.sock, [ident, *wire.encode(env, self.me.signer)])
+
+    def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
+        self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch)
+
+    def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+        self.sock.close(linger=0)
+
+
+class NotConnected(ConnectionError):
+    """The peer cannot be reached right now (nothing was sent)."""
+
+
+class Connection:
+    """A DEALER connected to one server, with request/reply by tid."""
+
+    _ids = itertools.count(1)
+
+    def __init__(
+        self,
+        ctx: zmq.asyncio.Context,
+        me: Identity,
+        address: str,
+        peer_name: str,
+        on_message: Callable[[Envelope], None] | None = None,
+        on_state: Callable[[bool], None] | None = None,
+        heartbeat: float = 0.5,
+        heartbeat_timeout: float = 2.0,
+        link_filter: LinkFilter = _allow_all,
+        immediate: bool = True,
+    ) -> None:
+        self.me = me
+        self.address = address
+        self.peer_name = peer_name
+        self.on_message = on_message
+        self.on_state = on_state
+        self.link_filter = link_filter
+        self.connected = False
+        self._tids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Envelope]] = {}
+        self.sock = ctx.socket(zmq.DEALER)
+        _tune(self.sock)
+        # Requests never queue for a peer we do not have; an event stream may.
+        self.sock.setsockopt(zmq.IMMEDIATE, 1 if immediate else 0)
+        self.sock.setsockopt(zmq.RECONNECT_IVL, 50)
+        self.sock.setsockopt(zmq.RECONNECT_IVL_MAX, 500)
+        self.sock.setsockopt(zmq.HEARTBEAT_IVL, int(heartbeat * 1000))
+        self.sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, int(heartbeat_timeout * 1000))
+        self.sock.setsockopt(zmq.HEARTBEAT_TTL, int(heartbeat_timeout * 1000))
+        self.sock.setsockopt_string(zmq.IDENTITY, f"{me.name}/{next(self._ids)}/{id(self):x}")
+        self._monitor = self.sock.get_monitor_socket(
+            zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED | zmq.EVENT_CLOSED
+        )
+        self.sock.connect(address)
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._recv_loop(), name=f"conn-{peer_name}"),
+            loop.create_task(self._monitor_loop(), name=f"mon-{peer_name}"),
+        ]
+
+    async def _recv_loop(self) -> None:
+        while True:
+            try:
+                frames = await self.sock.recv_multipart(copy=True)
+            except zmq.ZMQError:
+                return
+            try:
+                env = wire.decode(frames, self.me.signer, self.me.fsid)
+            except wire.Dropped as exc:
+                self.me.drops.count(exc.reason)
+                continue
+            if not self.link_filter(env.sender):
+                self.me.drops.count("partitioned")
+                continue
+            fut = self._pending.pop(env.tid, None) if env.tid else None
+            if fut is not None:
+                if not fut.done():
+                    fut.set_result(env)
+                continue
+            if self.on_message is not None:
+                try:
+                    self.on_message(env)
+                except Exception:
+                    self.me.drops.count("handler_error")
+                    log.exception("handler failed on %s from %s", env.type.value, env.sender)
+
+    async def _monitor_loop(self) -> None:
+        while True:
+            try:
+                raw = await self._monitor.recv_multipart()
+            except zmq.ZMQError:
+                return
+            event = parse_monitor_message(raw)["event"]
+            up = event == zmq.EVENT_HANDSHAKE_SUCCEEDED
+            if up == self.connected:
+                continue
+            self.connected = up
+            if not up:
+                self._fail_pending()
+            if self.on_state is not None:
+                try:
+                    self.on_state(up)
+                except Exception:
+                    log.exception("connection state callback failed")
+
+    def _fail_pending(self) -> None:
+        pending, self._pending = self._pending, {}
+        for fut in pending.values():
+            if not fut.done():
+                fut.set_exception(NotConnected(f"lost connection to {self.peer_name}"))
+
+    def send(self, msg: Message, tid: int = 0, epoch: int = 0) -> None:
+        """Fire and forget. Raises NotConnected if the peer is unreachable."""
+        if not self.link_filter(self.peer_name):
+            return  # silently lost, as on a cut network
+        env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
+        try:
+            sent = _send_now(self.sock, wire.encode(env, self.me.signer))
+        except zmq.ZMQError:
+            sent = False
+        if not sent:
+            raise NotConnected(f"{self.peer_name} is not reachable")
+
+    async def request(self, msg: Message, timeout: float) -> Envelope:
+        tid = next(self._tids)
+        fut: asyncio.Future[Envelope] = asyncio.get_running_loop().create_future()
+        self._pending[tid] = fut
+        try:
+            self.send(msg, tid=tid)
+            return await asyncio.wait_for(fut, timeout)
+        finally:
+            self._pending.pop(tid, None)
+
+    def close(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        self._fail_pending()
+        with contextlib.suppress(zmq.ZMQError):
+            self.sock.disable_monitor()
+        self._monitor.close(linger=0)
+        self.sock.close(linger=0)

@@ -1,0 +1,101 @@
+"""Framing and authentication: Envelope <-> ZeroMQ frames.
+
+A message is three frames: ``[signature, header, body]``. The header is the
+packed envelope fields, the body the packed message fields. The signature is
+HMAC-SHA256 over header and body with the cluster's secret (the jupyter_client
+scheme), so a frame from another cluster, or forged, or damaged, is refused.
+The header's fsid must also be ours.
+
+`decode` raises `Dropped` with a short reason; daemons count the reasons and
+keep serving (see `DropCounters`).
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import hmac
+from collections.abc import Sequence
+
+from sim import codec
+from sim.messages import Envelope, Message, MsgType, ProtocolError, message_class
+
+SIG_BYTES = 32
+
+
+class Dropped(Exception):
+    """A frame that was refused; ``reason`` is one word, for counting."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class Signer:
+    def __init__(self, key: bytes) -> None:
+        if not key:
+            raise ValueError("a cluster secret is required")
+        self._key = key
+
+    def sign(self, *parts: bytes) -> bytes:
+        mac = hmac.new(self._key, digestmod=hashlib.sha256)
+        for p in parts:
+            mac.update(p)
+        return mac.digest()
+
+    def verify(self, signature: bytes, *parts: bytes) -> bool:
+        return hmac.compare_digest(signature, self.sign(*parts))
+
+
+def encode(env: Envelope, signer: Signer) -> list[bytes]:
+    header = codec.pack([env.type.value, env.sender, env.fsid, env.tid, env.epoch])
+    body = codec.pack(env.msg.to_body())
+    return [signer.sign(header, body), header, body]
+
+
+def decode(frames: Sequence[bytes], signer: Signer, fsid: str) -> Envelope:
+    if len(frames) != 3:
+        raise Dropped("malformed", f"{len(frames)} frames")
+    signature, header, body = frames
+    if len(header) + len(body) > codec.MAX_FRAME_BYTES:
+        raise Dropped("oversized", f"{len(header) + len(body)} bytes")
+    if len(signature) != SIG_BYTES or not signer.verify(signature, header, body):
+        raise Dropped("unauthenticated")
+    try:
+        fields = codec.unpack(header)
+    except codec.DecodeError as exc:
+        raise Dropped("malformed", str(exc)) from None
+    if not (isinstance(fields, list) and len(fields) == 5):
+        raise Dropped("malformed", "bad header")
+    type_s, sender, their_fsid, tid, epoch = fields
+    if not (isinstance(sender, str) and isinstance(tid, int) and isinstance(epoch, int)):
+        raise Dropped("malformed", "bad header fields")
+    if their_fsid != fsid:
+        raise Dropped("wrong_fsid", str(their_fsid)[:64])
+    try:
+        msg_type = MsgType(type_s)
+    except ValueError:
+        raise Dropped("unknown_type", str(type_s)[:64]) from None
+    try:
+        msg: Message = message_class(msg_type).from_body(codec.unpack(body))
+    except (codec.DecodeError, ProtocolError) as exc:
+        raise Dropped("malformed", str(exc)) from None
+    return Envelope(msg_type, sender, fsid, tid, msg, epoch)
+
+
+class DropCounters:
+    """Counts refused frames by reason (reported by every daemon's status)."""
+
+    def __init__(self) -> None:
+        self.by_reason: collections.Counter[str] = collections.Counter()
+
+    def count(self, reason: str) -> None:
+        self.by_reason[reason] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_reason.values())
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.by_reason)
