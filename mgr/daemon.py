@@ -23,7 +23,7 @@ from typing import Any
 import psutil
 
 from mgr.module_host import ModuleHost, NullModuleHost
-from mgr.role import Action, Decision, MgrRole
+from mgr.role import Action, Decision, MgrRole, Role
 from sim.daemon import PARENT_FD_ENV, DaemonShell, main_entry
 from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
 from sim.monc import MonClient
@@ -170,7 +170,10 @@ class MgrDaemon(DaemonShell):
     # --- beacons --------------------------------------------------------------
 
     def beacon(self) -> MgrBeacon:
-        available = self.role.claims_active
+        # A stalled active (CONFIRMING) still beacons as the active: if it was
+        # replaced meanwhile, the mon answers with a null map and it respawns,
+        # instead of registering it as a standby under its old gid.
+        available = self.role.claims_active or self.role.role is Role.CONFIRMING
         return MgrBeacon(
             gid=self.role.gid,
             name=self.id,

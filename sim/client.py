@@ -61,7 +61,7 @@ class AsyncCluster:
             self._mgrmap_seen.set()
 
     async def close(self) -> None:
-        self.monc.close()
+        await self.monc.aclose()
         for c in self._conns.values():
             c.close()
         self.ctx.destroy(linger=0)
@@ -122,13 +122,14 @@ class AsyncCluster:
 
     async def admin(self, daemon: str, cmd: dict[str, Any], timeout: float = 2.0) -> Any:
         """An admin request to one daemon; raises DaemonUnreachable."""
-        endpoint = self.run.addresses().get(daemon)
-        if endpoint is None:
-            raise DaemonUnreachable(f"{daemon} has no address in the address book")
-        conn = self._conn(daemon, endpoint)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
+            # Re-read the book each try: a respawned daemon has a new address.
+            endpoint = self.run.addresses().get(daemon)
+            if endpoint is None:
+                raise DaemonUnreachable(f"{daemon} has no address in the address book")
+            conn = self._conn(daemon, endpoint)
             try:
                 env = await conn.request(Admin(cmd=cmd), max(0.01, deadline - loop.time()))
                 break

@@ -30,6 +30,10 @@ class LaunchError(RuntimeError):
     pass
 
 
+# Supervisors started by this process, reaped by `down` (no zombie, no warning).
+_children: dict[Path, subprocess.Popen[bytes]] = {}
+
+
 def supervisor_pid(run: RunDir) -> int | None:
     try:
         pid = int(run.supervisor_pid.read_text())
@@ -90,6 +94,7 @@ def up(
     finally:
         for _, fd in reserved:
             os.close(fd)
+    _children[run.path] = proc
     try:
         wait_ready(run, proc, timeout, want_mgr=mgrs > 0)
     except BaseException:
@@ -152,6 +157,10 @@ def down(run_dir: Path | str, timeout: float = 15.0) -> list[str]:
         with contextlib.suppress(psutil.Error):
             psutil.Process(pid).wait(timeout)
     notes.extend(reap_strays(run))
+    child = _children.pop(run.path, None)
+    if child is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout)
     run.supervisor_pid.unlink(missing_ok=True)
     return notes
 

@@ -78,6 +78,7 @@ class MonClient:
         self._session_up = asyncio.Event()
         self._lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
         self.sessions_opened = 0
 
     # --- public ---------------------------------------------------------------
@@ -86,11 +87,23 @@ class MonClient:
         self._task = asyncio.get_running_loop().create_task(self._session_loop(), name="monc")
 
     def close(self) -> None:
+        self._closing = True
         if self._task:
             self._task.cancel()
         if self._conn:
             self._conn.close()
             self._conn = None
+
+    async def aclose(self) -> None:
+        """Stop the session task first (it checks ``_closing``, since 3.11's
+        wait_for may swallow a cancel), then close the connection."""
+        self._closing = True
+        task = self._task
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, 2.0)
+        self.close()
 
     def subscribe(self, name: str, start: int = 0) -> None:
         self.wants[name] = start
@@ -140,7 +153,7 @@ class MonClient:
     async def _session_loop(self) -> None:
         backoff = 1.0
         names = list(self.mon_addrs)
-        while True:
+        while not self._closing:
             name = random.choice(names)
             conn = Connection(
                 self.ctx,
@@ -177,7 +190,7 @@ class MonClient:
     async def _hello(self, conn: Connection, timeout: float) -> HelloReply:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while True:
+        while not self._closing:
             try:
                 env = await conn.request(
                     Hello(entity_type=self.entity_type, pid=os.getpid(), global_id=self.global_id),
@@ -191,11 +204,12 @@ class MonClient:
             if isinstance(env.msg, HelloReply):
                 return env.msg
             raise NotConnected("bad hello reply")
+        raise asyncio.CancelledError
 
     async def _keepalive(self, conn: Connection) -> None:
         interval = float(self.options["mon_client_ping_interval"])
         timeout = float(self.options["mon_client_ping_timeout"])
-        while not self._lost.is_set():
+        while not self._lost.is_set() and not self._closing:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._lost.wait(), interval)
             if self._lost.is_set():
