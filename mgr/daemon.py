@@ -173,7 +173,9 @@ class MgrDaemon(DaemonShell):
         # A stalled active (CONFIRMING) still beacons as the active: if it was
         # replaced meanwhile, the mon answers with a null map and it respawns,
         # instead of registering it as a standby under its old gid.
-        available = self.role.claims_active or self.role.role is Role.CONFIRMING
+        available = self.role.claims_active or (
+            self.role.role is Role.CONFIRMING and self.role.activated
+        )
         return MgrBeacon(
             gid=self.role.gid,
             name=self.id,

@@ -61,6 +61,7 @@ class MgrRole:
         self.active_name = ""
         self.modules: list[str] | None = None
         self.standby_modules_running = False
+        self.activated = False  # the module host finished starting the active modules
         self.last_seen: float | None = None
 
     @property
@@ -104,7 +105,7 @@ class MgrRole:
             if not named:
                 return self._respawn("I was active but no longer am")
             if self.role is Role.CONFIRMING:
-                self.role = Role.ACTIVE
+                self._confirmed()
             return NOTHING
         if named:
             self.role = Role.ACTIVATING
@@ -118,8 +119,12 @@ class MgrRole:
             return Decision((Action.START_STANDBY_MODULES,))
         return NOTHING
 
+    def _confirmed(self) -> None:
+        self.role = Role.ACTIVE if self.activated else Role.ACTIVATING
+
     def on_activated(self) -> Decision:
         """The module host finished starting the active modules."""
+        self.activated = True
         if self.role is Role.ACTIVATING:
             self.role = Role.ACTIVE
             return Decision((Action.SEND_BEACON,), "available")
@@ -133,7 +138,7 @@ class MgrRole:
         if self.is_active_role and not active and epoch >= self.mgrmap_epoch:
             return self._respawn("I was active but no longer am")
         if self.role is Role.CONFIRMING and active:
-            self.role = Role.ACTIVE
+            self._confirmed()
             return Decision(reason="confirmed active after stall")
         return NOTHING
 

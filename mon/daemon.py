@@ -15,11 +15,12 @@ import time
 from typing import Any
 
 from mon import commands
-from mon.cluster_log import ClusterLog, LogEntry
+from mon.cluster_log import ClusterLog
 from mon.health import HealthMap, diff_messages
-from mon.mgr_map import MgrMap
+from mon.log_service import LogService
 from mon.mgr_monitor import Clog, MgrMonitor
-from mon.status import mgrmap_summary
+from mon.mgr_service import MgrMapService
+from mon.service import PaxosService
 from mon.store import MonStore, Transaction
 from sim.daemon import DaemonShell, main_entry
 from sim.messages import (
@@ -41,7 +42,6 @@ from sim.transport import Server
 log = logging.getLogger(__name__)
 
 FIRST_GLOBAL_ID = 4100
-MGRMAP_EPOCHS_KEPT = 100
 GLOBAL_ID_BLOCK = 100
 
 
@@ -76,7 +76,7 @@ class MonDaemon(DaemonShell):
         if hasattr(self, "store"):
             self.store.close()
 
-    # --- store ----------------------------------------------------------------
+    # --- store and services ---------------------------------------------------
 
     def _mkfs_or_load(self) -> None:
         created = self.store.get("monmap", "created")
@@ -87,83 +87,48 @@ class MonDaemon(DaemonShell):
             self.store.apply(txn)
             log.info("mkfs: new store for fsid %s", self.spec.fsid)
         self.created = float(created)
-        epoch = self.store.get("mgrmap", "last_committed", 0)
-        mgrmap = MgrMap.from_store(self.store.get("mgrmap", str(epoch))) if epoch else MgrMap()
-        metadata = dict(self.store.items("mgr_metadata"))
-        self.mgrmon = MgrMonitor(
-            self.options, time.monotonic, time.time, mgrmap, metadata, created=self.created
+        self.mgr_service = MgrMapService(
+            self.options, self.created, self.publish, self.cluster_log, self.emit
         )
-        self.clog = ClusterLog(keep=int(self.options["mon_cluster_log_keep"]))
-        for _, entry in self.store.items("log"):
-            self.clog.append(LogEntry.from_json(entry))
-        self.log_seq = int(self.store.get("logm", "last_seq", 0))
+        self.log_service = LogService(int(self.options["mon_cluster_log_keep"]), self.emit)
+        # Commit order matters: services that log come before the log itself.
+        self.services: list[PaxosService] = [self.mgr_service, self.log_service]
+        for service in self.services:
+            service.load(self.store)
         # global ids are reserved in blocks, so a hello costs no store write
         self.max_global_id = int(self.store.get("auth", "max_global_id", FIRST_GLOBAL_ID))
         self.next_global_id = self.max_global_id + 1
-        self.pending_log: list[LogEntry] = []
-        log.info("loaded mgrmap e%d, log seq %d", self.mgrmon.map.epoch, self.log_seq)
+        log.info("loaded mgrmap e%d, log seq %d", self.mgrmon.map.epoch, self.log_service.last_seq)
+
+    def add_service(self, service: PaxosService) -> None:
+        """Register another service (before the log, which must commit last)."""
+        service.load(self.store)
+        self.services.insert(len(self.services) - 1, service)
+
+    @property
+    def mgrmon(self) -> MgrMonitor:
+        return self.mgr_service.mgrmon
+
+    @property
+    def clog(self) -> ClusterLog:
+        return self.log_service.clog
 
     def commit(self) -> None:
-        """Persist every pending change in one transaction, then apply and publish."""
+        """Persist every service's pending changes in one transaction, then
+        make them current and publish (the one path replication changes)."""
         txn = Transaction()
-        pm = self.mgrmon.pending
-        if pm is not None:
-            txn.put("mgrmap", str(pm.epoch), pm.to_store()).put("mgrmap", "last_committed", pm.epoch)
-            old = pm.epoch - MGRMAP_EPOCHS_KEPT
-            if old > 0:
-                txn.erase("mgrmap", str(old))
-            self._log_mgrmap(pm)
-        for name, md in self.mgrmon.pending_metadata.items():
-            txn.put("mgr_metadata", name, md)
-        entries, self.pending_log = self.pending_log, []
-        for e in entries:
-            txn.put("log", f"{e.seq:016d}", e.to_json())
-        if entries:
-            txn.put("logm", "last_seq", self.log_seq)
-            keep = int(self.options["mon_cluster_log_keep"]) * 4
-            if self.log_seq > keep:
-                for seq in range(max(1, entries[0].seq - keep - len(entries)), self.log_seq - keep):
-                    txn.erase("log", f"{seq:016d}")
+        for service in self.services:
+            service.encode_pending(txn)
         if not txn:
             return
         self.store.apply(txn)
-        self.mgrmon.committed(pm)
-        for e in entries:
-            self.clog.append(e)
-        if pm is not None:
-            self.publish("mgrmap", pm.epoch, pm.dump() | {"command_descs": pm.command_descs})
-            self.emit(
-                "mgrmap",
-                epoch=pm.epoch,
-                active_name=pm.active_name,
-                active_gid=pm.active_gid,
-                available=pm.available,
-                standbys=[s.name for s in pm.standbys.values()],
-            )
-
-    def _log_mgrmap(self, pm: MgrMap) -> None:
-        standbys = [pm.standbys[g].name for g in sorted(pm.standbys)]
-        text = mgrmap_summary(
-            pm.active_name, pm.available, pm.active_change, standbys, time.time(), epoch=pm.epoch
-        )
-        self.cluster_log("[DBG]", text)
+        for service in self.services:
+            service.on_committed()
 
     # --- cluster log and health -----------------------------------------------
 
     def cluster_log(self, priority: str, message: str, channel: str = "cluster") -> None:
-        self.log_seq += 1
-        e = LogEntry(
-            name=self.name,
-            rank=f"mon.{self.rank}",
-            addrs=self.addrvec(),
-            stamp=time.time(),
-            seq=self.log_seq,
-            channel=channel,
-            priority=priority,
-            message=message,
-        )
-        self.pending_log.append(e)
-        self.emit("clog", priority=priority, message=message, channel=channel)
+        self.log_service.add(self.name, f"mon.{self.rank}", self.addrvec(), priority, message, channel)
         log.info("clog %s %s", priority, message)
 
     def clog_all(self, lines: Clog) -> None:
@@ -175,7 +140,10 @@ class MonDaemon(DaemonShell):
         return {"addrvec": [{"type": "v2", "addr": host_port, "nonce": 0}]}
 
     def update_health(self) -> None:
-        new = HealthMap(self.mgrmon.health_checks())
+        new = HealthMap.merge(
+            HealthMap(self.mgrmon.health_checks()),
+            HealthMap.from_module_checks(self.mgrmon.module_health),
+        )
         for prio, msg in diff_messages(self.health, new):
             self.cluster_log(prio, msg)
         if new.to_json(detail=True) != self.health.to_json(detail=True):
@@ -244,6 +212,8 @@ class MonDaemon(DaemonShell):
             gid=b.gid, mgrmap_epoch=m.epoch, active=m.active_gid == b.gid, null_map=out.null_map
         )
         self.server.reply(ident, env, ack)
+        self.update_health()
+        self.commit()
         if out.null_map:
             log.info("mgr.%s gid %d thinks it is active but it is not, dropping!", b.name, b.gid)
 
@@ -274,11 +244,18 @@ class MonDaemon(DaemonShell):
     def handle_subscribe(self, ident: bytes, env: Envelope, s: Subscribe) -> None:
         what = {str(k): int(v) for k, v in s.what.items() if isinstance(v, int)}
         self.subscribers[ident] = (env.sender, what)
-        m = self.mgrmon.map
-        if "mgrmap" in what and m.epoch and m.epoch >= what["mgrmap"]:
-            self._push(ident, env.sender, "mgrmap", m.epoch, m.dump() | {"command_descs": m.command_descs})
-        if "monmap" in what:
-            self._push(ident, env.sender, "monmap", 1, self.monmap())
+        for name, start in what.items():
+            current = self.current_map(name)
+            if current is not None and current[0] >= start:
+                self._push(ident, env.sender, name, current[0], current[1])
+
+    def current_map(self, name: str) -> tuple[int, dict[str, Any]] | None:
+        if name == "monmap":
+            return 1, self.monmap()
+        for service in self.services:
+            if service.name == name:
+                return service.current_map()
+        return None
 
     def publish(self, name: str, epoch: int, body: dict[str, Any]) -> None:
         for ident, (peer, what) in list(self.subscribers.items()):

@@ -67,6 +67,9 @@ class MgrMonitor:
         self.created = created  # wall time the cluster (monmap) was created
         self.last_beacon: dict[int, float] = {}
         self.last_tick: float | None = None
+        # Checks reported by the active mgr's modules. Like Ceph, they outlive a
+        # failover until the new active's first report replaces them.
+        self.module_health: dict[str, Any] = {}
         self.inactive_since: float | None = None if self.map.active_gid else clock()
 
     # --- pending state --------------------------------------------------------
@@ -97,7 +100,7 @@ class MgrMonitor:
         """New leader / restarted mon: beacon times start now for everyone."""
         now = self.clock()
         self.last_beacon = {gid: now for gid in self._gids(self.map)}
-        self.last_tick = None
+        self.last_tick = now  # restart the clock, as Ceph's on_restart does
 
     # --- beacons --------------------------------------------------------------
 
@@ -138,6 +141,8 @@ class MgrMonitor:
 
     def _update_active(self, b: MgrBeacon, out: BeaconOutcome) -> None:
         p = self.pending if self.pending is not None else self.map
+        if b.available:
+            self.module_health = dict(b.health_checks)
         changes: dict[str, Any] = {}
         if b.available_modules != p.available_modules:
             changes["available_modules"] = list(b.available_modules)

@@ -63,7 +63,10 @@ class Message:
         if unknown:
             raise ProtocolError(f"{cls.TYPE.value}: unknown fields {sorted(map(str, unknown))}")
         for name, allowed in types.items():
-            if name in body and not isinstance(body[name], allowed):
+            value = body.get(name)
+            if name in body and (
+                not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed)
+            ):
                 raise ProtocolError(
                     f"{cls.TYPE.value}.{name}: {type(body[name]).__name__} is not "
                     + "/".join(t.__name__ for t in allowed)
@@ -201,6 +204,9 @@ class MgrBeacon(Message):
     available_modules: list = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     command_descs: list = field(default_factory=list)
+    # Active only: every module's checks merged, in the `set_health_checks`
+    # dict format, plus MGR_MODULE_ERROR / MGR_MODULE_DEPENDENCY.
+    health_checks: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

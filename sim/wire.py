@@ -69,7 +69,7 @@ def decode(frames: Sequence[bytes], signer: Signer, fsid: str) -> Envelope:
     if not (isinstance(fields, list) and len(fields) == 5):
         raise Dropped("malformed", "bad header")
     type_s, sender, their_fsid, tid, epoch = fields
-    if not (isinstance(sender, str) and isinstance(tid, int) and isinstance(epoch, int)):
+    if not (isinstance(sender, str) and type(tid) is int and type(epoch) is int):
         raise Dropped("malformed", "bad header fields")
     if their_fsid != fsid:
         raise Dropped("wrong_fsid", str(their_fsid)[:64])

@@ -189,12 +189,14 @@ def test_available_beacon_from_active() -> None:
     commit(mon)
     d = mon.map.dump()
     assert d["available"] is True
-    assert d["active_addrs"] == {
-        "addrvec": [{"type": "v2", "addr": "127.0.0.1:7000", "nonce": 42}]
-    }
+    assert d["active_addrs"] == {"addrvec": [{"type": "v2", "addr": "127.0.0.1:7000", "nonce": 42}]}
     assert d["active_addr"] == "127.0.0.1:7000/42"
-    assert mon.map.stat() == {"epoch": mon.map.epoch, "available": True, "active_name": "x",
-                              "num_standby": 0}  # fmt: skip
+    assert mon.map.stat() == {
+        "epoch": mon.map.epoch,
+        "available": True,
+        "active_name": "x",
+        "num_standby": 0,
+    }
 
     # the same available beacon again: no new epoch, no second log line
     out = mon.prepare_beacon(
@@ -399,9 +401,7 @@ def test_slow_tick_resets_beacon_times(gap: float, fails_over: bool) -> None:
     log = tick(mon)
 
     if fails_over:
-        assert msgs(log) == [
-            "Manager daemon x is unresponsive, replacing it with standby daemon y"
-        ]
+        assert msgs(log) == ["Manager daemon x is unresponsive, replacing it with standby daemon y"]
         assert mon.map.active_gid == Y
     else:
         assert log == []
@@ -556,9 +556,7 @@ def test_standby_restarted_with_new_gid_replaces_old_entry() -> None:
         ),
     ],
 )
-def test_fail(
-    who: str | None, status: str, active: tuple[int, str], standbys: list[int]
-) -> None:
+def test_fail(who: str | None, status: str, active: tuple[int, str], standbys: list[int]) -> None:
     clocks = Clocks()
     mon = cluster(clocks, (Z, "z"), (Y, "y"))
     before = mon.map.epoch
@@ -636,7 +634,7 @@ def test_set_down_drops_active_and_blocks_promotion() -> None:
         clocks.advance(5.0)
         tick(mon)
     assert mon.map.active_gid == 0
-    # fail of a standby still works, there is nothing to promote into
+    # there is no active to fail
     assert mon.fail(None) == "Currently no active mgr"
 
     # setting it again is a no-op
@@ -666,7 +664,7 @@ def test_set_down_false_without_standby_lets_next_beacon_win() -> None:
     assert msgs(out.log) == ["Activating manager daemon x"]
 
 
-def test_fail_active_while_down_flag_promotes_nobody() -> None:
+def test_fail_while_down_flag_promotes_nobody() -> None:
     clocks = Clocks()
     mon = cluster(clocks, (Y, "y"))
     mon.set_down(True)
@@ -831,8 +829,9 @@ def sample_map() -> MgrMap:
         active_change=1_700_000_123.25,
         available=True,
         modules=["iostat", "nfs", "restful"],
-        available_modules=[{"name": "hello", "can_run": True, "error_string": "",
-                            "module_options": {}}],  # fmt: skip
+        available_modules=[
+            {"name": "hello", "can_run": True, "error_string": "", "module_options": {}}
+        ],
         services={"dashboard": "http://127.0.0.1:8080/"},
         flags=FLAG_DOWN,
         last_failure_osd_epoch=3,
@@ -870,8 +869,12 @@ def test_mgrmap_dump_values() -> None:
     assert d["active_gid"] == X and d["active_name"] == "x"
     assert d["active_mgr_features"] == MGR_FEATURES
     assert [s["gid"] for s in d["standbys"]] == [Y, Z]  # gid order
-    assert d["standbys"][0] == {"gid": Y, "name": "y", "mgr_features": MGR_FEATURES,
-                                "available_modules": []}  # fmt: skip
+    assert d["standbys"][0] == {
+        "gid": Y,
+        "name": "y",
+        "mgr_features": MGR_FEATURES,
+        "available_modules": [],
+    }
     assert d["always_on_modules"] == ALWAYS_ON
     assert d["active_clients"] == []
     json.dumps(d)  # JSON-serialisable

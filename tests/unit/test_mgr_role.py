@@ -223,8 +223,12 @@ def test_old_and_repeated_epochs_ignored(setup: Any) -> None:
     current = maps.next(ME if r.is_active_role else OTHER)
     r.on_mgrmap(current)
     role = r.role
-    stale_other = {"epoch": current["epoch"] - 1, "active_gid": OTHER + 7,
-                   "active_name": "q", "modules": ["different"]}  # fmt: skip
+    stale_other = {
+        "epoch": current["epoch"] - 1,
+        "active_gid": OTHER + 7,
+        "active_name": "q",
+        "modules": ["different"],
+    }
     same_epoch = dict(stale_other, epoch=current["epoch"])
     assert r.on_mgrmap(stale_other) is NOTHING
     assert r.on_mgrmap(same_epoch) is NOTHING
@@ -355,6 +359,19 @@ def test_stall_while_activating_confirms_but_does_not_skip_activation() -> None:
     assert d.actions == (BEACON,)
 
 
+def test_activation_finishing_while_confirming_is_not_lost() -> None:
+    r, maps = activating()
+    r.observe(0.0)
+    r.observe(10.0)
+    assert r.role is Role.CONFIRMING
+    r.on_activated()  # the module host finished during the confirmation
+    assert not r.claims_active  # still fenced until the mon confirms
+
+    r.on_beacon_ack(active=True, null_map=False, epoch=maps.epoch)
+
+    assert r.role is Role.ACTIVE and r.claims_active
+
+
 def test_decision_defaults() -> None:
-    assert NOTHING == Decision()
+    assert Decision() == NOTHING
     assert NOTHING.actions == () and NOTHING.reason == ""

@@ -1,0 +1,72 @@
+"""The cluster log as a mon service (`log last`), persisted with each commit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from mon.cluster_log import ClusterLog, LogEntry, LogPriority
+from mon.service import PaxosService
+from mon.store import MonStore, Transaction
+
+
+class LogService(PaxosService):
+    name = "log"
+
+    def __init__(self, keep: int, emit: Callable[..., None]) -> None:
+        self.keep = keep
+        self.emit = emit
+        self.clog = ClusterLog(keep=keep)
+        self.last_seq = 0
+        self.pending: list[LogEntry] = []
+        self._committing: list[LogEntry] = []
+
+    def load(self, store: MonStore) -> None:
+        for _, entry in store.items("log"):
+            self.clog.append(LogEntry.from_json(entry))
+        self.last_seq = int(store.get("logm", "last_seq", 0))
+
+    def add(
+        self,
+        name: str,
+        rank: str,
+        addrs: dict[str, Any],
+        priority: str,
+        message: str,
+        channel: str = "cluster",
+        stamp: float | None = None,
+    ) -> LogEntry:
+        self.last_seq += 1
+        e = LogEntry(
+            name=name,
+            rank=rank,
+            addrs=addrs,
+            stamp=stamp if stamp is not None else time.time(),
+            seq=self.last_seq,
+            channel=channel,
+            priority=LogPriority(priority),
+            message=message,
+        )
+        self.pending.append(e)
+        self.emit("clog", priority=priority, message=message, channel=channel, who=name)
+        return e
+
+    def encode_pending(self, txn: Transaction) -> None:
+        entries, self.pending = self.pending, []
+        self._committing = entries
+        if not entries:
+            return
+        for e in entries:
+            txn.put("log", f"{e.seq:016d}", e.to_json())
+        txn.put("logm", "last_seq", self.last_seq)
+        # keep a window of the newest entries in the store (all channels)
+        window = self.keep * 4
+        first_new = entries[0].seq
+        for seq in range(max(1, first_new - window - len(entries)), self.last_seq - window + 1):
+            txn.erase("log", f"{seq:016d}")
+
+    def on_committed(self) -> None:
+        for e in self._committing:
+            self.clog.append(e)
+        self._committing = []

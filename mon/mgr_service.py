@@ -1,0 +1,83 @@
+"""MgrMap persistence and publication around the pure `MgrMonitor`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from mon.mgr_map import MgrMap
+from mon.mgr_monitor import MgrMonitor
+from mon.service import PaxosService, Publish
+from mon.status import mgrmap_summary
+from mon.store import MonStore, Transaction
+from sim.options import Options
+
+MGRMAP_EPOCHS_KEPT = 100
+
+
+class MgrMapService(PaxosService):
+    name = "mgrmap"
+
+    def __init__(
+        self,
+        options: Options,
+        created: float,
+        publish: Publish,
+        clog: Callable[[str, str], None],
+        emit: Callable[..., None],
+    ) -> None:
+        self.options = options
+        self.created = created
+        self.publish = publish
+        self.clog = clog
+        self.emit = emit
+        self.mgrmon: MgrMonitor
+        self._committing: MgrMap | None = None
+
+    def load(self, store: MonStore) -> None:
+        epoch = store.get("mgrmap", "last_committed", 0)
+        mgrmap = MgrMap.from_store(store.get("mgrmap", str(epoch))) if epoch else MgrMap()
+        metadata = dict(store.items("mgr_metadata"))
+        self.mgrmon = MgrMonitor(
+            self.options, time.monotonic, time.time, mgrmap, metadata, created=self.created
+        )
+
+    def encode_pending(self, txn: Transaction) -> None:
+        pm = self._committing = self.mgrmon.pending
+        if pm is not None:
+            txn.put("mgrmap", str(pm.epoch), pm.to_store()).put("mgrmap", "last_committed", pm.epoch)
+            if pm.epoch > MGRMAP_EPOCHS_KEPT:
+                txn.erase("mgrmap", str(pm.epoch - MGRMAP_EPOCHS_KEPT))
+            standbys = [pm.standbys[g].name for g in sorted(pm.standbys)]
+            self.clog(
+                "[DBG]",
+                mgrmap_summary(
+                    pm.active_name, pm.available, pm.active_change, standbys, time.time(), epoch=pm.epoch
+                ),
+            )
+        for name, md in self.mgrmon.pending_metadata.items():
+            txn.put("mgr_metadata", name, md)
+
+    def on_committed(self) -> None:
+        pm, self._committing = self._committing, None
+        self.mgrmon.committed(pm)
+        if pm is None:
+            return
+        self.publish("mgrmap", pm.epoch, self.body(pm))
+        self.emit(
+            "mgrmap",
+            epoch=pm.epoch,
+            active_name=pm.active_name,
+            active_gid=pm.active_gid,
+            available=pm.available,
+            standbys=[s.name for s in pm.standbys.values()],
+        )
+
+    @staticmethod
+    def body(m: MgrMap) -> dict[str, Any]:
+        return m.dump() | {"command_descs": m.command_descs}
+
+    def current_map(self) -> tuple[int, dict[str, Any]] | None:
+        m = self.mgrmon.map
+        return (m.epoch, self.body(m)) if m.epoch else None
