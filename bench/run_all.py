@@ -2,7 +2,7 @@
 
 Runs bench/startup.py, bench/command_rtt.py and bench/failover.py in this
 process (each brings down its own clusters), then prints the machine (cores,
-Python) and one table of p50 / p90 / max, with the real-Ceph reference where
+Python) and one table of p50 / p90 / p99 / max, with the real-Ceph reference where
 there is one. ``--json`` prints every script's full results instead.
 """
 
@@ -54,12 +54,14 @@ def report(res: dict[str, Any]) -> str:
     m = machine()
     fo = res["failover"]
     g = fo["options"]["mon_mgr_beacon_grace"]
-    head = ["what", "n", "p50", "p90", "max", "real Ceph"]
+    head = ["what", "n", "p50", "p90", "p99", "max", "real Ceph"]
     rows = []
     for label, bench, key, unit, ref in SUMMARY:
         s = res[bench]["results"][key]
         ref = ref.replace("grace", f"{g:g} s grace") if "grace" in ref else ref
-        rows.append([label, str(s["n"]), *(fmtv(s[c], unit) for c in ("p50", "p90", "max")), ref])
+        rows.append(
+            [label, str(s["n"]), *(fmtv(s[c], unit) for c in ("p50", "p90", "p99", "max")), ref]
+        )
     w = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     line = lambda r: "| " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r)) + " |"  # noqa: E731
     ratio = fo["kill_available_over_grace"]

@@ -30,13 +30,18 @@ def mgr_dump(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     return Reply(data=m.dump())
 
 
-@command("mgr fail name=who,type=CephString,req=false", "treat the named manager daemon as failed", "rw")
+@command(
+    "mgr fail name=who,type=CephString,req=false", "treat the named manager daemon as failed", "rw"
+)
 def mgr_fail(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     who = cmd.get("who")
     return Reply(outs=mon.mgrmon.fail(str(who) if who is not None else None))
 
 
-@command("mgr metadata name=who,type=CephString,req=false", "dump metadata for all daemons or a specific daemon")
+@command(
+    "mgr metadata name=who,type=CephString,req=false",
+    "dump metadata for all daemons or a specific daemon",
+)
 def mgr_metadata(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     md = mon.mgrmon.metadata
     who = cmd.get("who")
@@ -72,7 +77,9 @@ def mgr_module_ls(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     disabled = [
         info
         for info in m.available_modules
-        if isinstance(info, dict) and info.get("name") not in m.modules and info.get("name") not in always
+        if isinstance(info, dict)
+        and info.get("name") not in m.modules
+        and info.get("name") not in always
     ]
     return Reply(
         data={

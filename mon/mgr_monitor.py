@@ -217,18 +217,21 @@ class MgrMonitor:
             name = p.active_name
             pm = self.pending_map()
             self._drop_active(pm)
-            st = self._promote_standby(pm)
-            if st is not None:
+            promoted = self._promote_standby(pm)
+            if promoted is not None:
                 log.append(
                     (
                         "[INF]",
                         f"Manager daemon {name} is unresponsive, "
-                        f"replacing it with standby daemon {st.name}",
+                        f"replacing it with standby daemon {promoted.name}",
                     )
                 )
             else:
                 log.append(
-                    ("[INF]", f"Manager daemon {name} is unresponsive.  No standby daemons available.")
+                    (
+                        "[INF]",
+                        f"Manager daemon {name} is unresponsive.  No standby daemons available.",
+                    )
                 )
         elif not p.active_gid and p.standbys and not p.down_flag:
             self._promote_standby(self.pending_map())
@@ -271,10 +274,9 @@ class MgrMonitor:
         elif not down and p.down_flag:
             pm = self.pending_map()
             pm.flags &= ~FLAG_DOWN
-            if not pm.active_gid:
-                st = self._promote_standby(pm)
-                if st is not None:
-                    log.append(("[INF]", f"Activating manager daemon {st.name}"))
+            promoted = None if pm.active_gid else self._promote_standby(pm)
+            if promoted is not None:
+                log.append(("[INF]", f"Activating manager daemon {promoted.name}"))
         return log
 
     # --- health ---------------------------------------------------------------

@@ -46,14 +46,21 @@ class MgrMapService(PaxosService):
     def encode_pending(self, txn: Transaction) -> None:
         pm = self._committing = self.mgrmon.pending
         if pm is not None:
-            txn.put("mgrmap", str(pm.epoch), pm.to_store()).put("mgrmap", "last_committed", pm.epoch)
+            txn.put("mgrmap", str(pm.epoch), pm.to_store()).put(
+                "mgrmap", "last_committed", pm.epoch
+            )
             if pm.epoch > MGRMAP_EPOCHS_KEPT:
                 txn.erase("mgrmap", str(pm.epoch - MGRMAP_EPOCHS_KEPT))
             standbys = [pm.standbys[g].name for g in sorted(pm.standbys)]
             self.clog(
                 "[DBG]",
                 mgrmap_summary(
-                    pm.active_name, pm.available, pm.active_change, standbys, time.time(), epoch=pm.epoch
+                    pm.active_name,
+                    pm.available,
+                    pm.active_change,
+                    standbys,
+                    time.time(),
+                    epoch=pm.epoch,
                 ),
             )
         for name, md in self.mgrmon.pending_metadata.items():

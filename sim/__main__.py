@@ -120,7 +120,9 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
                 c.admin(args.b, {"prefix": "partition", "peers": [args.a]})
             return 0
         if args.verb == "heal":
-            names = [args.a, args.b] if args.a and args.b else list(c.supervisor("status")["daemons"])
+            names = (
+                [args.a, args.b] if args.a and args.b else list(c.supervisor("status")["daemons"])
+            )
             peers = [args.b, args.a] if args.a and args.b else None
             for i, name in enumerate(names):
                 cmd: dict[str, Any] = {"prefix": "heal"}
@@ -132,10 +134,14 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
 
 
 def _status_table(st: dict[str, Any]) -> str:
-    lines = [f"cluster {st['fsid']}  supervisor pid {st['pid']}  active mgr: {st['active_mgr'] or '-'}"]
+    lines = [
+        f"cluster {st['fsid']}  supervisor pid {st['pid']}  active mgr: {st['active_mgr'] or '-'}"
+    ]
     lines.append(f"{'DAEMON':<10} {'PID':>8}  {'STATE':<8} {'STARTS':>6}  ADDRESS")
     for name, d in st["daemons"].items():
-        lines.append(f"{name:<10} {d['pid'] or '-':>8}  {d['state']:<8} {d['starts']:>6}  {d['addr']}")
+        lines.append(
+            f"{name:<10} {d['pid'] or '-':>8}  {d['state']:<8} {d['starts']:>6}  {d['addr']}"
+        )
     return "\n".join(lines)
 
 

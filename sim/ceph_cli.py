@@ -114,7 +114,11 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         cmd["format"] = args.format
     inbuf = b""
     if args.inbuf_file:
-        inbuf = sys.stdin.buffer.read() if args.inbuf_file == "-" else Path(args.inbuf_file).read_bytes()
+        inbuf = (
+            sys.stdin.buffer.read()
+            if args.inbuf_file == "-"
+            else Path(args.inbuf_file).read_bytes()
+        )
     if sig.flags & Flag.MGR:
         reply = await cluster.mgr_command(cmd, inbuf, timeout=args.timeout)
     else:

@@ -120,7 +120,9 @@ def wait_ready(run: RunDir, proc: subprocess.Popen[bytes], timeout: float, want_
                 raise LaunchError(f"no active mgr became available within {timeout:g}s")
             _check_no_crash(run, c)
             try:
-                rc, out, _ = c.mon_command({"prefix": "mgr stat", "format": "json"}, timeout=min(left, 1))
+                rc, out, _ = c.mon_command(
+                    {"prefix": "mgr stat", "format": "json"}, timeout=min(left, 1)
+                )
             except (ConnectionError, TimeoutError):
                 continue
             if rc == 0 and (not want_mgr or b'"available":true' in out):

@@ -70,7 +70,9 @@ class TestCluster(Cluster):
 def running_cluster(
     path: Path, mons: int = 1, mgrs: int = 2, options: dict[str, Any] | None = None
 ) -> Iterator[TestCluster]:
-    launcher.up(path, mons=mons, mgrs=mgrs, options=options, profile=Profile.FAST, die_with_parent=True)
+    launcher.up(
+        path, mons=mons, mgrs=mgrs, options=options, profile=Profile.FAST, die_with_parent=True
+    )
     client: TestCluster | None = None
     try:
         client = TestCluster(path)

@@ -24,6 +24,7 @@ import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import zmq
 import zmq.asyncio
@@ -56,7 +57,7 @@ def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
 
     zmq.asyncio reports a NOBLOCK failure in the returned future rather than
     raising, so the future is inspected (and its exception consumed) here."""
-    fut = sock.send_multipart(frames, flags=zmq.NOBLOCK)
+    fut: Any = sock.send_multipart(frames, flags=zmq.NOBLOCK)  # an asyncio Future
     if fut.done():
         return fut.exception() is None
     fut.add_done_callback(lambda f: f.exception())
@@ -127,7 +128,9 @@ class Server:
                 self.me.drops.count("handler_error")
                 log.exception("handler failed on %s from %s", env.type.value, env.sender)
 
-    def send(self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0) -> None:
+    def send(
+        self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0
+    ) -> None:
         if not self.link_filter(peer_name):
             return
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)

@@ -115,7 +115,9 @@ def test_paused_active_is_replaced_and_fenced(cluster: TestCluster) -> None:
     sampler.start()
     try:
         cluster.supervisor({"prefix": "pause", "daemon": f"mgr.{old}"})
-        wait_until(lambda: available_active(cluster, not_name=old), grace + 2 * tick + SLACK, "replacement")
+        wait_until(
+            lambda: available_active(cluster, not_name=old), grace + 2 * tick + SLACK, "replacement"
+        )
         cluster.supervisor({"prefix": "resume", "daemon": f"mgr.{old}"})
         gid = wait_until(
             lambda: active_and_standbys(cluster)[2].get(old, old_gid) != old_gid,

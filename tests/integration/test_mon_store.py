@@ -19,10 +19,12 @@ def test_mon_kill9_restart_keeps_mgrmap_and_enabled_modules(cluster: TestCluster
     # Enabling a module respawns every mgr (as Ceph's QA does, wait for a new
     # active gid that is available).
     before = wait_until(
-        lambda: (d := cluster.json("mgr dump"))["active_gid"] not in (0, gid0)
-        and d["available"]
-        and len(d["standbys"]) == 1
-        and d,
+        lambda: (
+            (d := cluster.json("mgr dump"))["active_gid"] not in (0, gid0)
+            and d["available"]
+            and len(d["standbys"]) == 1
+            and d
+        ),
         10,
         "the respawned mgrs",
     )
