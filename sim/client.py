@@ -130,6 +130,7 @@ class AsyncCluster:
             if endpoint is None:
                 raise DaemonUnreachable(f"{daemon} has no address in the address book")
             conn = self._conn(daemon, endpoint)
+            await conn.wait_connected(min(0.25, max(0.0, deadline - loop.time())))
             try:
                 env = await conn.request(Admin(cmd=cmd), max(0.01, deadline - loop.time()))
                 break

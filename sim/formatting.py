@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
 
 __all__ = [
     "JSON_FORMATS",
@@ -107,6 +106,8 @@ def render(data: Any, fmt: str | None, plain: Callable[[Any], str] | None = None
     if fmt == "json-pretty":
         return dumps_pretty(data)
     if fmt == "yaml":
+        import yaml  # only here: keeps the CLI's start-up short
+
         return yaml.safe_dump(data, default_flow_style=False, sort_keys=False)
     if plain is not None:
         return plain(data)

@@ -9,6 +9,7 @@ it if it does not, and then makes sure no process of the cluster is left.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -96,14 +97,15 @@ def up(
             os.close(fd)
     _children[run.path] = proc
     try:
-        wait_ready(run, proc, timeout, want_mgr=mgrs > 0)
+        wait_ready(run, proc, timeout, want_mgrs=mgrs)
     except BaseException:
         down(run.path)
         raise
     return run
 
 
-def wait_ready(run: RunDir, proc: subprocess.Popen[bytes], timeout: float, want_mgr: bool) -> None:
+def wait_ready(run: RunDir, proc: subprocess.Popen[bytes], timeout: float, want_mgrs: int) -> None:
+    """Until the active mgr is available and every other mgr is a standby."""
     deadline = time.monotonic() + timeout
     while not run.supervisor_pid.exists():
         if proc.poll() is not None:
@@ -125,7 +127,10 @@ def wait_ready(run: RunDir, proc: subprocess.Popen[bytes], timeout: float, want_
                 )
             except (ConnectionError, TimeoutError):
                 continue
-            if rc == 0 and (not want_mgr or b'"available":true' in out):
+            stat = json.loads(out) if rc == 0 else {}
+            if not want_mgrs or (
+                stat.get("available") and stat.get("num_standby", 0) >= want_mgrs - 1
+            ):
                 return
             time.sleep(0.05)
 
@@ -156,8 +161,7 @@ def down(run_dir: Path | str, timeout: float = 15.0) -> list[str]:
             notes.append(f"supervisor did not answer ({exc}); killing it")
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(psutil.Error):
-            psutil.Process(pid).wait(timeout)
+        _wait_gone(pid, timeout)
     notes.extend(reap_strays(run))
     child = _children.pop(run.path, None)
     if child is not None:
@@ -165,6 +169,18 @@ def down(run_dir: Path | str, timeout: float = 15.0) -> list[str]:
             child.wait(timeout)
     run.supervisor_pid.unlink(missing_ok=True)
     return notes
+
+
+def _wait_gone(pid: int, timeout: float) -> None:
+    """Until ``pid`` has exited (a zombie awaiting its reaper counts as gone)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.Error:
+            return
+        time.sleep(0.01)
 
 
 def cluster_processes(run: RunDir) -> list[psutil.Process]:

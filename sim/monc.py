@@ -191,6 +191,8 @@ class MonClient:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not self._closing:
+            if not await conn.wait_connected(max(0.0, deadline - loop.time())):
+                raise TimeoutError
             try:
                 env = await conn.request(
                     Hello(entity_type=self.entity_type, pid=os.getpid(), global_id=self.global_id),

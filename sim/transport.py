@@ -175,6 +175,7 @@ class Connection:
         self.on_state = on_state
         self.link_filter = link_filter
         self.connected = False
+        self._up = asyncio.Event()
         self._tids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Envelope]] = {}
         self.sock = ctx.socket(zmq.DEALER)
@@ -234,7 +235,10 @@ class Connection:
             if up == self.connected:
                 continue
             self.connected = up
-            if not up:
+            if up:
+                self._up.set()
+            else:
+                self._up.clear()
                 self._fail_pending()
             if self.on_state is not None:
                 try:
@@ -247,6 +251,14 @@ class Connection:
         for fut in pending.values():
             if not fut.done():
                 fut.set_exception(NotConnected(f"lost connection to {self.peer_name}"))
+
+    async def wait_connected(self, timeout: float) -> bool:
+        """Wait for the handshake with the peer; False on timeout."""
+        try:
+            await asyncio.wait_for(self._up.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     def send(self, msg: Message, tid: int = 0, epoch: int = 0) -> None:
         """Fire and forget. Raises NotConnected if the peer is unreachable."""
