@@ -15,7 +15,9 @@ import time
 from typing import Any
 
 from mon import commands
-from mon.cluster_log import ClusterLog
+from mon.cluster_log import ClusterLog, LogPriority
+from mon.config_key import ConfigKeyService
+from mon.config_monitor import ConfigMonitor
 from mon.health import HealthMap, diff_messages
 from mon.log_service import LogService
 from mon.mgr_monitor import Clog, MgrMonitor
@@ -43,13 +45,15 @@ log = logging.getLogger(__name__)
 
 FIRST_GLOBAL_ID = 4100
 GLOBAL_ID_BLOCK = 100
+LOG_PRIORITIES = {p.value for p in LogPriority}
 
 
 class MonDaemon(DaemonShell):
     entity_type = "mon"
 
     async def start(self) -> None:
-        import mon.mgr_commands  # noqa: F401  (registers commands)
+        import mon.config_commands  # noqa: F401  (registers commands)
+        import mon.mgr_commands  # noqa: F401
         import mon.mon_commands  # noqa: F401
 
         self.rank = self.spec.mon_rank(self.id)
@@ -95,6 +99,16 @@ class MonDaemon(DaemonShell):
         self.services: list[PaxosService] = [self.mgr_service, self.log_service]
         for service in self.services:
             service.load(self.store)
+        self.config_service = ConfigMonitor(
+            self.spec.fsid, self.id, self.options, lambda: self.mgrmon.map, self.publish, self.emit
+        )
+        self.add_service(self.config_service)
+        self.kv_service = ConfigKeyService(
+            self.publish,
+            self.emit,
+            lambda: int(self.config_service.mon_value("mon_config_key_max_entry_size")),
+        )
+        self.add_service(self.kv_service)
         # global ids are reserved in blocks, so a hello costs no store write
         self.max_global_id = int(self.store.get("auth", "max_global_id", FIRST_GLOBAL_ID))
         self.next_global_id = self.max_global_id + 1
@@ -117,8 +131,15 @@ class MonDaemon(DaemonShell):
         """Persist every service's pending changes in one transaction, then
         make them current and publish (the one path replication changes)."""
         txn = Transaction()
-        for service in self.services:
-            service.encode_pending(txn)
+        try:
+            for service in self.services:
+                service.encode_pending(txn)
+        except Exception:
+            # One poisonous change must not wedge every later commit.
+            log.exception("cannot encode pending changes; discarding them")
+            for service in self.services:
+                service.discard_pending()
+            return
         if not txn:
             return
         self.store.apply(txn)
@@ -219,6 +240,7 @@ class MonDaemon(DaemonShell):
 
     def handle_command(self, ident: bytes, env: Envelope, c: Command) -> None:
         cmd = c.cmd
+        self.inbuf = c.inbuf  # `-i FILE` (config-key set)
         mc, reply = commands.dispatch(self, cmd)
         if mc is not None and mc.writes and reply.retval == 0:
             self.audit(env.sender, cmd)
@@ -268,7 +290,9 @@ class MonDaemon(DaemonShell):
     def handle_log(self, sender: str, msg: Log) -> None:
         for e in msg.entries[:100]:
             if isinstance(e, dict) and isinstance(e.get("message"), str):
-                prio = e.get("priority") if isinstance(e.get("priority"), str) else "[INF]"
+                prio = e.get("priority")
+                if prio not in LOG_PRIORITIES:
+                    prio = "[INF]"
                 chan = e.get("channel") if isinstance(e.get("channel"), str) else "cluster"
                 self.cluster_log(str(prio), e["message"], channel=str(chan))
         self.commit()

@@ -66,6 +66,10 @@ class LogService(PaxosService):
         for seq in range(max(1, first_new - window - len(entries)), self.last_seq - window + 1):
             txn.erase("log", f"{seq:016d}")
 
+    def discard_pending(self) -> None:
+        self.pending = []
+        self._committing = []
+
     def on_committed(self) -> None:
         for e in self._committing:
             self.clog.append(e)

@@ -81,6 +81,11 @@ class MgrMapService(PaxosService):
             standbys=[s.name for s in pm.standbys.values()],
         )
 
+    def discard_pending(self) -> None:
+        self._committing = None
+        self.mgrmon.pending = None
+        self.mgrmon.pending_metadata = {}
+
     @staticmethod
     def body(m: MgrMap) -> dict[str, Any]:
         return m.dump() | {"command_descs": m.command_descs}

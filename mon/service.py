@@ -30,6 +30,9 @@ class PaxosService:
     def on_committed(self) -> None:
         """``txn`` is durable: pending becomes committed; publish."""
 
+    def discard_pending(self) -> None:
+        """Forget pending changes that could not be encoded."""
+
     def current_map(self) -> tuple[int, dict[str, Any]] | None:
         """(epoch, body) for subscribers of ``name``, or None if not a map."""
         return None

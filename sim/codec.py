@@ -12,6 +12,9 @@ import msgpack
 
 # A frame larger than this is refused before decoding (DESIGN: "absurd size").
 MAX_FRAME_BYTES = 32 * 1024 * 1024
+# Deeper nesting than this is refused: no message of ours comes close, and a
+# hostile 1,000-deep list would make later str()/repr() hit RecursionError.
+MAX_DEPTH = 32
 
 
 class DecodeError(ValueError):
@@ -26,6 +29,23 @@ def unpack(data: bytes) -> Any:
     if len(data) > MAX_FRAME_BYTES:
         raise DecodeError(f"frame of {len(data)} bytes exceeds {MAX_FRAME_BYTES}")
     try:
-        return msgpack.unpackb(data, raw=False, strict_map_key=False)
+        obj = msgpack.unpackb(data, raw=False, strict_map_key=False)
     except Exception as exc:  # msgpack raises several unrelated types
-        raise DecodeError(f"undecodable frame: {exc.__class__.__name__}: {exc}") from None
+        raise DecodeError(f"undecodable frame: {exc.__class__.__name__}") from None
+    _check_depth(obj)
+    return obj
+
+
+def _check_depth(obj: Any) -> None:
+    stack = [(obj, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = [*item.keys(), *item.values()]
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth >= MAX_DEPTH:
+            raise DecodeError(f"nesting deeper than {MAX_DEPTH}")
+        stack.extend((c, depth + 1) for c in children)

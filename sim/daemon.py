@@ -181,11 +181,13 @@ class DaemonShell:
         prefix = env.msg.cmd.get("prefix")
         handler = self.admin_handlers.get(prefix) if isinstance(prefix, str) else None
         if handler is None:
-            return CommandReply(retval=-22, outs=f"unknown admin command {prefix!r}")
+            shown = prefix[:64] if isinstance(prefix, str) else type(prefix).__name__
+            return CommandReply(retval=-22, outs=f"unknown admin command '{shown}'")
         try:
             result = handler(env.msg.cmd)
-        except (ValueError, KeyError, TypeError) as exc:
-            return CommandReply(retval=-22, outs=str(exc))
+        except Exception as exc:
+            log.warning("admin %s failed: %s", prefix, exc.__class__.__name__)
+            return CommandReply(retval=-22, outs=f"{exc.__class__.__name__}: {exc}"[:500])
         return CommandReply(retval=0, outbuf=codec.pack(result))
 
     def link_allowed(self, peer: str) -> bool:

@@ -106,8 +106,19 @@ class Supervisor:
     # --- events -------------------------------------------------------------------
 
     def record(self, kind: str, who: str, stamp: float | None = None, **data: Any) -> None:
-        ev = {"stamp": stamp or time.time(), "daemon": who, "kind": kind, **data}
-        self.events_file.write(json.dumps(ev, default=str) + "\n")
+        self.record_event(kind, who, data, stamp)
+
+    def record_event(
+        self, kind: str, who: str, data: dict[str, Any], stamp: float | None = None
+    ) -> None:
+        """Append one event to events.jsonl (the event's own fields win)."""
+        ev = {**data, "stamp": stamp or time.time(), "daemon": who, "kind": kind}
+        try:
+            line = json.dumps(ev, default=str)
+        except (TypeError, ValueError):
+            self.me.drops.count("bad_event")
+            return
+        self.events_file.write(line + "\n")
         if kind == "mgrmap":
             self.active_mgr = str(data.get("active_name", ""))
         if kind == "daemon_started" and isinstance(data.get("addr"), str):
@@ -118,7 +129,8 @@ class Supervisor:
         if env.type is MsgType.EVENT:
             assert isinstance(env.msg, Event)
             e = env.msg
-            self.record(e.kind, env.sender, stamp=e.stamp, **{str(k): v for k, v in e.data.items()})
+            data = {k: v for k, v in e.data.items() if isinstance(k, str)}
+            self.record_event(e.kind, env.sender, data, stamp=e.stamp)
         elif env.type is MsgType.ADMIN:
             assert isinstance(env.msg, Admin)
             asyncio.get_running_loop().create_task(self._admin(ident, env, env.msg.cmd))
@@ -134,14 +146,22 @@ class Supervisor:
             who = f"mgr.{self.active_mgr}"
         p = self.procs.get(who)
         if p is None:
-            raise KeyError(f"no daemon {who!r} (have: {', '.join(self.procs)})")
+            raise KeyError(f"no daemon '{who[:64]}' (have: {', '.join(self.procs)})")
         return p
 
     async def _admin(self, ident: bytes, env: Envelope, cmd: dict[str, Any]) -> None:
-        self.server.reply(ident, env, await self.handle_admin(cmd))
+        try:
+            reply = await self.handle_admin(cmd)
+        except Exception as exc:  # one bad request never silences the supervisor
+            log.exception("admin request failed")
+            reply = CommandReply(-22, outs=f"{exc.__class__.__name__}"[:200])
+        self.server.reply(ident, env, reply)
 
     async def handle_admin(self, cmd: dict[str, Any]) -> CommandReply:
         prefix = cmd.get("prefix")
+        daemon = cmd.get("daemon", "")
+        if not isinstance(prefix, str) or not isinstance(daemon, str):
+            return CommandReply(-22, outs="prefix and daemon must be strings")
         try:
             if prefix == "status":
                 result: Any = self.status()
@@ -149,9 +169,9 @@ class Supervisor:
                 self._stop.set()
                 result = {"stopping": True}
             elif prefix in ("kill", "stop", "pause", "resume", "restart"):
-                result = await self.fault(str(prefix), str(cmd.get("daemon", "")))
+                result = await self.fault(prefix, daemon)
             else:
-                return CommandReply(-22, outs=f"unknown supervisor command {prefix!r}")
+                return CommandReply(-22, outs=f"unknown supervisor command '{prefix[:64]}'")
         except KeyError as exc:
             return CommandReply(-2, outs=str(exc.args[0]))
         return CommandReply(0, outbuf=codec.pack(result))
@@ -182,6 +202,7 @@ class Supervisor:
             "fsid": self.spec.fsid,
             "pid": os.getpid(),
             "active_mgr": self.active_mgr,
+            "dropped": self.me.drops.as_dict(),
             "daemons": {
                 n: {
                     "pid": p.pid,

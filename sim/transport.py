@@ -115,7 +115,11 @@ class Server:
                 env = wire.decode(payload, self.me.signer, self.me.fsid)
             except wire.Dropped as exc:
                 self.me.drops.count(exc.reason)
-                log.debug("dropped frame from %r: %s", ident[:32], exc)
+                log.debug("dropped frame: %s", exc)
+                continue
+            except Exception:  # a decoder bug must not make the daemon deaf
+                self.me.drops.count("malformed")
+                log.exception("undecodable frame")
                 continue
             if not self.link_filter(env.sender):
                 self.me.drops.count("partitioned")
@@ -208,6 +212,10 @@ class Connection:
                 env = wire.decode(frames, self.me.signer, self.me.fsid)
             except wire.Dropped as exc:
                 self.me.drops.count(exc.reason)
+                continue
+            except Exception:
+                self.me.drops.count("malformed")
+                log.exception("undecodable frame")
                 continue
             if not self.link_filter(env.sender):
                 self.me.drops.count("partitioned")

@@ -39,8 +39,10 @@ class Signer:
         self._key = key
 
     def sign(self, *parts: bytes) -> bytes:
+        # Each part is length-prefixed, so bytes cannot move between frames.
         mac = hmac.new(self._key, digestmod=hashlib.sha256)
         for p in parts:
+            mac.update(len(p).to_bytes(8, "big"))
             mac.update(p)
         return mac.digest()
 
@@ -72,16 +74,21 @@ def decode(frames: Sequence[bytes], signer: Signer, fsid: str) -> Envelope:
     if not (isinstance(sender, str) and type(tid) is int and type(epoch) is int):
         raise Dropped("malformed", "bad header fields")
     if their_fsid != fsid:
-        raise Dropped("wrong_fsid", str(their_fsid)[:64])
+        raise Dropped("wrong_fsid", _show(their_fsid))
     try:
         msg_type = MsgType(type_s)
     except ValueError:
-        raise Dropped("unknown_type", str(type_s)[:64]) from None
+        raise Dropped("unknown_type", _show(type_s)) from None
     try:
         msg: Message = message_class(msg_type).from_body(codec.unpack(body))
     except (codec.DecodeError, ProtocolError) as exc:
         raise Dropped("malformed", str(exc)) from None
     return Envelope(msg_type, sender, fsid, tid, msg, epoch)
+
+
+def _show(value: object) -> str:
+    """A short, safe description of a hostile value (never its repr)."""
+    return value[:64] if isinstance(value, str) else type(value).__name__
 
 
 class DropCounters:

@@ -71,7 +71,9 @@ class Checker:
         hints: dict[str, str] | None = None,
     ) -> dict[str, Node] | None:
         """A mapping with exactly these keys; unknown keys and missing required
-        keys are errors (missing ones reported at the mapping's position)."""
+        keys are errors (missing ones reported at the mapping's position).
+        Unknown keys are left out of what is returned, so validation of the
+        rest goes on; None only when it is not a mapping or lacks a required key."""
         if not isinstance(node, Map):
             self.expected(node, what, "a mapping")
             return None
@@ -87,7 +89,6 @@ class Checker:
                     f"{what}: unknown key {name!r}{suggest(name, allowed)}; "
                     f"expected one of: {', '.join(allowed)}",
                 )
-                ok = False
             else:
                 out[name] = value
         for name in req:

@@ -1,0 +1,247 @@
+"""The seam between module code and the mgr host (Ceph's C++ ``ceph_module``).
+
+In Ceph, ``ceph_module`` is a C extension whose ``BaseMgrModule`` methods
+``_ceph_get``, ``_ceph_set_store`` … call into the daemon. Here those
+methods reach the host only through one narrow object, a `HostAPI` bound to
+one module instance (Ceph's "this" capsule). The mgr passes its real
+implementation (`mgr.host.handle.ModuleHandle`); tests may pass
+`mgr_testing.FakeHost` and unit-test a module without any process.
+
+Nothing else in the API directory touches the host.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class HostAPI(Protocol):
+    """Everything a module instance may ask of its host (one per instance)."""
+
+    module_name: str
+
+    # identity and build
+    def get_mgr_id(self) -> str: ...
+    def get_version(self) -> str: ...
+    def get_release_name(self) -> str: ...
+    def lookup_release_name(self, major: int) -> str: ...
+    def get_context(self) -> object: ...
+    def get_ceph_conf_path(self) -> str: ...
+
+    # native and module configuration (reads are local)
+    def get_option(self, key: str) -> Any: ...
+    def get_foreign_option(self, entity: str, key: str) -> Any: ...
+    def get_module_option(self, module: str, key: str, localized_prefix: str = "") -> Any: ...
+    def set_module_option(self, module: str, key: str, value: str | None) -> None: ...
+
+    # this module's KV store (config-key mgr/<module>/...)
+    def get_store(self, key: str) -> str | None: ...
+    def set_store(self, key: str, value: str | None) -> None: ...
+    def get_store_prefix(self, prefix: str) -> dict[str, str]: ...
+
+    # cluster state (local copies)
+    def get(self, data_name: str) -> Any: ...
+    def get_server(self, hostname: str | None) -> Any: ...
+    def get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None: ...
+    def get_daemon_status(self, svc_type: str, svc_id: str) -> dict[str, str] | None: ...
+    def get_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]: ...
+    def get_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]: ...
+    def get_latest_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]: ...
+    def get_osdmap(self) -> dict[str, Any]: ...
+    def get_daemon_health_metrics(self) -> dict[str, Any]: ...
+    def have_mon_connection(self) -> bool: ...
+
+    # commands, health, logs, services, other modules
+    def send_command(
+        self, result: Any, svc_type: str, svc_id: str, command: str, tag: str, inbuf: str | None
+    ) -> None: ...
+    def set_health_checks(self, checks: Any) -> None: ...
+    def log(self, level: int, message: str) -> None: ...
+    def cluster_log(self, channel: str, priority: int, message: str) -> None: ...
+    def set_uri(self, uri: str) -> None: ...
+    def get_active_uri(self) -> str: ...
+    def dispatch_remote(
+        self, module_name: str, method_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any: ...
+    def update_progress_event(
+        self, evid: str, desc: str, progress: float, add_to_ceph_s: bool
+    ) -> None: ...
+    def complete_progress_event(self, evid: str) -> None: ...
+    def clear_all_progress_events(self) -> None: ...
+    def set_device_wear_level(self, devid: str, wear_level: float) -> None: ...
+    def is_authorized(self, arguments: dict[str, str]) -> bool: ...
+
+
+class _HostBound:
+    """Holds the host handle; every ``_ceph_*`` call goes through it."""
+
+    _ceph_host_api: HostAPI
+
+    def _bind_host(self, this: Any) -> None:
+        if this is None:
+            raise RuntimeError("a mgr module needs a host (pass mgr_testing.FakeHost in tests)")
+        self._ceph_host_api = this
+
+    def _ceph_get_mgr_id(self) -> str:
+        return self._ceph_host_api.get_mgr_id()
+
+    def _ceph_get_option(self, key: str) -> Any:
+        return self._ceph_host_api.get_option(key)
+
+    def _ceph_get_store(self, key: str) -> str | None:
+        return self._ceph_host_api.get_store(key)
+
+    def _ceph_log(self, *args: Any) -> None:
+        # Ceph 16: _ceph_log(message); ours also takes (level, message).
+        level, message = (args[0], args[1]) if len(args) == 2 else (20, args[0])
+        self._ceph_host_api.log(int(level), str(message))
+
+    def _ceph_get(self, data_name: str) -> Any:
+        return self._ceph_host_api.get(data_name)
+
+
+class BaseMgrModule(_HostBound):
+    """Ceph's ``ceph_module.BaseMgrModule``: the host calls of an active module."""
+
+    def __init__(self, py_modules: Any, this: Any) -> None:
+        self._bind_host(this)
+
+    def _ceph_get_version(self) -> str:
+        return self._ceph_host_api.get_version()
+
+    def _ceph_get_release_name(self) -> str:
+        return self._ceph_host_api.get_release_name()
+
+    def _ceph_lookup_release_name(self, major: int) -> str:
+        return self._ceph_host_api.lookup_release_name(major)
+
+    def _ceph_get_context(self) -> object:
+        return self._ceph_host_api.get_context()
+
+    def _ceph_get_ceph_conf_path(self) -> str:
+        return self._ceph_host_api.get_ceph_conf_path()
+
+    def _ceph_get_foreign_option(self, entity: str, key: str) -> Any:
+        return self._ceph_host_api.get_foreign_option(entity, key)
+
+    def _ceph_get_module_option(self, module: str, key: str, localized_prefix: str = "") -> Any:
+        return self._ceph_host_api.get_module_option(module, key, localized_prefix or "")
+
+    def _ceph_set_module_option(self, module: str, key: str, value: str | None) -> None:
+        self._ceph_host_api.set_module_option(module, key, value)
+
+    def _ceph_set_store(self, key: str, value: str | None) -> None:
+        self._ceph_host_api.set_store(key, value)
+
+    def _ceph_get_store_prefix(self, prefix: str) -> dict[str, str]:
+        return self._ceph_host_api.get_store_prefix(prefix)
+
+    def _ceph_get_server(self, hostname: str | None) -> Any:
+        return self._ceph_host_api.get_server(hostname)
+
+    def _ceph_get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
+        return self._ceph_host_api.get_metadata(svc_type, svc_id)
+
+    def _ceph_get_daemon_status(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
+        return self._ceph_host_api.get_daemon_status(svc_type, svc_id)
+
+    def _ceph_get_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
+        return self._ceph_host_api.get_perf_schema(svc_type, svc_name)
+
+    def _ceph_get_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
+        return self._ceph_host_api.get_counter(svc_type, svc_name, path)
+
+    def _ceph_get_latest_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
+        return self._ceph_host_api.get_latest_counter(svc_type, svc_name, path)
+
+    def _ceph_get_osdmap(self) -> Any:
+        from _mgrapi.osdmap import OSDMap
+
+        return OSDMap(self._ceph_host_api.get_osdmap())
+
+    def _ceph_get_daemon_health_metrics(self) -> dict[str, Any]:
+        return self._ceph_host_api.get_daemon_health_metrics()
+
+    def _ceph_have_mon_connection(self) -> bool:
+        return self._ceph_host_api.have_mon_connection()
+
+    def _ceph_send_command(
+        self, result: Any, svc_type: str, svc_id: str, command: str, tag: str, inbuf: Any = None
+    ) -> None:
+        self._ceph_host_api.send_command(result, svc_type, svc_id, command, tag, inbuf)
+
+    def _ceph_set_health_checks(self, checks: Any) -> None:
+        self._ceph_host_api.set_health_checks(checks)
+
+    def _ceph_cluster_log(self, channel: str, priority: int, message: str) -> None:
+        self._ceph_host_api.cluster_log(channel, int(priority), message)
+
+    def _ceph_set_uri(self, uri: str) -> None:
+        self._ceph_host_api.set_uri(uri)
+
+    def _ceph_dispatch_remote(
+        self, module_name: str, method_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        return self._ceph_host_api.dispatch_remote(module_name, method_name, args, kwargs)
+
+    def _ceph_update_progress_event(
+        self, evid: str, desc: str, progress: float, add_to_ceph_s: bool = False
+    ) -> None:
+        self._ceph_host_api.update_progress_event(evid, desc, progress, add_to_ceph_s)
+
+    def _ceph_complete_progress_event(self, evid: str) -> None:
+        self._ceph_host_api.complete_progress_event(evid)
+
+    def _ceph_clear_all_progress_events(self) -> None:
+        self._ceph_host_api.clear_all_progress_events()
+
+    def _ceph_set_device_wear_level(self, devid: str, wear_level: float) -> None:
+        self._ceph_host_api.set_device_wear_level(devid, wear_level)
+
+    def _ceph_is_authorized(self, arguments: dict[str, str]) -> bool:
+        return self._ceph_host_api.is_authorized(arguments)
+
+    def _ceph_get_rocksdb_version(self) -> str:
+        return "6.8.1"
+
+    def _ceph_register_client(self, addrs: Any) -> None:
+        return None
+
+    def _ceph_unregister_client(self, addrs: Any) -> None:
+        return None
+
+    # OSD/MDS perf queries need daemons that report them (not simulated yet).
+    def _ceph_add_osd_perf_query(self, query: Any) -> int | None:
+        return None
+
+    def _ceph_remove_osd_perf_query(self, query_id: int) -> None:
+        return None
+
+    def _ceph_get_osd_perf_counters(self, query_id: int) -> Any:
+        return None
+
+    def _ceph_add_mds_perf_query(self, query: Any) -> int | None:
+        return None
+
+    def _ceph_remove_mds_perf_query(self, query_id: int) -> None:
+        return None
+
+    def _ceph_reregister_mds_perf_queries(self) -> None:
+        return None
+
+    def _ceph_get_mds_perf_counters(self, query_id: int) -> Any:
+        return None
+
+
+class BaseMgrStandbyModule(_HostBound):
+    """Ceph's ``ceph_module.BaseMgrStandbyModule`` (config reads, active URI)."""
+
+    def __init__(self, this: Any) -> None:
+        self._bind_host(this)
+
+    def _ceph_get_module_option(self, key: str, localized_prefix: str = "") -> Any:
+        api = self._ceph_host_api
+        return api.get_module_option(api.module_name, key, localized_prefix or "")
+
+    def _ceph_get_active_uri(self) -> str:
+        return self._ceph_host_api.get_active_uri()

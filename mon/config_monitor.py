@@ -1,0 +1,511 @@
+"""ConfigMonitor: the cluster's central config database (``ceph config …``).
+
+The database maps a *who* to option values: ``global``, a daemon type
+(``mgr``), a daemon (``mgr.x``), optionally with a mask (``osd/host:h1``,
+``osd/class:ssd``). Writes are validated like Ceph 16.2 does: a known Ceph
+option (`sim.options.CEPH_OPTIONS`) or a mgr module option that some mgr
+reported in its ``available_modules`` (``mgr/<module>/<opt>``, or localized
+``mgr/<module>/<mgr_id>/<opt>``), typed and normalized by `mon.config_values`;
+``--force`` skips validation. An entity's effective value is the most
+specific of ``global`` < ``<type>`` < ``<type>.<id>``, then the default.
+
+Committed state is published to subscribers of ``config`` on every commit —
+a contract with the mgr side::
+
+    epoch = the service's version
+    body  = {"sections": {who: {name: value_str}}}    # the full database
+
+The mon applies the simulator's own options (`sim.options.OPTIONS`) that
+resolve for ``mon.<id>`` to its `Options`, so ``config set mon
+mon_mgr_beacon_grace 10`` takes effect on the next tick and ``config rm``
+reverts to the value the mon was started with.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mon.commands import CommandError
+from mon.config_values import ParseError, module_option, parse_value, to_str, typed_default
+from mon.mgr_map import MgrMap
+from mon.service import PaxosService, Publish
+from mon.store import MonStore, Transaction
+from mon.text_table import text_table
+from sim.options import (
+    CEPH_OPTIONS,
+    FLAG_CLUSTER_CREATE,
+    FLAG_CREATE,
+    FLAG_NO_MON_UPDATE,
+    FLAG_RUNTIME,
+    FLAG_STARTUP,
+    OPTIONS,
+    CephOption,
+    Options,
+)
+
+log = logging.getLogger(__name__)
+
+ENTITY_TYPES = ("auth", "mon", "osd", "mds", "mgr", "client")
+DUMP_TYPES = ("mon", "mgr", "osd", "mds", "client")  # the sections `config dump` shows
+TABLE_HEADERS = ("WHO", "MASK", "LEVEL", "OPTION", "VALUE", "RO")
+STORE_PREFIX = "config"  # key: json [who, name]; value: [who, name, value]
+META_PREFIX = "config_meta"  # last_committed
+
+
+def normalize_key_name(name: str) -> str:
+    """``ConfFile::normalize_key_name``: trim, inner whitespace and ``-`` become ``_``."""
+    return "_".join(name.split()).replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Mask:
+    location_type: str = ""
+    location_value: str = ""
+    device_class: str = ""
+
+    def __str__(self) -> str:
+        r = f"{self.location_type}:{self.location_value}" if self.location_type else ""
+        if self.device_class:
+            r += ("/" if r else "") + f"class:{self.device_class}"
+        return r
+
+    def dump(self) -> dict[str, str]:
+        d: dict[str, str] = {}
+        if self.location_type:
+            d |= {"location_type": self.location_type, "location_value": self.location_value}
+        if self.device_class:
+            d["device_class"] = self.device_class
+        return d
+
+
+def parse_mask(who: str) -> tuple[str, Mask] | None:
+    """``ConfigMap::parse_mask``: ``osd.1``, ``osd/host:h1``, ``global/class:ssd`` ->
+    (section, mask); None for an unknown daemon type. The section may be empty."""
+    section, loc_type, loc_value, dev_class = "", "", "", ""
+    for part in who.split("/"):
+        if part == "global":
+            section = "global"
+            continue
+        key, colon, value = part.partition(":")
+        if colon:
+            if key == "class":
+                dev_class = value
+            else:
+                loc_type, loc_value = key, value
+            continue
+        if part.split(".", 1)[0] not in ENTITY_TYPES:
+            return None
+        section = part
+    return section, Mask(loc_type, loc_value, dev_class)
+
+
+def split_who(who: str) -> tuple[str, Mask]:
+    """A stored who (``section[/mask]``) -> (section, mask)."""
+    section, _, rest = who.partition("/")
+    parsed = parse_mask(rest) if rest else None
+    return section, (parsed[1] if parsed else Mask())
+
+
+def parse_entity(who: str) -> tuple[str, str] | None:
+    """``EntityName::from_str`` of ``who`` or ``who.``: (type, id), or None."""
+    for s in (who, who + "."):
+        etype, dot, eid = s.partition(".")
+        if dot and etype in ENTITY_TYPES:
+            return etype, eid
+    return None
+
+
+def stray_option(name: str) -> CephOption:
+    """What Ceph makes of a stored option it does not know (level ``unknown``)."""
+    return CephOption(name, "str", "unknown")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored value with where it came from (a row of ``config dump``/``get``)."""
+
+    section: str
+    mask: Mask
+    name: str
+    value: str
+    opt: CephOption
+
+    @property
+    def ro(self) -> str:
+        return "" if self.opt.can_update_at_runtime else "*"
+
+
+class ConfigMonitor(PaxosService):
+    name = "config"
+
+    def __init__(
+        self,
+        fsid: str,
+        mon_id: str,
+        options: Options,
+        mgrmap: Callable[[], MgrMap],
+        publish: Publish,
+        emit: Callable[..., None] | None = None,
+    ) -> None:
+        self.fsid = fsid
+        self.mon_id = mon_id
+        self.options = options
+        self.baseline = options.as_dict()  # what `config rm` reverts the mon to
+        self.mgrmap = mgrmap
+        self.publish = publish
+        self.emit = emit or (lambda *a, **k: None)
+        self.version = 0
+        self.db: dict[str, dict[str, str]] = {}
+        self.pending: dict[tuple[str, str], str | None] = {}
+        self._committing: dict[tuple[str, str], str | None] = {}
+
+    # --- PaxosService --------------------------------------------------------------
+
+    def load(self, store: MonStore) -> None:
+        self.version = int(store.get(META_PREFIX, "last_committed", 0))
+        self.db = {}
+        for _, (who, name, value) in store.items(STORE_PREFIX):
+            self.db.setdefault(str(who), {})[str(name)] = str(value)
+        self.apply_mon_options()
+
+    def encode_pending(self, txn: Transaction) -> None:
+        changes, self.pending = self.pending, {}
+        self._committing = changes
+        if not changes:
+            return
+        for (who, name), value in changes.items():
+            key = json.dumps([who, name])
+            if value is None:
+                txn.erase(STORE_PREFIX, key)
+            else:
+                txn.put(STORE_PREFIX, key, [who, name, value])
+        txn.put(META_PREFIX, "last_committed", self.version + 1)
+
+    def on_committed(self) -> None:
+        changes, self._committing = self._committing, {}
+        if not changes:
+            return
+        for (who, name), value in changes.items():
+            if value is None:
+                section = self.db.get(who, {})
+                section.pop(name, None)
+                if not section:
+                    self.db.pop(who, None)
+            else:
+                self.db.setdefault(who, {})[name] = value
+        self.version += 1
+        self.publish(self.name, self.version, self.body())
+        self.emit(
+            "config",
+            epoch=self.version,
+            changes=[{"who": w, "name": n, "value": v} for (w, n), v in changes.items()],
+        )
+        self.apply_mon_options()
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "sections": {
+                who: {n: self.db[who][n] for n in sorted(self.db[who])} for who in sorted(self.db)
+            }
+        }
+
+    def current_map(self) -> tuple[int, dict[str, Any]] | None:
+        # Always a snapshot, even before the first write (epoch 0, no sections),
+        # so a subscriber knows it has the whole database.
+        return self.version, self.body()
+
+    # --- the mon's own options ---------------------------------------------------------
+
+    def apply_mon_options(self) -> None:
+        """Set the mon's `Options` from what resolves for ``mon.<id>`` (else the baseline)."""
+        values = self.entity_values("mon", self.mon_id)
+        updates: dict[str, Any] = {}
+        for name, spec in OPTIONS.items():
+            raw = values.get(name)
+            value = self.baseline.get(name)
+            if raw is not None:
+                try:
+                    value = spec.parse(raw[0])
+                except ValueError:
+                    log.warning("config: ignoring %s = %r for the mon", name, raw[0])
+            if value is not None and self.options.get(name) != value:
+                updates[name] = value
+        if updates:
+            log.info("config: mon options now %s", updates)
+            self.options.update(updates)
+
+    def mon_value(self, name: str) -> Any:
+        """The typed value of Ceph option ``name`` for this mon (config, else default)."""
+        opt = CEPH_OPTIONS[name]
+        raw = self.entity_values("mon", self.mon_id).get(name)
+        if raw is not None:
+            try:
+                return parse_value(opt, raw[0])[0]
+            except ParseError:
+                pass
+        return typed_default(opt)
+
+    # --- options ---------------------------------------------------------------------
+
+    def module_options(self) -> dict[str, CephOption]:
+        """``mgr/<module>/<opt>`` -> option, from what the mgrs report (the active's
+        ModuleInfo first, then the standbys')."""
+        m = self.mgrmap()
+        reports = [m.available_modules] + [
+            m.standbys[g].available_modules for g in sorted(m.standbys)
+        ]
+        out: dict[str, CephOption] = {}
+        for report in reports:
+            for info in report:
+                if not isinstance(info, dict) or not isinstance(info.get("name"), str):
+                    continue
+                opts = info.get("module_options")
+                if not isinstance(opts, dict):
+                    continue
+                for key, o in opts.items():
+                    if isinstance(o, dict):
+                        opt = module_option(info["name"], {"name": key, **o})
+                        out.setdefault(opt.name, opt)
+        return out
+
+    def find_option(self, name: str) -> CephOption | None:
+        """A Ceph option, or a module option (a localized name loses its ``<mgr_id>``)."""
+        opt = CEPH_OPTIONS.get(name)
+        if opt is not None or not name.startswith("mgr/"):
+            return opt
+        parts = name.split("/")
+        if len(parts) < 3:
+            return None
+        real = "/".join(parts[:2] + parts[3:]) if len(parts) > 3 else name
+        return self.module_options().get(real)
+
+    def option_or_stray(self, name: str) -> CephOption:
+        return self.find_option(name) or stray_option(name)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def _view(self) -> dict[str, dict[str, str]]:
+        """Committed values with pending changes applied (for write checks)."""
+        if not self.pending:
+            return self.db
+        view = {who: dict(s) for who, s in self.db.items()}
+        for (who, name), value in self.pending.items():
+            if value is None:
+                view.get(who, {}).pop(name, None)
+            else:
+                view.setdefault(who, {})[name] = value
+        return view
+
+    def entity_values(self, etype: str, eid: str) -> dict[str, tuple[str, str]]:
+        """name -> (value, section) for an entity: global < type < each ``.`` prefix of
+        ``type.id``. Masked values never apply (no daemon has a crush location here)."""
+        sections = ["global", etype]
+        bits = f"{etype}.{eid}".split(".")
+        sections += [".".join(bits[: i + 1]) for i in range(1, len(bits))]
+        out: dict[str, tuple[str, str]] = {}
+        for section in sections:
+            for name, value in self.db.get(section, {}).items():
+                out[name] = (value, section)
+        return dict(sorted(out.items()))
+
+    def entries(self) -> list[Entry]:
+        """Every stored value in ``config dump`` order: ``global``, then each of
+        mon, mgr, osd, mds, client with its daemons; by name within a section."""
+        by_section: dict[str, list[Entry]] = {}
+        for who, values in self.db.items():
+            section, mask = split_who(who)
+            for name, value in values.items():
+                entry = Entry(section, mask, name, value, self.option_or_stray(name))
+                by_section.setdefault(section, []).append(entry)
+        order = ["global"]
+        for t in DUMP_TYPES:
+            order.append(t)
+            order += sorted(s for s in by_section if "." in s and s.startswith(t))
+        out: list[Entry] = []
+        for section in order:
+            out += sorted(by_section.get(section, []), key=lambda e: (e.name, str(e.mask)))
+        return out
+
+    def get(self, who: str, key: str | None) -> tuple[str | None, list[Entry]]:
+        """``config get <who> [<key>]``: (the value line, None) for a key, else
+        (None, the entity's stored values)."""
+        entity = parse_entity(who)
+        if entity is None:
+            raise CommandError(errno.EINVAL, f"unrecognized entity '{who}'")
+        etype, eid = entity
+        values = self.entity_values(etype, eid)
+        if key is None:
+            return None, [
+                Entry(section, Mask(), name, value, self.option_or_stray(name))
+                for name, (value, section) in values.items()
+            ]
+        name = normalize_key_name(key)
+        opt = self.find_option(name)
+        if opt is None:
+            raise CommandError(errno.ENOENT, f"unrecognized key '{name}'")
+        if opt.has_flag(FLAG_NO_MON_UPDATE):
+            if name == "fsid":
+                return self.fsid + "\n", []
+            raise CommandError(errno.EINVAL, f"{name} is special and cannot be stored by the mon")
+        if name in values:
+            return values[name][0] + "\n", []
+        return to_str(opt.type, typed_default(opt, daemon=etype != "client")) + "\n", []
+
+    # --- writes --------------------------------------------------------------------------
+
+    def _who_key(self, who: str) -> str:
+        parsed = parse_mask(who)
+        if parsed is None:
+            raise CommandError(errno.EINVAL, f"unrecognized config target '{who}'")
+        section, mask = parsed
+        m = str(mask)
+        return (section or "global") + (f"/{m}" if m else "")
+
+    def set(self, who: str, name: str, value: str, force: bool = False) -> bool:
+        """``config set``: validate (unless forced), normalize, stage. False: no change."""
+        name = normalize_key_name(name)
+        if not force:
+            opt = self.find_option(name)
+            if opt is None:
+                raise CommandError(errno.EINVAL, f"unrecognized config option '{name}'")
+            try:
+                value = parse_value(opt, value)[1]
+            except ParseError as exc:
+                raise CommandError(exc.errno, f"error parsing value: {exc}") from None
+            if opt.has_flag(FLAG_NO_MON_UPDATE):
+                raise CommandError(
+                    errno.EINVAL, f"{name} is special and cannot be stored by the mon"
+                )
+        key = self._who_key(who)
+        if self._view().get(key, {}).get(name) == value:
+            return False
+        self.pending[(key, name)] = value
+        return True
+
+    def rm(self, who: str, name: str) -> bool:
+        """``config rm``: stage a removal. False: nothing to remove."""
+        name = normalize_key_name(name)
+        key = self._who_key(who)
+        if name not in self._view().get(key, {}):
+            return False
+        self.pending[(key, name)] = None
+        return True
+
+
+# --- renderings -------------------------------------------------------------------------
+
+
+def _indent_who(section: str) -> str:
+    if section == "global":
+        return section
+    return ("    " if "." in section else "  ") + section
+
+
+def dump_json(entries: list[Entry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "section": e.section,
+            "name": e.name,
+            "value": e.value,
+            "level": e.opt.level,
+            "can_update_at_runtime": e.opt.can_update_at_runtime,
+            "mask": str(e.mask),
+            **e.mask.dump(),
+        }
+        for e in entries
+    ]
+
+
+def dump_plain(entries: list[Entry]) -> str:
+    rows = [
+        (_indent_who(e.section), str(e.mask), e.opt.level, e.name, e.value, e.ro) for e in entries
+    ]
+    return text_table(TABLE_HEADERS, rows)
+
+
+def get_json(entries: list[Entry]) -> dict[str, Any]:
+    return {
+        e.name: {
+            "value": e.value,
+            "section": e.section,
+            "mask": e.mask.dump(),
+            "can_update_at_runtime": e.opt.can_update_at_runtime,
+        }
+        for e in entries
+    }
+
+
+def get_plain(entries: list[Entry]) -> str:
+    rows = [(e.section, str(e.mask), e.opt.level, e.name, e.value, e.ro) for e in entries]
+    return text_table(TABLE_HEADERS, rows)
+
+
+# --- `config help` ----------------------------------------------------------------------
+
+
+def _dump_value(opt: CephOption, value: Any) -> Any:
+    if value is None:
+        return ""
+    if opt.type in ("int", "uint", "float", "bool", "str"):
+        return value
+    return to_str(opt.type, value)
+
+
+def help_json(opt: CephOption) -> dict[str, Any]:
+    """``Option::dump``."""
+    flag_names = [
+        (FLAG_RUNTIME, "runtime"),
+        (FLAG_NO_MON_UPDATE, "no_mon_update"),
+        (FLAG_STARTUP, "startup"),
+        (FLAG_CLUSTER_CREATE, "cluster_create"),
+        (FLAG_CREATE, "create"),
+    ]
+    d: dict[str, Any] = {
+        "name": opt.name,
+        "type": opt.type,
+        "level": opt.level,
+        "desc": opt.desc,
+        "long_desc": opt.long_desc,
+        "default": _dump_value(opt, typed_default(opt, daemon=False)),
+        "daemon_default": _dump_value(opt, opt.daemon_default),
+        "tags": list(opt.tags),
+        "services": list(opt.services),
+        "see_also": list(opt.see_also),
+    }
+    if opt.type == "str":
+        d["enum_values"] = list(opt.enum_allowed)
+    d["min"] = _dump_value(opt, opt.min)
+    d["max"] = _dump_value(opt, opt.max)
+    d["can_update_at_runtime"] = opt.can_update_at_runtime
+    d["flags"] = [n for f, n in flag_names if opt.has_flag(f)]
+    return d
+
+
+def help_plain(opt: CephOption) -> str:
+    """``Option::print``."""
+    out = f"{opt.name} - {opt.desc}\n  ({opt.type}, {opt.level})\n"
+    default = to_str(opt.type, typed_default(opt, daemon=False))
+    if opt.daemon_default is not None:
+        out += f"  Default (non-daemon): {default}\n"
+        out += f"  Default (daemon): {to_str(opt.type, opt.daemon_default)}\n"
+    else:
+        out += f"  Default: {default}\n"
+    if opt.enum_allowed:
+        out += "  Possible values: " + "".join(f" {v}" for v in opt.enum_allowed) + "\n"
+    if opt.min is not None:
+        out += f"  Minimum: {to_str(opt.type, opt.min)}\n  Maximum: {to_str(opt.type, opt.max)}\n"
+    out += f"  Can update at runtime: {'true' if opt.can_update_at_runtime else 'false'}\n"
+    if opt.services:
+        out += f"  Services: [{','.join(opt.services)}]\n"
+    if opt.tags:
+        out += f"  Tags: [{','.join(opt.tags)}]\n"
+    if opt.see_also:
+        out += f"  See also: [{','.join(opt.see_also)}]\n"
+    if opt.long_desc:
+        out += f"\n{opt.long_desc}\n"
+    return out

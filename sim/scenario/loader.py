@@ -1,0 +1,187 @@
+"""Loading scenario files: find them, validate them, list the library.
+
+A scenario file::
+
+    name: mgr_failover                 # optional; the file name by default
+    about: One line for --list.
+    description: |                     # optional; for the report
+      More words.
+    cluster:                           # every key optional
+      mons: 1
+      mgrs: 2
+      osds: 0
+      modules: [dashboard]             # enabled with `mgr module enable X --force`
+      module_paths: [../my_modules]    # relative to the file
+      options: {mon_mgr_beacon_grace: 4}
+      profile: fast                    # or ceph: Ceph's own timings
+      seed: 7                          # for the nemesis (else one is drawn and printed)
+      start_timeout: 60s
+    steps: [...]                       # see --help-steps
+    invariants: [single_active_mgr]    # see --help-invariants
+
+Validation reads the whole file and reports every error with
+``file:line:column``; nothing runs until the file is valid.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.options import OPTIONS, Profile
+from sim.scenario.errors import InvalidScenario, Mark, ScenarioError
+from sim.scenario.invariants import Invariant, parse_invariant
+from sim.scenario.model import ClusterConfig, Scenario
+from sim.scenario.schema import Checker, ParseContext, suggest
+from sim.scenario.steps import Step, parse_step
+from sim.scenario.values import parse_duration
+from sim.scenario.yamlnodes import Map, Node, compose
+
+TOP_KEYS = ("name", "about", "description", "cluster", "steps", "invariants")
+CLUSTER_KEYS = ("mons", "mgrs", "osds", "modules", "module_paths", "options", "profile", "seed", "start_timeout")
+MAX_MONS, MAX_MGRS, MAX_OSDS = 9, 8, 10000
+SUFFIXES = (".yaml", ".yml")
+
+
+def library_dirs() -> list[Path]:
+    """Where scenarios are looked up by name: $SIM_SCENARIOS, ./scenarios, the repo's."""
+    dirs = [Path(p) for p in os.environ.get("SIM_SCENARIOS", "").split(os.pathsep) if p]
+    dirs += [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
+    out: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [o.resolve() for o in out]:
+            out.append(d)
+    return out
+
+
+def find(name: str, dirs: list[Path] | None = None) -> Path:
+    """A path as given, else NAME, NAME.yaml or NAME.yml in the library."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    for d in dirs if dirs is not None else library_dirs():
+        for candidate in (d / name, *(d / f"{name}{s}" for s in SUFFIXES)):
+            if candidate.is_file():
+                return candidate
+    known = [s.name for s in list_library(dirs)]
+    raise FileNotFoundError(f"no scenario {name!r}{suggest(name, known)} (library: {', '.join(known) or 'empty'})")
+
+
+def load(path: Path | str, seed: int | None = None) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise InvalidScenario([ScenarioError(Mark(str(path), 1, 1), f"cannot read the file: {exc.strerror}")]) from None
+    return load_text(text, str(path), path.parent, default_name=path.stem)
+
+
+def load_text(text: str, filename: str, base_dir: Path | None = None, default_name: str = "scenario") -> Scenario:
+    """Validate a scenario given as text; raises `InvalidScenario` with every error."""
+    root = compose(text, filename)
+    ck = Checker()
+    f = ck.fields(root, "scenario", required=("about", "steps"), optional=TOP_KEYS,
+                  hints={"about": "one line saying what it shows", "steps": "the list of steps"})  # fmt: skip
+    if f is None:
+        ck.raise_if_errors()
+        raise AssertionError("unreachable")
+    name = ck.string(f["name"], "name") if "name" in f else default_name
+    about = ck.string(f["about"], "about")
+    description = ck.string(f["description"], "description", allow_empty=True) if "description" in f else ""
+    cluster = parse_cluster(ck, f.get("cluster"), base_dir or Path.cwd())
+    ctx = ParseContext(cluster, base_dir or Path.cwd())
+    steps: list[Step] = []
+    items = ck.seq(f["steps"], "steps")
+    for item in items or []:
+        s = parse_step(ck, item, ctx)
+        if s is not None:
+            steps.append(s)
+    if items is not None and not items:
+        ck.error(f["steps"], "steps: the list is empty")
+    invariants: list[Invariant] = []
+    if "invariants" in f:
+        for item in ck.seq(f["invariants"], "invariants") or []:
+            inv = parse_invariant(ck, item, ctx)
+            if inv is not None:
+                invariants.append(inv)
+    ck.raise_if_errors()
+    assert name is not None and about is not None
+    return Scenario(name, about, Path(filename) if base_dir else None, cluster, steps, invariants,
+                    description or "", text)  # fmt: skip
+
+
+def parse_cluster(ck: Checker, node: Node | None, base_dir: Path) -> ClusterConfig:
+    cfg = ClusterConfig()
+    if node is None:
+        return cfg
+    f = ck.fields(node, "cluster", optional=CLUSTER_KEYS)
+    if f is None:
+        return cfg
+    for key, top in (("mons", MAX_MONS), ("mgrs", MAX_MGRS), ("osds", MAX_OSDS)):
+        if key in f:
+            v = ck.integer(f[key], f"cluster.{key}", minimum=1 if key == "mons" else 0, maximum=top)
+            if v is not None:
+                setattr(cfg, key, v)
+    if "modules" in f:
+        cfg.modules = ck.strings(f["modules"], "cluster.modules") or []
+    if "module_paths" in f:
+        for p in ck.strings(f["module_paths"], "cluster.module_paths") or []:
+            path = (base_dir / p).resolve()
+            if not path.is_dir():
+                ck.error(f["module_paths"], f"cluster.module_paths: no directory {path}")
+            cfg.module_paths.append(path)
+    if "profile" in f:
+        prof = ck.choice(f["profile"], "cluster.profile", [p.value for p in Profile])
+        cfg.profile = Profile(prof) if prof else cfg.profile
+    if "seed" in f:
+        cfg.seed = ck.integer(f["seed"], "cluster.seed", minimum=0)
+    if "start_timeout" in f:
+        d = parse_duration(ck, f["start_timeout"], "cluster.start_timeout", minimum=1.0)
+        cfg.start_timeout = d.seconds(cfg.effective_options()) if d else cfg.start_timeout
+    if "options" in f:
+        cfg.options = _options(ck, f["options"])
+    return cfg
+
+
+def _options(ck: Checker, node: Node) -> dict[str, object]:
+    if not isinstance(node, Map):
+        ck.expected(node, "cluster.options", "a mapping of Ceph option names to values")
+        return {}
+    out: dict[str, object] = {}
+    for key, value in node.pairs:
+        name = str(key.value)
+        spec = OPTIONS.get(name)
+        if spec is None:
+            ck.error(key, f"cluster.options: unknown option {name!r}{suggest(name, OPTIONS)}; known: {', '.join(OPTIONS)}")
+            continue
+        raw = value.plain()
+        if isinstance(raw, dict | list) or raw is None:
+            ck.expected(value, f"cluster.options.{name}", f"a {spec.type.__name__}")
+            continue
+        try:
+            out[name] = spec.parse(str(raw).lower() if isinstance(raw, bool) else str(raw))
+        except ValueError as exc:
+            ck.error(value, f"cluster.options.{name}: {exc}")
+    return out
+
+
+@dataclass
+class LibraryEntry:
+    name: str
+    about: str
+    path: Path
+    error: str = ""
+
+
+def list_library(dirs: list[Path] | None = None) -> list[LibraryEntry]:
+    out: dict[str, LibraryEntry] = {}
+    for d in dirs if dirs is not None else library_dirs():
+        for path in sorted(p for s in SUFFIXES for p in d.glob(f"*{s}")):
+            try:
+                sc = load(path)
+                entry = LibraryEntry(sc.name, sc.about, path)
+            except InvalidScenario as exc:
+                entry = LibraryEntry(path.stem, "", path, str(exc.errors[0]))
+            out.setdefault(entry.name, entry)
+    return sorted(out.values(), key=lambda e: e.name)

@@ -1,0 +1,324 @@
+"""A running scenario: the cluster, what the steps changed, what was seen.
+
+`Runtime` starts the cluster (`sim.launcher`), observes it through the
+daemons' admin endpoints, the mon and the event stream (it is the
+`Observer` that conditions read), injects faults through the supervisor and
+the daemons' partition commands, and remembers every change a step made
+(daemons held down or paused, partitions) so that `close` can undo them and
+bring everything down whatever happened — a failed expectation, an invariant,
+Ctrl-C or an engine bug.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import io
+import json
+import logging
+import os
+import shlex
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sim import ceph_cli, launcher
+from sim.client import Cluster
+from sim.scenario.conditions import CliResult, Unobservable
+from sim.scenario.errors import InvariantViolated, SimulatorFailure, StepFailed
+from sim.scenario.events import EventLog
+from sim.scenario.model import ClusterConfig
+from sim.scenario.timeline import Timeline
+from sim.scenario.values import DaemonRef
+
+log = logging.getLogger(__name__)
+
+
+class Probe(Cluster):
+    """The engine's client: `Cluster` plus concurrent admin requests."""
+
+    def admin_many(self, daemons: list[str], cmd: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Ask every daemon at once; a value or the exception it raised, per daemon."""
+
+        async def one(d: str) -> Any:
+            try:
+                return await self.core.admin(d, dict(cmd), timeout)
+            except Exception as exc:
+                return exc
+
+        async def every() -> list[Any]:
+            return await asyncio.gather(*(one(d) for d in daemons))
+
+        return dict(zip(daemons, self._run(every(), timeout), strict=True))
+
+
+class Runtime:
+    def __init__(self, cfg: ClusterConfig, run_dir: Path, out_dir: Path, timeline: Timeline, seed: int = 0) -> None:
+        self.cfg = cfg
+        self.run_dir = run_dir
+        self.out_dir = out_dir
+        self.timeline = timeline
+        self.seed = seed
+        self.options: dict[str, Any] = cfg.effective_options()
+        self.variables: dict[str, str] = {}
+        self.events = EventLog(run_dir / "events.jsonl")
+        self.events.subscribe(timeline.cluster_event)
+        self.probe: Probe | None = None
+        self.held: dict[str, str] = {}  # daemon -> "down" | "paused", by a step
+        self.blocked: dict[str, set[str]] = {}  # daemon -> peers it drops (partitions)
+        self.started = time.time()
+        self.last_fault = self.started
+        self.last_mon_change = self.started
+        self.timers: list[threading.Timer] = []
+        self.seed_override: int | None = None  # --seed: wins over the steps' own seeds
+        self.step_index = 0
+        self._abort = threading.Event()
+        self._failure: BaseException | None = None
+
+    # --- life cycle ---------------------------------------------------------------
+
+    def start(self, die_with_parent: bool = True) -> None:
+        cfg = self.cfg
+        options = dict(cfg.options)
+        if cfg.module_paths:
+            options["mgr_module_path"] = os.pathsep.join(str(p) for p in cfg.module_paths)
+        kwargs: dict[str, Any] = {}
+        if cfg.osds:
+            if "osds" not in inspect.signature(launcher.up).parameters:
+                raise SimulatorFailure("cluster.osds: this simulator has no OSD fleet yet")
+            kwargs["osds"] = cfg.osds
+        try:
+            launcher.up(
+                self.run_dir, mons=cfg.mons, mgrs=cfg.mgrs, options=options, profile=cfg.profile,
+                timeout=cfg.start_timeout, die_with_parent=die_with_parent, **kwargs,
+            )  # fmt: skip
+        except Exception as exc:
+            raise SimulatorFailure(f"the cluster did not start: {exc}") from exc
+        self.events.start()
+        self.probe = Probe(self.run_dir, name="client.scenario")
+        for module in cfg.modules:
+            rc, _, outs = self.probe.mon_command({"prefix": "mgr module enable", "module": module, "force": True})
+            if rc != 0:
+                raise SimulatorFailure(f"cannot enable module {module!r}: {outs}")
+        self.wait_settled(cfg.start_timeout)
+
+    def wait_settled(self, timeout: float) -> None:
+        """Until an available active and every other mgr registered as standby."""
+        deadline = time.monotonic() + timeout
+        want = set(self.cfg.daemon_ids("mgr"))
+        while True:
+            try:
+                d = self.mon_json("mgr dump", timeout=1.0)
+                names = {d.get("active_name")} | {s["name"] for s in d.get("standbys", [])}
+                modules_on = set(self.cfg.modules) <= set(d.get("modules", []))
+                if (d.get("available") or not want) and names >= want and modules_on:
+                    return
+            except Unobservable:
+                pass
+            if time.monotonic() > deadline:
+                raise SimulatorFailure(f"the mgrs did not settle (active + {len(want) - 1} standbys) in {timeout:g}s")
+            time.sleep(0.05)
+
+    def close(self, down: bool = True) -> list[str]:
+        """Undo every fault still in force and bring the cluster down (unless not ``down``)."""
+        notes: list[str] = []
+        for t in self.timers:
+            t.cancel()
+        if self.probe is not None:
+            for daemon in [d for d, peers in self.blocked.items() if peers]:
+                with contextlib.suppress(Exception):
+                    self.probe.admin(daemon, {"prefix": "heal"}, timeout=1.0)
+                    notes.append(f"healed {daemon}")
+            for daemon, state in list(self.held.items()):
+                if state == "paused":
+                    with contextlib.suppress(Exception):
+                        self.probe.supervisor({"prefix": "resume", "daemon": daemon}, timeout=5.0)
+                        notes.append(f"resumed {daemon}")
+            with contextlib.suppress(Exception):
+                self.probe.close()
+        if down:
+            with contextlib.suppress(Exception):
+                notes += launcher.down(self.run_dir)
+        self.events.stop()
+        return notes
+
+    # --- failure from background threads -------------------------------------------
+
+    def fail(self, exc: BaseException) -> None:
+        if self._failure is None:
+            self._failure = exc
+        self._abort.set()
+
+    def check(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    @property
+    def failure(self) -> BaseException | None:
+        return self._failure
+
+    def sleep(self, seconds: float) -> None:
+        if self._abort.wait(max(0.0, seconds)):
+            self.check()
+
+    # --- observation (the Observer protocol) ----------------------------------------
+
+    def now(self) -> float:
+        return time.time()
+
+    def _probe(self) -> Probe:
+        if self.probe is None:
+            raise SimulatorFailure("the cluster is not running")
+        return self.probe
+
+    def mon_json(self, prefix: str, timeout: float = 2.0, **args: Any) -> Any:
+        cmd = {"prefix": prefix, "format": "json", **args}
+        try:
+            rc, out, outs = self._probe().mon_command(cmd, timeout=timeout)
+        except (ConnectionError, TimeoutError) as exc:
+            raise Unobservable(f"no mon answered `{prefix}` within {timeout:g}s ({exc})") from None
+        if rc != 0:
+            raise Unobservable(f"`{prefix}` failed: {outs or rc}")
+        try:
+            return json.loads(out)
+        except ValueError:
+            raise Unobservable(f"`{prefix}` did not return JSON") from None
+
+    def admin(self, daemon: str, prefix: str, timeout: float = 0.5, **args: Any) -> Any:
+        try:
+            return self._probe().admin(daemon, {"prefix": prefix, **args}, timeout=timeout)
+        except (ConnectionError, TimeoutError):
+            raise Unobservable(f"{daemon} does not answer") from None
+        except RuntimeError as exc:
+            raise Unobservable(str(exc)) from None
+
+    def events_since(self, stamp: float) -> list[dict[str, Any]]:
+        return self.events.since(stamp)
+
+    def ceph_cli(self, line: str, timeout: float) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            args = ceph_cli.parse_cli(shlex.split(line))
+        except (ceph_cli.UsageError, ValueError) as exc:
+            return CliResult(-22, "", f"error: {exc}")
+        args.dir, args.timeout = self.run_dir, timeout
+        rc = asyncio.run(ceph_cli.run_command(args, out, err))
+        return CliResult(-rc, out.getvalue(), err.getvalue())
+
+    def mgrmap_brief(self) -> tuple[str, list[str]]:
+        """(active id, standby ids by gid) from the mon, else the last MgrMap event."""
+        try:
+            d = self.mon_json("mgr dump", timeout=1.0)
+            return str(d.get("active_name", "")), [str(s["name"]) for s in d.get("standbys", [])]
+        except Unobservable:
+            ev = self.events.last("mgrmap") or {}
+            return str(ev.get("active_name", "")), [str(s) for s in ev.get("standbys", [])]
+
+    def resolve(self, ref: DaemonRef) -> str:
+        if ref.var:
+            if ref.var not in self.variables:
+                raise Unobservable(f"${ref.var} is not bound yet")
+            return self.variables[ref.var]
+        if ref.id:
+            return ref.concrete
+        if ref.type == "mgr":
+            active, standbys = self.mgrmap_brief()
+            if ref.role == "active":
+                if not active:
+                    raise Unobservable("there is no active mgr")
+                return f"mgr.{active}"
+            if not standbys:
+                raise Unobservable("there is no standby mgr")
+            return f"mgr.{standbys[0]}"
+        if ref.type == "mon" and ref.role == "leader":
+            for m in self.cfg.daemon_ids("mon"):
+                with contextlib.suppress(Unobservable):
+                    if self.admin(f"mon.{m}", "mon_status").get("state") == "leader":
+                        return f"mon.{m}"
+            raise Unobservable("no mon is leader")
+        raise Unobservable(f"cannot resolve {ref}")
+
+    # --- the engine's own events --------------------------------------------------------
+
+    def record(self, kind: str, **data: Any) -> None:
+        self.events.add({"stamp": time.time(), "kind": kind, **data})
+
+    # --- faults -------------------------------------------------------------------------
+
+    def fault(self, action: str, daemon: str) -> dict[str, Any]:
+        """kill | stop | pause | resume | restart through the supervisor."""
+        self.last_fault = time.time()
+        if daemon.startswith("mon."):
+            self.last_mon_change = self.last_fault
+        try:
+            r = self._probe().supervisor({"prefix": action, "daemon": daemon}, timeout=30.0)
+        except RuntimeError as exc:
+            raise StepFailed(f"{action} {daemon}: {exc}") from None
+        except (ConnectionError, TimeoutError) as exc:
+            raise SimulatorFailure(f"the supervisor did not answer ({exc})") from None
+        if action in ("kill", "stop"):
+            self.held[daemon] = "down"
+        elif action == "pause":
+            self.held[daemon] = "paused"
+        elif action in ("restart", "resume"):
+            self.held.pop(daemon, None)
+        self.record("fault", action=action, target=daemon, pid=r.get("pid"))
+        return dict(r)
+
+    def mgr_fail(self, who: str = "") -> str:
+        """`ceph mgr fail [who]`: the mon drops the mgr at once."""
+        self.last_fault = time.time()
+        cmd: dict[str, Any] = {"prefix": "mgr fail"}
+        if who:
+            cmd["who"] = who.removeprefix("mgr.")
+        try:
+            rc, _, outs = self._probe().mon_command(cmd, timeout=5.0)
+        except (ConnectionError, TimeoutError) as exc:
+            raise StepFailed(f"mgr fail: no mon answered ({exc})") from None
+        if rc != 0:
+            raise StepFailed(f"mgr fail {who}: {outs}")
+        self.record("fault", action="mgr fail", target=who or "mgr.active")
+        return outs
+
+    def partition(self, side_a: list[str], side_b: list[str], one_way: bool) -> None:
+        self.last_fault = time.time()
+        pairs = [(a, side_b) for a in side_a] + ([] if one_way else [(b, side_a) for b in side_b])
+        for daemon, peers in pairs:
+            try:
+                self._probe().admin(daemon, {"prefix": "partition", "peers": peers}, timeout=2.0)
+            except (ConnectionError, TimeoutError, RuntimeError) as exc:
+                raise StepFailed(f"partition: {daemon} did not take it ({exc})") from None
+            self.blocked.setdefault(daemon, set()).update(peers)
+        self.record("fault", action="partition", target=side_a, peers=side_b, one_way=one_way)
+
+    def heal(self, side_a: list[str] | None = None, side_b: list[str] | None = None) -> list[str]:
+        """Heal between two sides, or every partition a step made."""
+        if side_a is None or side_b is None:
+            work = [(d, None) for d, peers in self.blocked.items() if peers]
+        else:
+            work = [(a, side_b) for a in side_a] + [(b, side_a) for b in side_b]
+        healed = []
+        for daemon, peers in work:
+            cmd: dict[str, Any] = {"prefix": "heal"} if peers is None else {"prefix": "heal", "peers": peers}
+            with contextlib.suppress(ConnectionError, TimeoutError, RuntimeError):
+                self._probe().admin(daemon, cmd, timeout=2.0)
+                healed.append(daemon)
+            if peers is None:
+                self.blocked.pop(daemon, None)
+            else:
+                self.blocked.get(daemon, set()).difference_update(peers)
+        self.record("fault", action="heal", target=healed)
+        return healed
+
+    def later(self, seconds: float, fn: Any) -> None:
+        """Run ``fn`` after ``seconds`` on a timer (cancelled by `close`)."""
+        t = threading.Timer(seconds, fn)
+        t.daemon = True
+        self.timers.append(t)
+        t.start()
+
+    def violation(self, name: str, message: str) -> None:
+        self.record("invariant", name=name, ok=False, message=message)
+        self.fail(InvariantViolated(f"invariant {name} violated: {message}"))

@@ -1,0 +1,191 @@
+"""Expectation steps: wait_for, expect, ceph, http.
+
+Each is a JUnit test case. `wait_for` polls a condition until it holds or
+its timeout passes and reports how long it took; `expect` checks once, now;
+`ceph` and `http` run a command or a request once and check the answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from sim.scenario.clauses_io import CephClause, HttpClause
+from sim.scenario.conditions import Condition, parse_condition
+from sim.scenario.errors import StepFailed
+from sim.scenario.schema import Checker, ParseContext
+from sim.scenario.steps import Outcome, Step, step
+from sim.scenario.values import Duration, parse_duration
+from sim.scenario.yamlnodes import Map, Node, Scalar
+
+if TYPE_CHECKING:
+    from sim.scenario.runtime import Runtime
+
+POLL = Duration.of(0.05)
+EXPECT_BUDGET = 3.0
+
+
+@step("wait_for")
+@dataclass
+class WaitFor(Step):
+    """Wait until a condition holds, polling, for at most ``timeout``
+    (required); reports how long it took. ``at_least`` fails it if the
+    condition held too soon (a failover before the grace); ``poll`` sets the
+    interval (default 50ms). See ``--help-conditions`` for what to check.
+
+        - wait_for:
+            mgrmap: {active: {not: $old}, available: true}
+            timeout: mon_mgr_beacon_grace + 3s
+            at_least: 0.8 * mon_mgr_beacon_grace"""
+
+    expectation: ClassVar[bool] = True
+    RESERVED: ClassVar[tuple[str, ...]] = ("timeout", "at_least", "poll")
+    condition: Condition | None = None
+    timeout: Duration = POLL
+    at_least: Duration | None = None
+    poll: Duration = POLL
+
+    @classmethod
+    def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
+        if isinstance(node, Map) and node.get("timeout") is None:
+            ck.error(node, "wait_for: missing required key 'timeout' (how long to wait at most, e.g. timeout: 5s)")
+            parse_condition(ck, node, "wait_for", ctx, cls.RESERVED)  # report its errors too
+            return None
+        cond = parse_condition(ck, node, "wait_for", ctx, cls.RESERVED)
+        if cond is None or not isinstance(node, Map):
+            return None
+        timeout = parse_duration(ck, node.get("timeout") or node, "wait_for.timeout", minimum=0.01)
+        out = cls(condition=cond, timeout=timeout or POLL)
+        ok = timeout is not None
+        if (n := node.get("at_least")) is not None:
+            out.at_least = parse_duration(ck, n, "wait_for.at_least")
+            ok = ok and out.at_least is not None
+        if (n := node.get("poll")) is not None:
+            p = parse_duration(ck, n, "wait_for.poll", minimum=0.001)
+            ok, out.poll = ok and p is not None, p or POLL
+        return out if ok else None
+
+    def describe(self, variables: Mapping[str, str] | None = None) -> str:
+        assert self.condition
+        return f"wait_for {self.condition.describe(variables)} (timeout {self.timeout})"
+
+    def run(self, rt: Runtime) -> Outcome:
+        assert self.condition
+        timeout = self.timeout.seconds(rt.options)
+        at_least = self.at_least.seconds(rt.options) if self.at_least else 0.0
+        poll = self.poll.seconds(rt.options)
+        t0, started = time.monotonic(), time.time()
+        while True:
+            rt.check()
+            verdict = self.condition.evaluate(rt, started, deadline=t0 + timeout + 0.5)
+            took = time.monotonic() - t0
+            if verdict.ok:
+                if took < at_least:
+                    raise StepFailed(f"held after {took:.2f}s, sooner than at_least {at_least:g}s ({verdict.text()})")
+                return Outcome(f"after {took:.2f}s: {verdict.text()}", took=took)
+            if took >= timeout:
+                raise StepFailed(f"still not true after {timeout:g}s: {verdict.text()}")
+            rt.timeline.progress(f"{'':21}⏳ {took:4.1f}s / {timeout:g}s  {verdict.text()}")
+            rt.sleep(min(poll, max(0.0, timeout - took)))
+
+
+@step("expect")
+@dataclass
+class Expect(Step):
+    """Check a condition once, now (no waiting). Same conditions as wait_for.
+
+        - expect: {mgr.active: {active: true, have_mon_connection: false}}"""
+
+    expectation: ClassVar[bool] = True
+    condition: Condition | None = None
+
+    @classmethod
+    def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
+        cond = parse_condition(ck, node, "expect", ctx)
+        return cls(condition=cond) if cond else None
+
+    def describe(self, variables: Mapping[str, str] | None = None) -> str:
+        assert self.condition
+        return f"expect {self.condition.describe(variables)}"
+
+    def run(self, rt: Runtime) -> Outcome:
+        assert self.condition
+        verdict = self.condition.evaluate(rt, time.time(), deadline=time.monotonic() + EXPECT_BUDGET)
+        if not verdict.ok:
+            raise StepFailed(f"observed {verdict.text()}")
+        return Outcome(verdict.text())
+
+
+@step("ceph")
+@dataclass
+class Ceph(Step):
+    """Run a ``ceph`` CLI command and check its answer (by default: it
+    succeeds). ``show: true`` prints its output in the timeline. Keys as for
+    the ``ceph`` condition (see --help-conditions): cmd, timeout, retval,
+    fails, stdout, stderr, json.
+
+        - ceph: mgr fail
+        - ceph: {cmd: status, timeout: 1s, fails: true}
+        - ceph: {cmd: mgr stat, json: {available: true}, show: true}"""
+
+    expectation: ClassVar[bool] = True
+    clause: CephClause | None = None
+    show: bool = False
+
+    @classmethod
+    def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
+        show: bool | None = False
+        if isinstance(node, Map) and (sn := node.get("show")) is not None:
+            show = ck.boolean(sn, "ceph.show")
+            node = Map(node.mark, [(k, v) for k, v in node.pairs if k.value != "show"])
+        clause = CephClause.parse(ck, Scalar(node.mark, "ceph"), node, ctx)
+        return cls(clause=clause, show=bool(show)) if isinstance(clause, CephClause) and show is not None else None
+
+    def describe(self, variables: Mapping[str, str] | None = None) -> str:
+        assert self.clause
+        return self.clause.describe(variables)
+
+    def run(self, rt: Runtime) -> Outcome:
+        assert self.clause
+        condition = Condition([self.clause])
+        t0 = time.monotonic()
+        verdict = condition.evaluate(rt, time.time())
+        if self.show and self.clause.last is not None:
+            for line in (self.clause.last.stdout or self.clause.last.stderr).rstrip().splitlines():
+                rt.timeline.raw(f"{'':22}│ {line}", "dim")
+        if not verdict.ok:
+            raise StepFailed(verdict.text())
+        return Outcome(verdict.text(), took=time.monotonic() - t0)
+
+
+@step("http")
+@dataclass
+class Http(Step):
+    """Send one HTTP request to a module and check the response. Keys as for
+    the ``http`` condition (see --help-conditions); to retry until it
+    answers, use ``wait_for: {http: …, timeout: …}``.
+
+        - http: {service: dashboard, path: /, status: 200}
+        - http: {daemon: mgr.standby, module: dashboard, status: 303,
+                 headers: {Location: {matches: "^http"}}}"""
+
+    expectation: ClassVar[bool] = True
+    clause: HttpClause | None = None
+
+    @classmethod
+    def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
+        clause = HttpClause.parse(ck, Scalar(node.mark, "http"), node, ctx)
+        return cls(clause=clause) if isinstance(clause, HttpClause) else None
+
+    def describe(self, variables: Mapping[str, str] | None = None) -> str:
+        assert self.clause
+        return self.clause.describe(variables)
+
+    def run(self, rt: Runtime) -> Outcome:
+        assert self.clause
+        verdict = Condition([self.clause]).evaluate(rt, time.time())
+        if not verdict.ok:
+            raise StepFailed(verdict.text())
+        return Outcome(verdict.text())
