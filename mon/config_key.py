@@ -72,6 +72,10 @@ class ConfigKeyService(PaxosService):
                 txn.put(STORE_PREFIX, key, value)
         txn.put(META_PREFIX, "last_committed", self.version + 1)
 
+    def discard_pending(self) -> None:
+        self.pending = {}
+        self._committing = {}
+
     def on_committed(self) -> None:
         changes, self._committing = self._committing, {}
         if not changes:

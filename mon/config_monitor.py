@@ -55,6 +55,8 @@ DUMP_TYPES = ("mon", "mgr", "osd", "mds", "client")  # the sections `config dump
 TABLE_HEADERS = ("WHO", "MASK", "LEVEL", "OPTION", "VALUE", "RO")
 STORE_PREFIX = "config"  # key: json [who, name]; value: [who, name, value]
 META_PREFIX = "config_meta"  # last_committed
+# The mon sleeps this long between ticks: 0 would spin (the value stays stored).
+POSITIVE_ONLY = frozenset({"mon_tick_interval"})
 
 
 def normalize_key_name(name: str) -> str:
@@ -186,6 +188,10 @@ class ConfigMonitor(PaxosService):
                 txn.put(STORE_PREFIX, key, [who, name, value])
         txn.put(META_PREFIX, "last_committed", self.version + 1)
 
+    def discard_pending(self) -> None:
+        self.pending = {}
+        self._committing = {}
+
     def on_committed(self) -> None:
         changes, self._committing = self._committing, {}
         if not changes:
@@ -230,7 +236,10 @@ class ConfigMonitor(PaxosService):
             value = self.baseline.get(name)
             if raw is not None:
                 try:
-                    value = spec.parse(raw[0])
+                    parsed = spec.parse(raw[0])
+                    if name in POSITIVE_ONLY and not parsed > 0:
+                        raise ValueError("must be positive")
+                    value = parsed
                 except ValueError:
                     log.warning("config: ignoring %s = %r for the mon", name, raw[0])
             if value is not None and self.options.get(name) != value:
@@ -273,8 +282,11 @@ class ConfigMonitor(PaxosService):
                         out.setdefault(opt.name, opt)
         return out
 
-    def find_option(self, name: str) -> CephOption | None:
-        """A Ceph option, or a module option (a localized name loses its ``<mgr_id>``)."""
+    def find_option(
+        self, name: str, modules: dict[str, CephOption] | None = None
+    ) -> CephOption | None:
+        """A Ceph option, or a module option (a localized name loses its ``<mgr_id>``).
+        ``modules``: `module_options()` when the caller already has them."""
         opt = CEPH_OPTIONS.get(name)
         if opt is not None or not name.startswith("mgr/"):
             return opt
@@ -282,10 +294,10 @@ class ConfigMonitor(PaxosService):
         if len(parts) < 3:
             return None
         real = "/".join(parts[:2] + parts[3:]) if len(parts) > 3 else name
-        return self.module_options().get(real)
+        return (modules if modules is not None else self.module_options()).get(real)
 
-    def option_or_stray(self, name: str) -> CephOption:
-        return self.find_option(name) or stray_option(name)
+    def option_or_stray(self, name: str, modules: dict[str, CephOption]) -> CephOption:
+        return self.find_option(name, modules) or stray_option(name)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -317,10 +329,11 @@ class ConfigMonitor(PaxosService):
         """Every stored value in ``config dump`` order: ``global``, then each of
         mon, mgr, osd, mds, client with its daemons; by name within a section."""
         by_section: dict[str, list[Entry]] = {}
+        modules = self.module_options()
         for who, values in self.db.items():
             section, mask = split_who(who)
             for name, value in values.items():
-                entry = Entry(section, mask, name, value, self.option_or_stray(name))
+                entry = Entry(section, mask, name, value, self.option_or_stray(name, modules))
                 by_section.setdefault(section, []).append(entry)
         order = ["global"]
         for t in DUMP_TYPES:
@@ -332,7 +345,7 @@ class ConfigMonitor(PaxosService):
         return out
 
     def get(self, who: str, key: str | None) -> tuple[str | None, list[Entry]]:
-        """``config get <who> [<key>]``: (the value line, None) for a key, else
+        """``config get <who> [<key>]``: (the value line, []) for a key, else
         (None, the entity's stored values)."""
         entity = parse_entity(who)
         if entity is None:
@@ -340,8 +353,9 @@ class ConfigMonitor(PaxosService):
         etype, eid = entity
         values = self.entity_values(etype, eid)
         if key is None:
+            modules = self.module_options()
             return None, [
-                Entry(section, Mask(), name, value, self.option_or_stray(name))
+                Entry(section, Mask(), name, value, self.option_or_stray(name, modules))
                 for name, (value, section) in values.items()
             ]
         name = normalize_key_name(key)

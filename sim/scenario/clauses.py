@@ -195,7 +195,7 @@ class DaemonClause(Clause):
     def evaluate(self, snap: Snapshot) -> tuple[bool, str]:
         name = snap.obs.resolve(self.ref)
         view = osd_view(snap, name) if self.ref.type == "osd" else daemon_view(snap, name)
-        label = f"{self.ref}" if self.ref.concrete else f"{self.ref}={name}"
+        label = name
         ok, text = check_fields(self.checks, view, label, snap)
         seen = [text] if text else []
         for mc in self.modules:

@@ -136,8 +136,9 @@ class CephClause(Clause):
         seen = [f"`ceph {line}` retval {r.retval}{f' ({name})' if name else ''}"]
         for label, m, text in (("stdout", self.stdout, r.stdout), ("stderr", self.stderr, r.stderr)):
             if m is not None:
-                ok = m.test(text, variables) and ok
-                seen.append(f"{label} = {show(text.strip())}")
+                good = m.test(text, variables)
+                ok = ok and good
+                seen.append(f"{label} {m.describe()}" if good else f"{label} = {show(text)}")
         if not (self.stdout or self.stderr) and r.retval and r.stderr.strip():
             seen.append(f"stderr = {show(r.stderr.strip())}")
         if self.json_checks:

@@ -136,10 +136,10 @@ def _show(v: Any) -> str:
     return str(v)
 
 
-def show(v: Any) -> str:
-    """An observed value, briefly, for messages."""
-    s = _show(v)
-    return s if len(s) <= 120 else s[:117] + "…"
+def show(v: Any, limit: int = 120) -> str:
+    """An observed value, briefly and on one line, for messages."""
+    s = " ⏎ ".join(line.strip() for line in _show(v).strip().splitlines()) or _show(v)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def _value(ck: Checker, node: Node, what: str, ctx: ParseContext) -> tuple[bool, Any]:

@@ -174,8 +174,9 @@ def run_step(rt: Runtime, step: Step, rec: StepRecord) -> None:
     rt.step_index = rec.index
     rec.text = step.title(rt.variables)
     rec.start = time.time()
+    rt.events.read_new()  # what the cluster said so far comes first
     if step.keyword != "say":
-        rt.timeline.step(rec.index, rec.text)
+        rt.timeline.step(rec.index, rec.text, step.describe(rt.variables) if step.label else "")
     rt.record("step", index=rec.index, keyword=step.keyword, text=rec.text, phase="start", expectation=step.expectation)
     try:
         outcome = step.run(rt)
@@ -186,6 +187,7 @@ def run_step(rt: Runtime, step: Step, rec: StepRecord) -> None:
     except InvariantViolated as exc:
         rec.status, rec.message = "interrupted", f"interrupted: {exc}"
     rec.end = time.time()
+    rt.events.read_new()
     rt.record("step", index=rec.index, keyword=step.keyword, text=rec.text, phase="end", status=rec.status,
               message=rec.message, took=round(rec.took, 3), expectation=step.expectation)  # fmt: skip
     if rec.status == "passed":

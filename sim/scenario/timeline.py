@@ -101,8 +101,13 @@ class Timeline:
         for i, text_line in enumerate(lines[1:], 1):
             self.raw(" " * 22 + text_line + ("”" if i == last else ""), "cyan")
 
-    def step(self, index: int, text: str) -> None:
-        self.line(ENGINE, f"▶ {index} {text}", "bold")
+    def step(self, index: int, text: str, detail: str = "") -> None:
+        rel = f"{time.time() - self.t0:+8.3f}s"
+        head = f"▶ {index} {text}"
+        tail = f" — {detail}" if detail and detail != text else ""
+        plain = f"{rel}  {ENGINE:<9} {head}{tail}"
+        colored = f"{self.paint(rel, 'dim')}  {self.paint(f'{ENGINE:<9}', 'bold')} {self.paint(head, 'bold')}{self.paint(tail, 'dim')}"
+        self._emit(plain, colored)
 
     def passed(self, index: int, text: str) -> None:
         self.line(ENGINE, f"✔ {index} {text}", "green")

@@ -188,10 +188,13 @@ def test_subscribers_get_config_and_kv_pushes(cluster: TestCluster) -> None:
                 changed.set()
 
         async def until(pred: Any, what: str) -> None:
-            async with asyncio.timeout(10):
-                while not pred():
-                    changed.clear()
-                    await changed.wait()
+            try:
+                async with asyncio.timeout(10):
+                    while not pred():
+                        changed.clear()
+                        await changed.wait()
+            except TimeoutError:
+                raise AssertionError(f"timed out waiting for {what}; saw {seen}") from None
 
         ac.monc.on_map = on_map
         try:

@@ -873,6 +873,9 @@ def test_mon_applies_its_own_options(tmp_path: Path) -> None:
     assert h.options["mgr_standby_modules"] is False
     cfg_set(h, "mon", "mon_mgr_mkfs_grace", "junk", force=True)  # unparsable: ignored
     assert h.options["mon_mgr_mkfs_grace"] == base["mon_mgr_mkfs_grace"]
+    cfg_set(h, "mon.a", "mon_tick_interval", "0")  # a tick loop must not spin: ignored
+    assert h.options["mon_tick_interval"] == base["mon_tick_interval"]
+    assert h.config_service.get("mon.a", "mon_tick_interval")[0] == "0\n"  # but stored
     # a restarted mon starts with the stored values; `config rm` reverts to the baseline
     h.reopen()
     assert h.options["mon_mgr_beacon_grace"] == 7.0
@@ -1027,3 +1030,13 @@ def test_handlers_on_a_fake_mon() -> None:
     fake = SimpleNamespace(config_service=FakeConfig())
     _, reply = commands.dispatch(fake, {"prefix": "config dump"})  # type: ignore[arg-type]
     assert reply.render(None) == b"WHO  MASK  LEVEL  OPTION  VALUE  RO\n"
+
+
+def test_discard_pending_forgets_staged_changes(h: Harness) -> None:
+    h.config_service.set("mgr", "mgr_tick_period", "1")
+    h.kv_service.set("k", b"v")
+    for s in h.services:
+        s.discard_pending()
+    h.commit()
+    assert (h.config_service.version, h.config_service.db) == (0, {})
+    assert (h.kv_service.version, h.kv_service.data) == (0, {})
