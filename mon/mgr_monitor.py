@@ -163,6 +163,7 @@ class MgrMonitor:
                 setattr(pm, k, v)
 
     def _make_active(self, pm: MgrMap, gid: int, name: str) -> None:
+        """Name a new active (gid 0: none); it is not available until it says so."""
         pm.active_gid = gid
         pm.active_name = name
         pm.active_addr = ""
@@ -174,14 +175,7 @@ class MgrMonitor:
 
     def _drop_active(self, pm: MgrMap) -> None:
         self.last_beacon.pop(pm.active_gid, None)
-        pm.active_gid = 0
-        pm.active_name = ""
-        pm.active_addr = ""
-        pm.active_nonce = 0
-        pm.available = False
-        pm.services = {}
-        pm.command_descs = []
-        pm.active_change = self.wall()
+        self._make_active(pm, 0, "")
 
     def _promote_standby(self, pm: MgrMap) -> Standby | None:
         if pm.down_flag or not pm.standbys:

@@ -64,6 +64,24 @@ def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
     return True
 
 
+def _accept(me: Identity, frames: list[bytes], link_filter: LinkFilter) -> Envelope | None:
+    """Decode an incoming message, or count why it was dropped (None)."""
+    try:
+        env = wire.decode(frames, me.signer, me.fsid)
+    except wire.Dropped as exc:
+        me.drops.count(exc.reason)
+        log.debug("dropped frame: %s", exc)
+        return None
+    except Exception:  # a decoder bug must not make the daemon deaf
+        me.drops.count("malformed")
+        log.exception("undecodable frame")
+        return None
+    if not link_filter(env.sender):
+        me.drops.count("partitioned")
+        return None
+    return env
+
+
 def _tune(sock: zmq.Socket) -> None:
     sock.setsockopt(zmq.LINGER, 0)
     sock.setsockopt(zmq.MAXMSGSIZE, codec.MAX_FRAME_BYTES + 4096)
@@ -110,19 +128,9 @@ class Server:
             if len(frames) < 2:
                 self.me.drops.count("malformed")
                 continue
-            ident, payload = frames[0], frames[1:]
-            try:
-                env = wire.decode(payload, self.me.signer, self.me.fsid)
-            except wire.Dropped as exc:
-                self.me.drops.count(exc.reason)
-                log.debug("dropped frame: %s", exc)
-                continue
-            except Exception:  # a decoder bug must not make the daemon deaf
-                self.me.drops.count("malformed")
-                log.exception("undecodable frame")
-                continue
-            if not self.link_filter(env.sender):
-                self.me.drops.count("partitioned")
+            ident = frames[0]
+            env = _accept(self.me, frames[1:], self.link_filter)
+            if env is None:
                 continue
             self.received += 1
             try:
@@ -208,17 +216,8 @@ class Connection:
                 frames = await self.sock.recv_multipart(copy=True)
             except zmq.ZMQError:
                 return
-            try:
-                env = wire.decode(frames, self.me.signer, self.me.fsid)
-            except wire.Dropped as exc:
-                self.me.drops.count(exc.reason)
-                continue
-            except Exception:
-                self.me.drops.count("malformed")
-                log.exception("undecodable frame")
-                continue
-            if not self.link_filter(env.sender):
-                self.me.drops.count("partitioned")
+            env = _accept(self.me, frames, self.link_filter)
+            if env is None:
                 continue
             fut = self._pending.pop(env.tid, None) if env.tid else None
             if fut is not None:
