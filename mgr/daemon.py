@@ -32,6 +32,7 @@ from sim.transport import NotConnected, Server
 log = logging.getLogger(__name__)
 
 CEPH_VERSION = "ceph version 16.2.15 (ceph-mgr-sim) pacific (stable)"
+MODULE_SHUTDOWN_BOUND = 4.0  # s; below the supervisor's SIGTERM -> SIGKILL escalation (5 s)
 
 
 def system_metadata(name: str, addr: str) -> dict[str, str]:
@@ -65,16 +66,20 @@ class MgrDaemon(DaemonShell):
         self.role = MgrRole(
             self.id,
             stall_after=max(0.5, grace / 3),
+            lease_span=grace,
             standby_modules=bool(self.options["mgr_standby_modules"]),
         )
         self.modules: ModuleHost = NullModuleHost()
         self.mgrmap: dict[str, Any] = {}
         self.beacons_sent = 0
+        self.modules_loaded = False
         self._tasks: list[asyncio.Task[Any]] = []
 
     async def start(self) -> None:
         assert self.ctx is not None
-        self.server = Server(self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed)
+        self.server = Server(
+            self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed
+        )
         self.server.start()
         self.addr = self.server.host_port
         self.admin_handlers["mgr_status"] = lambda cmd: self.status()
@@ -88,8 +93,18 @@ class MgrDaemon(DaemonShell):
             on_session=self.on_session,
             link_filter=self.link_allowed,
         )
-        self.monc.subscribe("mgrmap", 0)
+        self.modules = self.make_module_host()
+        # Config first (mgr_module_path may come from the mon's config), then
+        # the modules are loaded, and only then does this mgr beacon and follow
+        # the MgrMap: modules never start without their configuration.
+        for name in ("config", "kv"):
+            self.monc.subscribe(name, 0)
         self.monc.start()
+        await self.modules.load()
+        self.modules_loaded = True
+        for name in ("monmap", "mgrmap"):
+            self.monc.subscribe(name, 0)
+        self.send_beacon()
         loop = asyncio.get_running_loop()
         self._tasks += [
             loop.create_task(self._beacon_loop(), name="beacon"),
@@ -98,10 +113,29 @@ class MgrDaemon(DaemonShell):
         log.info("mgr.%s listening on %s", self.id, self.addr)
         self.emit("daemon_started", addr=self.server.address)
 
+    def make_module_host(self) -> ModuleHost:
+        if self.options.get("mgr_module_host") == "null":
+            return NullModuleHost()
+        from mgr.host.context import HostContext
+        from mgr.host.host import PyModuleHost
+
+        ctx = HostContext(
+            mgr_id=self.id,
+            fsid=self.spec.fsid,
+            created=self.spec.created,
+            ceph_version=CEPH_VERSION,
+            options=self.options.as_dict(),
+            log_dir=self.run.log_dir,
+            monc=self.monc,
+            emit=self.emit,
+            request_beacon=self.send_beacon,
+        )
+        return PyModuleHost(ctx)
+
     async def shutdown(self) -> None:
         for t in self._tasks:
             t.cancel()
-        self.modules.shutdown(timeout=5.0)
+        await self.modules.shutdown(timeout=MODULE_SHUTDOWN_BOUND)
         if hasattr(self, "monc"):
             self.monc.close()
         if hasattr(self, "server"):
@@ -186,6 +220,7 @@ class MgrDaemon(DaemonShell):
             available_modules=self.modules.available_modules(),
             metadata=system_metadata(self.id, self.addr),
             command_descs=self.modules.command_descs() if available else [],
+            health_checks=self.modules.health_checks() if available else {},
         )
 
     async def _beacon_loop(self) -> None:
@@ -195,20 +230,23 @@ class MgrDaemon(DaemonShell):
             self.send_beacon()
 
     def send_beacon(self) -> None:
-        if not self.monc.have_session or not self.role.gid:
+        if not self.modules_loaded or not self.monc.have_session or not self.role.gid:
             return
         self._tasks = [t for t in self._tasks if not t.done()]
         self._tasks.append(asyncio.get_running_loop().create_task(self._beacon_roundtrip()))
 
     async def _beacon_roundtrip(self) -> None:
+        sent_at = time.monotonic()
         try:
-            env = await self.monc.request(self.beacon(), float(self.options["mon_mgr_beacon_grace"]))
+            env = await self.monc.request(
+                self.beacon(), float(self.options["mon_mgr_beacon_grace"])
+            )
         except (NotConnected, TimeoutError):
             return
         self.beacons_sent += 1
         if isinstance(env.msg, BeaconAck):
             a = env.msg
-            self.apply(self.role.on_beacon_ack(a.active, a.null_map, a.mgrmap_epoch))
+            self.apply(self.role.on_beacon_ack(a.active, a.null_map, a.mgrmap_epoch, sent_at))
 
     # --- requests ---------------------------------------------------------------
 
@@ -227,7 +265,7 @@ class MgrDaemon(DaemonShell):
             reply = CommandReply(-errno.EAGAIN, outs=f"mgr.{self.id} is not the active mgr")
         else:
             try:
-                reply = await self.modules.handle_command(c.cmd, c.inbuf)
+                reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender)
             except Exception as exc:
                 log.exception("command failed")
                 reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}")
@@ -237,7 +275,9 @@ class MgrDaemon(DaemonShell):
         return super().status() | {
             "gid": self.role.gid,
             "role": self.role.role.value,
-            "active": self.role.claims_active,
+            # the claim the "single active" invariant samples: role and lease
+            "active": self.role.holds_lease(time.monotonic()),
+            "lease_remaining": round(max(0.0, self.role.lease_until - time.monotonic()), 3),
             "have_mon_connection": self.monc.have_session if hasattr(self, "monc") else False,
             "mon": self.monc.mon_name if hasattr(self, "monc") else "",
             "mgrmap_epoch": self.role.mgrmap_epoch,

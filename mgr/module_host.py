@@ -1,9 +1,13 @@
 """The seam between the mgr daemon and the modules it hosts.
 
-The daemon calls a `ModuleHost` for everything module-related: what to report
-in beacons, starting the active or standby modules, commands, map updates and
-a bounded shutdown. `NullModuleHost` hosts no modules (a bare mgr); the module
-host issue provides the real one that loads `<mgr_module_path>/<name>/module.py`.
+The daemon calls a `ModuleHost` for everything module-related: loading the
+modules at start, what to report in beacons (ModuleInfo, services, command
+descriptions, health checks), starting the active or standby modules,
+commands, map updates and a bounded shutdown. `mgr.host.PyModuleHost` is
+the real one (it loads ``<mgr_module_path>/<name>/module.py``);
+`NullModuleHost` hosts no modules (a bare mgr, kept for tests of the
+daemon's role logic and selectable with the cluster option
+``mgr_module_host=null``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from sim.messages import CommandReply
 
 
 class ModuleHost(Protocol):
+    async def load(self) -> None:
+        """Find and import every module (before the first beacon)."""
+
     def available_modules(self) -> list[dict[str, Any]]:
         """ModuleInfo dicts for every module found on disk (for beacons)."""
 
@@ -30,7 +37,12 @@ class ModuleHost(Protocol):
 
     def command_descs(self) -> list[dict[str, Any]]: ...
 
-    async def handle_command(self, cmd: dict[str, Any], inbuf: bytes) -> CommandReply: ...
+    def health_checks(self) -> dict[str, Any]:
+        """Active only: module checks plus MGR_MODULE_ERROR/DEPENDENCY (set_health_checks format)."""
+
+    async def handle_command(
+        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin"
+    ) -> CommandReply: ...
 
     def notify_map(self, name: str, epoch: int, body: dict[str, Any]) -> None: ...
 
@@ -38,11 +50,15 @@ class ModuleHost(Protocol):
 
     def status(self) -> dict[str, Any]: ...
 
-    def shutdown(self, timeout: float) -> None: ...
+    async def shutdown(self, timeout: float) -> None:
+        """Graceful stop only (Ceph does not call module shutdown() on respawn)."""
 
 
 class NullModuleHost:
     """A mgr without modules: activation is immediate, commands get EINVAL."""
+
+    async def load(self) -> None:
+        return None
 
     def available_modules(self) -> list[dict[str, Any]]:
         return []
@@ -62,7 +78,12 @@ class NullModuleHost:
     def command_descs(self) -> list[dict[str, Any]]:
         return []
 
-    async def handle_command(self, cmd: dict[str, Any], inbuf: bytes) -> CommandReply:
+    def health_checks(self) -> dict[str, Any]:
+        return {}
+
+    async def handle_command(
+        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin"
+    ) -> CommandReply:
         return CommandReply(-errno.EINVAL, outs=f"No handler found for '{cmd.get('prefix')}'")
 
     def notify_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
@@ -74,5 +95,5 @@ class NullModuleHost:
     def status(self) -> dict[str, Any]:
         return {"modules": {}}
 
-    def shutdown(self, timeout: float) -> None:
+    async def shutdown(self, timeout: float) -> None:
         return None

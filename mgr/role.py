@@ -8,6 +8,11 @@ Theory of operation (Ceph's MgrStandby::handle_mgr_map, plus fencing):
 - A MgrMap or beacon ack saying it is no longer active while it was
   ACTIVATING/ACTIVE -> RESPAWN: the process re-executes itself and comes back
   as a standby with a new gid. Same when the set of enabled modules changes.
+- Lease: the active's claim to be active is valid only until ``grace`` after
+  the send time of the last beacon the mon acknowledged as the active's. The
+  mon fails an active only after ``grace`` without a beacon *received*, so two
+  valid claims never overlap — also when the active is cut off from every mon
+  (it keeps its role and modules, as Ceph does, but stops claiming).
 - Fencing: if the process itself stalled (SIGSTOP, a long GC, an overloaded
   host) for longer than ``stall_after`` while active, it may have been
   replaced meanwhile. It stops claiming ACTIVE (CONFIRMING) until a beacon ack
@@ -51,9 +56,13 @@ NOTHING = Decision()
 
 
 class MgrRole:
-    def __init__(self, name: str, stall_after: float, standby_modules: bool = True) -> None:
+    def __init__(
+        self, name: str, stall_after: float, standby_modules: bool = True, lease_span: float = 0.0
+    ) -> None:
         self.name = name
         self.stall_after = stall_after
+        self.lease_span = lease_span
+        self.lease_until = float("-inf")
         self.standby_modules = standby_modules
         self.role = Role.BOOTING
         self.gid = 0
@@ -67,6 +76,10 @@ class MgrRole:
     @property
     def claims_active(self) -> bool:
         return self.role is Role.ACTIVE
+
+    def holds_lease(self, now: float) -> bool:
+        """Active, and the mon confirmed it within the lease span."""
+        return self.claims_active and now < self.lease_until
 
     @property
     def is_active_role(self) -> bool:
@@ -130,9 +143,14 @@ class MgrRole:
             return Decision((Action.SEND_BEACON,), "available")
         return NOTHING
 
-    def on_beacon_ack(self, active: bool, null_map: bool, epoch: int) -> Decision:
+    def on_beacon_ack(
+        self, active: bool, null_map: bool, epoch: int, sent_at: float | None = None
+    ) -> Decision:
+        """The mon's answer to a beacon sent at ``sent_at`` (monotonic)."""
         if self.role is Role.RESPAWNING:
             return NOTHING
+        if active and not null_map and sent_at is not None:
+            self.lease_until = max(self.lease_until, sent_at + self.lease_span)
         if null_map:
             return self._respawn("mon says I am not active")
         if self.is_active_role and not active and epoch >= self.mgrmap_epoch:

@@ -37,6 +37,7 @@ def is_binary(value: bytes) -> bool:
 
 class ConfigKeyService(PaxosService):
     name = "kv"
+    prefixes = (STORE_PREFIX, META_PREFIX)
 
     def __init__(
         self,

@@ -144,6 +144,7 @@ class Entry:
 
 class ConfigMonitor(PaxosService):
     name = "config"
+    prefixes = (STORE_PREFIX, META_PREFIX)
 
     def __init__(
         self,

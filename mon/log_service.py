@@ -13,6 +13,7 @@ from mon.store import MonStore, Transaction
 
 class LogService(PaxosService):
     name = "log"
+    prefixes = ("log", "logm")
 
     def __init__(self, keep: int, emit: Callable[..., None]) -> None:
         self.keep = keep
@@ -23,9 +24,23 @@ class LogService(PaxosService):
         self._committing: list[LogEntry] = []
 
     def load(self, store: MonStore) -> None:
+        self.clog = ClusterLog(keep=self.keep)
         for _, entry in store.items("log"):
             self.clog.append(LogEntry.from_json(entry))
         self.last_seq = int(store.get("logm", "last_seq", 0))
+
+    def refresh(self, store: MonStore) -> None:
+        """Take the entries committed since ours (a peon following the leader)."""
+        self.discard_pending()
+        last = int(store.get("logm", "last_seq", 0))
+        if last < self.last_seq:
+            self.load(store)  # we had counted entries that were never committed
+            return
+        for seq in range(self.last_seq + 1, last + 1):
+            entry = store.get("log", f"{seq:016d}")
+            if entry is not None:
+                self.clog.append(LogEntry.from_json(entry))
+        self.last_seq = last
 
     def add(
         self,

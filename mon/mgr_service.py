@@ -18,6 +18,7 @@ MGRMAP_EPOCHS_KEPT = 100
 
 class MgrMapService(PaxosService):
     name = "mgrmap"
+    prefixes = ("mgrmap", "mgr_metadata")
 
     def __init__(
         self,

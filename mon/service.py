@@ -2,10 +2,12 @@
 
 A service keeps *committed* state (what clients see) and *pending* changes
 made by commands, beacons and ticks. The mon's commit path asks every service
-to encode its pending changes into one store transaction, commits it (one mon
-now; a majority of the quorum later), then tells each service to make the
-pending state current and publish it. A service never writes the store
-itself, so the commit path is the one place replication has to change.
+to encode its pending changes into one store transaction, which the leader
+proposes through Paxos; once every quorum member has accepted it, it is
+committed and each service makes the pending state current and publishes it.
+On a peon the same transaction arrives committed and each service whose
+``prefixes`` it touches refreshes from the store. A service never writes
+the store itself.
 """
 
 from __future__ import annotations
@@ -20,9 +22,17 @@ Publish = Callable[[str, int, dict[str, Any]], None]
 
 class PaxosService:
     name = "service"
+    prefixes: tuple[str, ...] = ()  # the store prefixes this service owns
 
     def load(self, store: MonStore) -> None:
         """Read committed state at start-up."""
+
+    def refresh(self, store: MonStore) -> None:
+        """Committed state changed underneath (a peon applying the leader's
+        commit, a snapshot, a term that ended with changes pending): forget
+        anything pending and read the committed state again."""
+        self.discard_pending()
+        self.load(store)
 
     def encode_pending(self, txn: Transaction) -> None:
         """Add pending changes (if any) to ``txn``."""

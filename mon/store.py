@@ -30,6 +30,11 @@ class Transaction:
         self.ops.append((prefix, key, None))
         return self
 
+    def put_raw(self, prefix: str, key: str, raw: bytes) -> Transaction:
+        """Put an already-packed value (replication ships values packed)."""
+        self.ops.append((prefix, key, raw))
+        return self
+
     def extend(self, other: Transaction) -> Transaction:
         self.ops.extend(other.ops)
         return self
@@ -85,6 +90,14 @@ class MonStore:
             "SELECT key, value FROM kv WHERE prefix=? ORDER BY key", (prefix,)
         ):
             yield key, codec.unpack(value)
+
+    def raw_rows(self, exclude: frozenset[str] = frozenset()) -> list[tuple[str, str, bytes]]:
+        """Every (prefix, key, packed value) outside ``exclude`` (a store snapshot)."""
+        return [
+            (p, k, v)
+            for p, k, v in self._db.execute("SELECT prefix, key, value FROM kv ORDER BY prefix, key")
+            if p not in exclude
+        ]
 
     def close(self) -> None:
         self._db.close()

@@ -5,6 +5,7 @@
     kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active)
     partition A B [--one-way] | heal [A B] [--dir DIR]
     ceph [--dir DIR] [-f FORMAT] ARGS…
+    scenario NAME|FILE [--junit F] [--report F] | --list | --check FILE | --help-steps
 
 DIR defaults to $SIM_DIR, else ./.sim.
 """
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     heal.add_argument("a", nargs="?")
     heal.add_argument("b", nargs="?")
     sub.add_parser("ceph", help="a ceph-like CLI (python -m sim ceph --help)", add_help=False)
+    sub.add_parser("scenario", help="run, check and list YAML scenarios", add_help=False)
     sup = sub.add_parser("supervise", help=argparse.SUPPRESS)
     sup.add_argument("--dir", required=True)
     return p
@@ -65,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         from sim import ceph_cli
 
         return ceph_cli.main(argv[1:])
+    if argv[:1] == ["scenario"]:
+        from sim.scenario.cli import main as scenario_main
+
+        return scenario_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.verb == "supervise":
         from sim import supervisor

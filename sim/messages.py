@@ -32,6 +32,11 @@ class MsgType(str, enum.Enum):
     ADMIN = "admin"  # supervisor/CLI -> any daemon (like an admin socket)
     EVENT = "event"  # any daemon -> supervisor: something observable happened
     LOG = "log"  # daemon -> mon: cluster log entries
+    RETRY = "retry"  # mon -> client: cannot serve this now (not in quorum, term ended)
+    MON_ELECTION = "mon_election"  # mon <-> mon: propose, ack, victory
+    MON_PAXOS = "mon_paxos"  # mon <-> mon: collect, last, begin, accept, commit, lease …
+    MON_FORWARD = "mon_forward"  # peon -> leader: a client's write
+    MON_FORWARD_REPLY = "mon_forward_reply"  # leader -> peon: its outcome
 
 
 class ProtocolError(ValueError):
@@ -242,6 +247,80 @@ class Log(Message):
 
     TYPE = MsgType.LOG
     entries: list
+
+
+@dataclass(frozen=True)
+class Retry(Message):
+    """The mon cannot serve this request now (it is out of quorum, or the term in
+    which it was being served ended before it was done): ask again, perhaps
+    another mon. Nothing of the request has taken effect after this reply."""
+
+    TYPE = MsgType.RETRY
+    reason: str = ""
+
+
+# --- mon <-> mon ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonElection(Message):
+    """The elector's messages (``op``: propose, ack, victory); an ack carries the
+    sender's last quorum, a victory the new quorum (ranks)."""
+
+    TYPE = MsgType.MON_ELECTION
+    op: str
+    epoch: int
+    quorum: list = field(default_factory=list)
+    last_quorum_epoch: int = 0
+    last_quorum: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MonPaxos(Message):
+    """Paxos's messages (``op``: collect, last, share, begin, accept, commit,
+    lease, lease_ack). ``values``: ``[[version, txn], …]``; ``uncommitted``:
+    ``[version, pn, txn]`` or empty; ``snapshot``: ``[last_committed,
+    first_committed, [[prefix, key, packed], …]]`` or empty."""
+
+    TYPE = MsgType.MON_PAXOS
+    op: str
+    epoch: int
+    pn: int = 0
+    version: int = 0
+    first_committed: int = 0
+    last_committed: int = 0
+    values: list = field(default_factory=list)
+    uncommitted: list = field(default_factory=list)
+    snapshot: list = field(default_factory=list)
+    lease_until: float = 0.0
+    round: int = 0
+
+
+@dataclass(frozen=True)
+class MonForward(Message):
+    """A peon hands a client's write to the leader (Ceph's MForward): ``kind`` is
+    the request's message type, ``body`` its fields, ``client`` who sent it;
+    ``epoch`` the election epoch it was forwarded in (a leader of another term
+    drops it)."""
+
+    TYPE = MsgType.MON_FORWARD
+    fid: int
+    client: str
+    kind: str
+    body: dict
+    epoch: int = 0
+
+
+@dataclass(frozen=True)
+class MonForwardReply(Message):
+    """The leader's answer to a `MonForward`: the reply message (``kind``,
+    ``body``), or ``retry`` with the reason it could not be done."""
+
+    TYPE = MsgType.MON_FORWARD_REPLY
+    fid: int
+    kind: str = ""
+    body: dict = field(default_factory=dict)
+    retry: str = ""
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,17 @@ _SPECS = [
     OptionSpec("mgr_standby_modules", bool, True, True, "run standby modules on standbys"),
     OptionSpec("mgr_stats_period", float, 5.0, 1.0, "daemon -> mgr report period (s)"),
     OptionSpec("mon_cluster_log_keep", int, 50, 50, "cluster log entries kept per channel"),
+    # mon quorum: elections, Paxos leases (mon/elector.py, mon/paxos.py)
+    OptionSpec("mon_election_timeout", float, 5.0, 0.3, "time for a mon election (s)"),
+    OptionSpec("mon_lease", float, 5.0, 0.5, "lease interval between quorum mons (s)"),
+    OptionSpec(
+        "mon_lease_renew_interval_factor", float, 0.6, 0.6, "lease renewal, × mon_lease"
+    ),
+    OptionSpec(
+        "mon_lease_ack_timeout_factor", float, 2.0, 2.0, "lease ack timeout, × mon_lease"
+    ),
+    OptionSpec("mon_accept_timeout_factor", float, 2.0, 2.0, "accept timeout, × mon_lease"),
+    OptionSpec("mon_down_mkfs_grace", float, 60.0, 2.0, "no MON_DOWN on a new cluster for (s)"),
 ]
 
 OPTIONS: dict[str, OptionSpec] = {s.name: s for s in _SPECS}
@@ -265,6 +276,18 @@ _CEPH_SPECS = [
        desc="lease interval between quorum monitors (seconds)"),
     _O("mon_election_timeout", "float", "advanced", 5.0, services=("mon",),
        desc="maximum time for a mon election (seconds)"),
+    _O("mon_lease_renew_interval_factor", "float", "advanced", 0.6, min=0.0, max=0.9999999,
+       services=("mon",), desc="multiple of mon_lease for the lease renewal interval",
+       long_desc="Leases must be renewed before they time out.  A smaller value means "
+       "frequent renewals, while a value close to 1 makes a lease expiration more likely.",
+       see_also=("mon_lease",)),
+    _O("mon_lease_ack_timeout_factor", "float", "advanced", 2.0, min=1.0001, max=100.0,
+       services=("mon",),
+       desc="multiple of mon_lease for the lease ack interval before calling new election",
+       see_also=("mon_lease",)),
+    _O("mon_accept_timeout_factor", "float", "advanced", 2.0, services=("mon",),
+       desc="multiple of mon_lease for follower mons to accept proposed state changes "
+       "before calling a new election", see_also=("mon_lease",)),
     _O("mon_clock_drift_allowed", "float", "advanced", 0.05, services=("mon",),
        desc="allowed clock drift (in seconds) between mons before issuing a health warning"),
     _O("mon_data_avail_warn", "int", "advanced", 30, services=("mon",),

@@ -33,6 +33,7 @@ class ExitRecord:
     returncode: int
     expected: bool  # a fault or a stop asked for it
     how: str  # "killed", "terminated", "exited", "crashed"
+    recorded: bool = False  # written to events.jsonl
 
 
 @dataclass

@@ -98,10 +98,17 @@ class Supervisor:
         while True:
             await asyncio.sleep(0.1)
             for p in self.procs.values():
-                rec = p.poll()
-                if rec is not None:
-                    kind = "daemon_exited" if rec.expected else "daemon_crashed"
-                    self.record(kind, p.name, returncode=rec.returncode, how=rec.how)
+                self._reap(p)
+
+    def _reap(self, p: DaemonProcess) -> None:
+        """Record the exit of a daemon that has exited (once)."""
+        rec = p.poll()
+        if rec is None and p.exits and not p.exits[-1].recorded:
+            rec = p.exits[-1]  # reaped by a blocking wait in another thread
+        if rec is not None and not rec.recorded:
+            rec.recorded = True
+            kind = "daemon_exited" if rec.expected else "daemon_crashed"
+            self.record(kind, p.name, returncode=rec.returncode, how=rec.how)
 
     # --- events -------------------------------------------------------------------
 
@@ -185,11 +192,13 @@ class Supervisor:
             p.kill()
             if p.popen is not None:
                 await asyncio.to_thread(p.popen.wait, 5.0)
-            p.poll()
+            self._reap(p)
         elif action == "stop":
             await asyncio.to_thread(p.stop)
+            self._reap(p)
         elif action == "restart":
             await asyncio.to_thread(p.stop)
+            self._reap(p)
             self._start(p)
         else:
             if p.state is ProcState.EXITED:

@@ -130,7 +130,9 @@ class FakeHandle:
         if hostname is None:
             return [copy.deepcopy(s) for s in self.host.servers.values()]
         return copy.deepcopy(
-            self.host.servers.get(hostname, {"hostname": hostname, "services": [], "ceph_version": ""})
+            self.host.servers.get(
+                hostname, {"hostname": hostname, "services": [], "ceph_version": ""}
+            )
         )
 
     def get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
@@ -188,7 +190,9 @@ class FakeHandle:
     ) -> Any:
         return call_remote(self.host.modules.get(module_name), method_name, args, kwargs)
 
-    def update_progress_event(self, evid: str, desc: str, progress: float, add_to_ceph_s: bool) -> None:
+    def update_progress_event(
+        self, evid: str, desc: str, progress: float, add_to_ceph_s: bool
+    ) -> None:
         self.host.progress[evid] = {"message": desc, "progress": progress}
 
     def complete_progress_event(self, evid: str) -> None:
@@ -240,7 +244,9 @@ class FakeHost:
             self.modules[name] = inst
         return inst
 
-    def command(self, module: Any, prefix: str, inbuf: str = "", **args: Any) -> tuple[int, str, str]:
+    def command(
+        self, module: Any, prefix: str, inbuf: str = "", **args: Any
+    ) -> tuple[int, str, str]:
         """Run a module command through the host's dispatch (errno mapping included)."""
         return invoke_command(module, {"prefix": prefix, **args}, inbuf)
 

@@ -145,7 +145,9 @@ class CephfsClient:
         self.mgr = mgr
 
     def connection_pool(self) -> Any:
-        raise CephfsConnectionException(-errno.ENOTSUP, "libcephfs is not available in ceph-mgr-sim")
+        raise CephfsConnectionException(
+            -errno.ENOTSUP, "libcephfs is not available in ceph-mgr-sim"
+        )
 
     def get_fs(self, fs_name: str) -> Any:
         return self.connection_pool()

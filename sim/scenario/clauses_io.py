@@ -29,7 +29,14 @@ from sim.scenario.conditions import (
 )
 from sim.scenario.matchers import MISSING, Matcher, parse_matcher, show
 from sim.scenario.schema import Checker, ParseContext
-from sim.scenario.values import DaemonRef, Duration, Template, parse_daemon, parse_duration, parse_template
+from sim.scenario.values import (
+    DaemonRef,
+    Duration,
+    Template,
+    parse_daemon,
+    parse_duration,
+    parse_template,
+)
 from sim.scenario.yamlnodes import Map, Node, Scalar
 
 CEPH_TIMEOUT = Duration.of(10.0)
@@ -42,7 +49,10 @@ def parse_retval(ck: Checker, node: Node, what: str, ctx: ParseContext) -> Match
         name = node.value.strip().lstrip("-")
         code = getattr(errno, name, None)
         if not name.startswith("E") or not isinstance(code, int):
-            ck.error(node, f"{what}: expected 0, a negative errno (-2) or an errno name (ENOENT), got {node.value!r}")
+            ck.error(
+                node,
+                f"{what}: expected 0, a negative errno (-2) or an errno name (ENOENT), got {node.value!r}",
+            )
             return None
         return Matcher((("eq", -code),))
     if isinstance(node, Scalar) and isinstance(node.value, int) and node.value > 0:
@@ -50,7 +60,9 @@ def parse_retval(ck: Checker, node: Node, what: str, ctx: ParseContext) -> Match
     return parse_matcher(ck, node, what, ctx)
 
 
-def _dotted_checks(ck: Checker, node: Node, what: str, ctx: ParseContext) -> list[tuple[str, Matcher]] | None:
+def _dotted_checks(
+    ck: Checker, node: Node, what: str, ctx: ParseContext
+) -> list[tuple[str, Matcher]] | None:
     return parse_field_checks(ck, node, what, ctx, {}, ("",))
 
 
@@ -89,7 +101,12 @@ class CephClause(Clause):
         if isinstance(node, Scalar):
             cmd = parse_template(ck, node, "ceph", ctx)
             return cls(cmd) if cmd and _words_ok(ck, node, cmd) else None
-        f = ck.fields(node, "ceph", required=("cmd",), optional=("timeout", "retval", "fails", "stdout", "stderr", "json"))
+        f = ck.fields(
+            node,
+            "ceph",
+            required=("cmd",),
+            optional=("timeout", "retval", "fails", "stdout", "stderr", "json"),
+        )
         if f is None:
             return None
         cmd = parse_template(ck, f["cmd"], "ceph.cmd", ctx)
@@ -123,7 +140,9 @@ class CephClause(Clause):
     def line(self, snap: Snapshot) -> str:
         line = render(self.cmd, snap.obs)
         words = shlex.split(line)
-        if self.json_checks and not any(w in ("-f", "--format") or w.startswith("--format=") for w in words):
+        if self.json_checks and not any(
+            w in ("-f", "--format") or w.startswith("--format=") for w in words
+        ):
             line += " --format json"
         return line
 
@@ -134,7 +153,10 @@ class CephClause(Clause):
         ok = self.retval.test(r.retval, variables)
         name = errno.errorcode.get(-r.retval, "") if r.retval < 0 else ""
         seen = [f"`ceph {line}` retval {r.retval}{f' ({name})' if name else ''}"]
-        for label, m, text in (("stdout", self.stdout, r.stdout), ("stderr", self.stderr, r.stderr)):
+        for label, m, text in (
+            ("stdout", self.stdout, r.stdout),
+            ("stderr", self.stderr, r.stderr),
+        ):
             if m is not None:
                 good = m.test(text, variables)
                 ok = ok and good
@@ -151,7 +173,11 @@ class CephClause(Clause):
 
     def describe(self, variables: Mapping[str, str] | None = None) -> str:
         parts = [f"`ceph {self.cmd}` retval {self.retval.describe()}"]
-        parts += [f"{n} {m.describe(variables)}" for n, m in (("stdout", self.stdout), ("stderr", self.stderr)) if m]
+        parts += [
+            f"{n} {m.describe(variables)}"
+            for n, m in (("stdout", self.stdout), ("stderr", self.stderr))
+            if m
+        ]
         parts += [f"json.{n} {m.describe(variables)}" for n, m in self.json_checks]
         return ", ".join(parts)
 
@@ -175,7 +201,9 @@ class HttpResponse:
     body: str
 
 
-def http_request(url: str, method: str, data: str | None, headers: dict[str, str], timeout: float) -> HttpResponse:
+def http_request(
+    url: str, method: str, data: str | None, headers: dict[str, str], timeout: float
+) -> HttpResponse:
     u = urllib.parse.urlsplit(url)
     if u.scheme not in ("http", "https") or not u.hostname:
         raise Unobservable(f"not an http(s) URL: {url!r}")
@@ -183,14 +211,18 @@ def http_request(url: str, method: str, data: str | None, headers: dict[str, str
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE  # a simulator's self-signed module certificates
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout, context=ctx)
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            u.hostname, u.port, timeout=timeout, context=ctx
+        )
     else:
         conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
     path = u.path or "/"
     if u.query:
         path += "?" + u.query
     try:
-        conn.request(method, path, body=data.encode() if data is not None else None, headers=headers)
+        conn.request(
+            method, path, body=data.encode() if data is not None else None, headers=headers
+        )
         resp = conn.getresponse()
         body = resp.read().decode(errors="replace")
         return HttpResponse(resp.status, {k.lower(): v for k, v in resp.getheaders()}, body)
@@ -256,7 +288,12 @@ class HttpClause(Clause):
             p = parse_template(ck, f["path"], "http.path", ctx)
             ok, out.path = ok and p is not None, p or out.path
         if "method" in f:
-            out.method = ck.choice(f["method"], "http.method", ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")) or ""
+            out.method = (
+                ck.choice(
+                    f["method"], "http.method", ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
+                )
+                or ""
+            )
             ok = ok and bool(out.method)
         if "data" in f:
             out.data = parse_template(ck, f["data"], "http.data", ctx, allow_empty=True)
@@ -292,9 +329,13 @@ class HttpClause(Clause):
             return str(uri).rstrip("/") + path
         else:
             service = self.service
-        services = snap.get("mgr services", lambda: obs.mon_json("mgr services", timeout=snap.budget(2.0)))
+        services = snap.get(
+            "mgr services", lambda: obs.mon_json("mgr services", timeout=snap.budget(2.0))
+        )
         if service not in services:
-            raise Unobservable(f"the MgrMap has no URI for {service!r} (services: {', '.join(services) or 'none'})")
+            raise Unobservable(
+                f"the MgrMap has no URI for {service!r} (services: {', '.join(services) or 'none'})"
+            )
         return str(services[service]).rstrip("/") + path
 
     def evaluate(self, snap: Snapshot) -> tuple[bool, str]:
@@ -327,7 +368,9 @@ class HttpClause(Clause):
         return f"http {self.method} {target}{path}" + (f": {', '.join(parts)}" if parts else "")
 
 
-def _parse_expectations(ck: Checker, f: dict[str, Node], out: HttpClause, ctx: ParseContext) -> bool:
+def _parse_expectations(
+    ck: Checker, f: dict[str, Node], out: HttpClause, ctx: ParseContext
+) -> bool:
     ok = True
     if "status" in f:
         m = parse_matcher(ck, f["status"], "http.status", ctx)

@@ -22,7 +22,13 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
-from sim.scenario.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_PASS, InvalidScenario
+from sim.scenario.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_PASS,
+    InvalidScenario,
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,14 +42,22 @@ def parser() -> argparse.ArgumentParser:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--list", action="store_true", help="list the scenario library")
     what.add_argument("--check", action="store_true", help="only validate the given files")
-    what.add_argument("--help-steps", action="store_true", help="describe every step (or the named ones)")
-    what.add_argument("--help-conditions", action="store_true", help="describe what wait_for/expect can check")
+    what.add_argument(
+        "--help-steps", action="store_true", help="describe every step (or the named ones)"
+    )
+    what.add_argument(
+        "--help-conditions", action="store_true", help="describe what wait_for/expect can check"
+    )
     what.add_argument("--help-invariants", action="store_true", help="describe the invariants")
     p.add_argument("--out", type=Path, help="output directory (default .sim/scenario-runs/NAME-…)")
     p.add_argument("--junit", type=Path, help="write JUnit XML here")
-    p.add_argument("--report", type=Path, help="write the HTML report here (also written to the output dir)")
+    p.add_argument(
+        "--report", type=Path, help="write the HTML report here (also written to the output dir)"
+    )
     p.add_argument("--seed", type=int, help="seed for the nemesis (overrides the scenario's)")
-    p.add_argument("--profile", choices=["fast", "ceph"], help="timing profile (overrides the scenario's)")
+    p.add_argument(
+        "--profile", choices=["fast", "ceph"], help="timing profile (overrides the scenario's)"
+    )
     p.add_argument("--keep", action="store_true", help="leave the cluster running afterwards")
     p.add_argument("-v", "--verbose", action="count", default=0, help="show every cluster event")
     p.add_argument("-q", "--quiet", action="store_true", help="only steps and the result")
@@ -91,7 +105,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except InvalidScenario as exc:
-        print(f"invalid scenario ({len(exc.errors)} error{'s' if len(exc.errors) > 1 else ''}):", file=sys.stderr)
+        print(
+            f"invalid scenario ({len(exc.errors)} error{'s' if len(exc.errors) > 1 else ''}):",
+            file=sys.stderr,
+        )
         print(str(exc), file=sys.stderr)
         if args.junit:
             junit.write_invalid(args.junit, Path(args.scenario[0]).stem, exc)
@@ -145,7 +162,10 @@ def _list(out: TextIO) -> int:
 
     entries = loader.list_library()
     if not entries:
-        print("no scenarios found (looked in: " + ", ".join(map(str, loader.library_dirs())) + ")", file=out)
+        print(
+            "no scenarios found (looked in: " + ", ".join(map(str, loader.library_dirs())) + ")",
+            file=out,
+        )
         return EXIT_FAILED
     width = max(len(e.name) for e in entries)
     for e in entries:
@@ -170,7 +190,10 @@ def _help_steps(names: list[str], out: TextIO) -> int:
     for name in wanted:
         body = "\n".join("    " + line if line else "" for line in _doc(STEPS[name]).splitlines())
         print(f"{name}\n{body}\n", file=out)
-    print("Common keys: label (a name for reports), as (bind the daemon a fault picks to a $variable).", file=out)
+    print(
+        "Common keys: label (a name for reports), as (bind the daemon a fault picks to a $variable).",
+        file=out,
+    )
     return EXIT_PASS
 
 

@@ -124,7 +124,9 @@ def _path(values: Mapping[str, Any], name: str) -> Any:
     return cur
 
 
-def describe_fields(checks: list[tuple[str, Matcher]], prefix: str, variables: Mapping[str, str] | None) -> str:
+def describe_fields(
+    checks: list[tuple[str, Matcher]], prefix: str, variables: Mapping[str, str] | None
+) -> str:
     return ", ".join(f"{prefix}.{n} {m.describe(variables)}" for n, m in checks)
 
 
@@ -144,7 +146,10 @@ def parse_field_checks(
     for key, vnode in node.pairs:
         name = str(key.value)
         if name not in known and not name.startswith(open_prefixes):
-            ck.error(key, f"{what}: unknown field {name!r}{suggest(name, known)}; known: {', '.join(known)}")
+            ck.error(
+                key,
+                f"{what}: unknown field {name!r}{suggest(name, known)}; known: {', '.join(known)}",
+            )
             ok = False
             continue
         m = parse_matcher(ck, vnode, f"{what}.{name}", ctx)
@@ -168,7 +173,9 @@ class Verdict:
 class Condition:
     clauses: list[Clause]
 
-    def evaluate(self, obs: Observer, step_started: float, deadline: float | None = None) -> Verdict:
+    def evaluate(
+        self, obs: Observer, step_started: float, deadline: float | None = None
+    ) -> Verdict:
         snap = Snapshot(obs, step_started, deadline)
         ok, seen = True, []
         for c in self.clauses:
@@ -221,7 +228,9 @@ def parse_condition(
     import sim.scenario.clauses  # noqa: F401  (registers the subjects)
 
     if not isinstance(node, Map):
-        ck.expected(node, what, "a mapping of subjects (mgrmap, mgr.x, quorum, health …) to conditions")
+        ck.expected(
+            node, what, "a mapping of subjects (mgrmap, mgr.x, quorum, health …) to conditions"
+        )
         return None
     clauses: list[Clause] = []
     ok = True

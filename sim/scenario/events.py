@@ -127,10 +127,6 @@ class EventLog:
             self._engine.append(ev)
         self._publish(ev)
 
-    def cluster_events(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self._events)
-
     def since(self, stamp: float) -> list[dict[str, Any]]:
         with self._lock:
             return [e for e in self._events if float(e.get("stamp", 0)) >= stamp]

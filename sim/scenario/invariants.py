@@ -36,7 +36,9 @@ class Invariant:
     violations: list[str] = field(default_factory=list, init=False)
 
     @classmethod
-    def parse(cls, ck: Checker, node: Node | None, ctx: ParseContext, where: Node) -> Invariant | None:
+    def parse(
+        cls, ck: Checker, node: Node | None, ctx: ParseContext, where: Node
+    ) -> Invariant | None:
         """``node`` is the parameter (None for a bare name); ``where`` names it."""
         if node is not None and not (isinstance(node, Scalar) and node.value is None):
             ck.error(node, f"invariant {cls.name} takes no parameter")
@@ -85,7 +87,10 @@ def parse_invariant(ck: Checker, node: Node, ctx: ParseContext) -> Invariant | N
         return None
     cls = INVARIANTS.get(name)
     if cls is None:
-        ck.error(where, f"unknown invariant {name!r}{suggest(name, INVARIANTS)}; known: {', '.join(INVARIANTS)}")
+        ck.error(
+            where,
+            f"unknown invariant {name!r}{suggest(name, INVARIANTS)}; known: {', '.join(INVARIANTS)}",
+        )
         return None
     return cls.parse(ck, param, ctx, where)
 
@@ -95,26 +100,31 @@ def parse_invariant(ck: Checker, node: Node, ctx: ParseContext) -> Invariant | N
 class SingleActiveMgr(Invariant):
     """Never two mgrs acting as active. Every mgr's own claim (admin
     ``status().active``) is sampled, all at once, many times a second; an
-    unreachable mgr (dead, frozen) counts as not acting. Two claims in one
-    round are re-sampled at once: a claim based on an older MgrMap than the
-    other's can be the few milliseconds a map takes to reach both; a split
-    brain outlasts the re-sample."""
+    unreachable mgr (dead, frozen) counts as not acting. Two claims based on
+    the same MgrMap epoch are a violation at once. Claims based on different
+    epochs are watched for up to half a second: that can be the moment a new
+    map takes to reach both mgrs, while a split brain outlasts it."""
 
     sampled: ClassVar[bool] = True
+    SETTLE: ClassVar[float] = 0.5
     rounds: int = 0
 
     def sample(self, rt: Runtime) -> None:
         mgrs = [f"mgr.{m}" for m in rt.cfg.daemon_ids("mgr")]
         claims = self._claims(rt, mgrs)
         self.rounds += 1
+        deadline = time.monotonic() + self.SETTLE
+        while len(claims) > 1 and len({st.get("mgrmap_epoch") for st in claims.values()}) > 1:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+            claims = self._claims(rt, list(claims))
         if len(claims) < 2:
             return
-        epochs = {st.get("mgrmap_epoch") for st in claims.values()}
-        if len(epochs) > 1:
-            claims = self._claims(rt, list(claims))
-            if len(claims) < 2:
-                return
-        detail = ", ".join(f"{n} (gid {st.get('gid')}, MgrMap e{st.get('mgrmap_epoch')})" for n, st in claims.items())
+        detail = ", ".join(
+            f"{n} (gid {st.get('gid')}, MgrMap e{st.get('mgrmap_epoch')})"
+            for n, st in claims.items()
+        )
         self.violated(rt, f"{len(claims)} mgrs act as active at once: {detail}")
 
     @staticmethod
@@ -134,15 +144,25 @@ class NoUnexpectedCrash(Invariant):
     allowed: list[str] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, ck: Checker, node: Node | None, ctx: ParseContext, where: Node) -> Invariant | None:
+    def parse(
+        cls, ck: Checker, node: Node | None, ctx: ParseContext, where: Node
+    ) -> Invariant | None:
         if node is None or (isinstance(node, Scalar) and node.value is None):
             return cls()
-        refs = ck.each(node, "no_unexpected_crash", lambda n: parse_daemon(ck, n, "no_unexpected_crash", ctx, roles=False), allow_single=True)
+        refs = ck.each(
+            node,
+            "no_unexpected_crash",
+            lambda n: parse_daemon(ck, n, "no_unexpected_crash", ctx, roles=False),
+            allow_single=True,
+        )
         return cls(allowed=[r.concrete for r in refs]) if refs is not None else None
 
     def on_event(self, rt: Runtime, ev: dict[str, Any]) -> None:
         if ev.get("kind") == "daemon_crashed" and ev.get("daemon") not in self.allowed:
-            self.violated(rt, f"{ev.get('daemon')} crashed ({ev.get('how')}, exit {ev.get('returncode')}); see its log in {rt.run_dir / 'log'}")
+            self.violated(
+                rt,
+                f"{ev.get('daemon')} crashed ({ev.get('how')}, exit {ev.get('returncode')}); see its log in {rt.run_dir / 'log'}",
+            )
 
 
 @invariant("quorum_within")
@@ -162,7 +182,9 @@ class QuorumWithin(Invariant):
     reported: bool = False
 
     @classmethod
-    def parse(cls, ck: Checker, node: Node | None, ctx: ParseContext, where: Node) -> Invariant | None:
+    def parse(
+        cls, ck: Checker, node: Node | None, ctx: ParseContext, where: Node
+    ) -> Invariant | None:
         if node is None:
             ck.error(where, "invariant quorum_within needs a duration: `- quorum_within: 10s`")
             return None
@@ -181,8 +203,14 @@ class QuorumWithin(Invariant):
             self.lost_since, self.reported = None, False
             return
         assert rt.probe is not None
-        answers = rt.probe.admin_many([f"mon.{m}" for m in mons], {"prefix": "mon_status"}, timeout=0.3)
-        sizes = [len(a.get("quorum", [])) for a in answers.values() if isinstance(a, dict) and a.get("state") in ("leader", "peon")]
+        answers = rt.probe.admin_many(
+            [f"mon.{m}" for m in mons], {"prefix": "mon_status"}, timeout=0.3
+        )
+        sizes = [
+            len(a.get("quorum", []))
+            for a in answers.values()
+            if isinstance(a, dict) and a.get("state") in ("leader", "peon")
+        ]
         if sizes and max(sizes) >= majority:
             self.lost_since, self.reported = None, False
             return
@@ -192,7 +220,10 @@ class QuorumWithin(Invariant):
         limit = self.within.seconds(rt.options)
         if now - since > limit and not self.reported:
             self.reported = True
-            self.violated(rt, f"no quorum for {now - since:.1f}s (limit {limit:g}s) with {len(mons) - held} of {len(mons)} mons up")
+            self.violated(
+                rt,
+                f"no quorum for {now - since:.1f}s (limit {limit:g}s) with {len(mons) - held} of {len(mons)} mons up",
+            )
 
 
 class Monitor:
@@ -228,7 +259,11 @@ class Monitor:
                     try:
                         inv.sample(self.rt)
                     except Exception as exc:  # an observation failed: try again next round
-                        self.rt.record("invariant_error", name=inv.name, error=f"{exc.__class__.__name__}: {exc}")
+                        self.rt.record(
+                            "invariant_error",
+                            name=inv.name,
+                            error=f"{exc.__class__.__name__}: {exc}",
+                        )
             self._stop.wait(self.interval)
 
     def stop(self) -> None:
@@ -238,4 +273,3 @@ class Monitor:
             self._thread.join(5.0)
         self.rt.events.read_new()
         self._live = False
-

@@ -51,7 +51,7 @@ def build(r: RunResult) -> ET.Element:
     suite = _suite(f"scenario.{r.scenario.name}", r.started, r.ended - r.started)
     props = ET.SubElement(suite, "properties")
     facts = {"file": str(r.scenario.path or ""), "seed": str(r.seed), "exit_code": str(r.exit_code),
-             "out_dir": str(r.out_dir), "profile": str(r.options.get("profile", ""))}  # fmt: skip
+             "out_dir": str(r.out_dir), "profile": r.profile}  # fmt: skip
     for k, v in facts.items():
         ET.SubElement(props, "property", name=k, value=v)
     classname = f"scenario.{r.scenario.name}"
@@ -62,7 +62,9 @@ def build(r: RunResult) -> ET.Element:
         case = ET.SubElement(suite, "testcase", classname=classname, name=f"{rec.index:02d} {rec.text}",
                              time=f"{rec.took:.3f}", file=file, line=line)  # fmt: skip
         if rec.status == "failed":
-            ET.SubElement(case, "failure", message=rec.message[:500], type="StepFailed").text = rec.message
+            ET.SubElement(
+                case, "failure", message=rec.message[:500], type="StepFailed"
+            ).text = rec.message
         elif rec.status == "interrupted":
             ET.SubElement(case, "skipped", message=rec.message[:500])
         elif rec.status == "skipped":
@@ -75,10 +77,14 @@ def build(r: RunResult) -> ET.Element:
                              time=f"{r.ended - r.started:.3f}")  # fmt: skip
         if inv.violations:
             text = "\n".join(inv.violations)
-            ET.SubElement(case, "failure", message=inv.violations[0][:500], type="InvariantViolated").text = text
+            ET.SubElement(
+                case, "failure", message=inv.violations[0][:500], type="InvariantViolated"
+            ).text = text
     if r.exit_code == EXIT_SIMULATOR:
         case = ET.SubElement(suite, "testcase", classname=classname, name="simulator", time="0")
-        ET.SubElement(case, "error", message=r.failure[:500], type="SimulatorFailure").text = r.failure
+        ET.SubElement(
+            case, "error", message=r.failure[:500], type="SimulatorFailure"
+        ).text = r.failure
     ET.SubElement(suite, "system-out").text = "\n".join(r.transcript)
     root.append(suite)
     _count(root, suite)

@@ -37,7 +37,9 @@ class Track:
         if state == self.state:
             return
         if self.state and t > self.since:
-            self.segments.append({"t0": round(self.since, 4), "t1": round(t, 4), "state": self.state})
+            self.segments.append(
+                {"t0": round(self.since, 4), "t1": round(t, 4), "state": self.state}
+            )
         self.state, self.since = state, t
 
     def close(self, t: float) -> list[Segment]:
@@ -68,7 +70,7 @@ def label(ev: dict[str, Any]) -> str:
 def build_lanes(r: RunResult) -> list[dict[str, Any]]:
     t0, end = r.started, r.ended - r.started
     names = r.scenario.cluster.daemons()
-    proc = {n: Track("down") for n in names}
+    proc = {n: Track() for n in names}
     role = {n: Track() for n in names}
     conn = {n: Track() for n in names if n.startswith("mgr.")}
     marks: dict[str, list[dict[str, Any]]] = {n: [] for n in [*names, ENGINE]}
@@ -81,10 +83,11 @@ def build_lanes(r: RunResult) -> list[dict[str, Any]]:
             targets = ev.get("target") if kind in ("fault", "nemesis_fault") else None
             lanes = targets if isinstance(targets, list) else [targets] if targets else [ENGINE]
             for lane in lanes:
-                if lane in marks:
-                    marks[lane].append(mark)
+                if lane in marks and kind not in ("step", "scenario_start", "scenario_end"):
+                    marks[lane].append(mark)  # steps are drawn as spans instead
             if kind == "fault":
-                _fault(proc, str(ev.get("action")), lanes, t)
+                _fault(proc, conn, str(ev.get("action")), lanes, t)
+                _mon_role(role, str(ev.get("action")), lanes, t)
             if kind == "step" and ev.get("phase") == "end":
                 steps.append({"t0": None, "t1": round(t, 4), "state": ev.get("status"), "index": ev.get("index"),
                               "label": label(ev), "expectation": ev.get("expectation")})  # fmt: skip
@@ -95,9 +98,12 @@ def build_lanes(r: RunResult) -> list[dict[str, Any]]:
             proc[who].set(t, "running")
         elif kind in ("daemon_exited", "daemon_crashed") and who in proc:
             proc[who].set(t, "down")
+            if who in conn:
+                conn[who].set(t, "")
+            _mon_role(role, "kill", [who], t)
         elif kind == "cluster_down":
-            for tr in proc.values():
-                tr.set(t, "down")
+            for tr in [*proc.values(), *conn.values()]:
+                tr.set(t, "")
         elif kind == "mgrmap":
             _mgrmap(role, ev, t)
         elif kind == "mon_connection" and who in conn:
@@ -106,7 +112,14 @@ def build_lanes(r: RunResult) -> list[dict[str, Any]]:
             for n in names:
                 if n.startswith("mon."):
                     mid = n.partition(".")[2]
-                    role[n].set(t, "leader" if ev.get("leader") == mid else "peon" if mid in ev.get("quorum", []) else "")
+                    role[n].set(
+                        t,
+                        "leader"
+                        if ev.get("leader") == mid
+                        else "peon"
+                        if mid in ev.get("quorum", [])
+                        else "",
+                    )
     _step_starts(steps, r)
     out = []
     for n in names:
@@ -114,15 +127,35 @@ def build_lanes(r: RunResult) -> list[dict[str, Any]]:
         if n in conn:
             tracks["conn"] = conn[n].close(end)
         out.append({"name": n, "type": n.partition(".")[0], "tracks": tracks, "marks": marks[n]})
-    out.append({"name": ENGINE, "type": "engine", "tracks": {"steps": steps}, "marks": marks[ENGINE]})
+    out.append(
+        {"name": ENGINE, "type": "engine", "tracks": {"steps": steps}, "marks": marks[ENGINE]}
+    )
     return out
 
 
-def _fault(proc: dict[str, Track], action: str, lanes: list[Any], t: float) -> None:
-    state = {"kill": "down", "stop": "down", "pause": "paused", "resume": "running", "restart": "running"}.get(action)
+def _fault(
+    proc: dict[str, Track], conn: dict[str, Track], action: str, lanes: list[Any], t: float
+) -> None:
+    state = {
+        "kill": "down",
+        "stop": "down",
+        "pause": "paused",
+        "resume": "running",
+        "restart": "running",
+    }.get(action)
     for lane in lanes:
         if state and lane in proc:
             proc[lane].set(t, state)
+        if state == "down" and lane in conn:
+            conn[lane].set(t, "")  # a dead process holds no session
+
+
+def _mon_role(role: dict[str, Track], action: str, lanes: list[Any], t: float) -> None:
+    """A mon that is down or frozen leads nothing (until the next quorum event)."""
+    if action in ("kill", "stop", "pause"):
+        for lane in lanes:
+            if isinstance(lane, str) and lane.startswith("mon.") and lane in role:
+                role[lane].set(t, "")
 
 
 def _mgrmap(role: dict[str, Track], ev: dict[str, Any], t: float) -> None:
@@ -138,6 +171,7 @@ def _mgrmap(role: dict[str, Track], ev: dict[str, Any], t: float) -> None:
 
 
 def _step_starts(steps: list[Segment], r: RunResult) -> None:
-    starts = {x.index: x.start - r.started for x in r.records if x.start}
+    starts: dict[int, float] = {x.index: x.start - r.started for x in r.records if x.start}
     for s in steps:
-        s["t0"] = round(starts.get(int(s.get("index") or 0), s["t1"]), 4)
+        t1 = float(s["t1"])
+        s["t0"] = round(starts.get(int(s.get("index") or 0), t1), 4)

@@ -39,7 +39,17 @@ from sim.scenario.values import parse_duration
 from sim.scenario.yamlnodes import Map, Node, compose
 
 TOP_KEYS = ("name", "about", "description", "cluster", "steps", "invariants")
-CLUSTER_KEYS = ("mons", "mgrs", "osds", "modules", "module_paths", "options", "profile", "seed", "start_timeout")
+CLUSTER_KEYS = (
+    "mons",
+    "mgrs",
+    "osds",
+    "modules",
+    "module_paths",
+    "options",
+    "profile",
+    "seed",
+    "start_timeout",
+)
 MAX_MONS, MAX_MGRS, MAX_OSDS = 9, 8, 10000
 SUFFIXES = (".yaml", ".yml")
 
@@ -65,7 +75,9 @@ def find(name: str, dirs: list[Path] | None = None) -> Path:
             if candidate.is_file():
                 return candidate
     known = [s.name for s in list_library(dirs)]
-    raise FileNotFoundError(f"no scenario {name!r}{suggest(name, known)} (library: {', '.join(known) or 'empty'})")
+    raise FileNotFoundError(
+        f"no scenario {name!r}{suggest(name, known)} (library: {', '.join(known) or 'empty'})"
+    )
 
 
 def load(path: Path | str, seed: int | None = None) -> Scenario:
@@ -73,26 +85,34 @@ def load(path: Path | str, seed: int | None = None) -> Scenario:
     try:
         text = path.read_text()
     except OSError as exc:
-        raise InvalidScenario([ScenarioError(Mark(str(path), 1, 1), f"cannot read the file: {exc.strerror}")]) from None
+        raise InvalidScenario(
+            [ScenarioError(Mark(str(path), 1, 1), f"cannot read the file: {exc.strerror}")]
+        ) from None
     return load_text(text, str(path), path.parent, default_name=path.stem)
 
 
-def load_text(text: str, filename: str, base_dir: Path | None = None, default_name: str = "scenario") -> Scenario:
+def load_text(
+    text: str, filename: str, base_dir: Path | None = None, default_name: str = "scenario"
+) -> Scenario:
     """Validate a scenario given as text; raises `InvalidScenario` with every error."""
     root = compose(text, filename)
     ck = Checker()
     f = ck.fields(root, "scenario", required=("about", "steps"), optional=TOP_KEYS,
                   hints={"about": "one line saying what it shows", "steps": "the list of steps"})  # fmt: skip
-    if f is None:
-        ck.raise_if_errors()
-        raise AssertionError("unreachable")
+    if f is None:  # not a mapping, or a required key missing: check the rest anyway
+        if not isinstance(root, Map):
+            ck.raise_if_errors()
+            raise AssertionError("unreachable")
+        f = {k: v for k, v in root.pairs_dict().items() if k in TOP_KEYS}
     name = ck.string(f["name"], "name") if "name" in f else default_name
-    about = ck.string(f["about"], "about")
-    description = ck.string(f["description"], "description", allow_empty=True) if "description" in f else ""
+    about = ck.string(f["about"], "about") if "about" in f else None
+    description = (
+        ck.string(f["description"], "description", allow_empty=True) if "description" in f else ""
+    )
     cluster = parse_cluster(ck, f.get("cluster"), base_dir or Path.cwd())
     ctx = ParseContext(cluster, base_dir or Path.cwd())
     steps: list[Step] = []
-    items = ck.seq(f["steps"], "steps")
+    items = ck.seq(f["steps"], "steps") if "steps" in f else None
     for item in items or []:
         s = parse_step(ck, item, ctx)
         if s is not None:
@@ -153,7 +173,10 @@ def _options(ck: Checker, node: Node) -> dict[str, object]:
         name = str(key.value)
         spec = OPTIONS.get(name)
         if spec is None:
-            ck.error(key, f"cluster.options: unknown option {name!r}{suggest(name, OPTIONS)}; known: {', '.join(OPTIONS)}")
+            ck.error(
+                key,
+                f"cluster.options: unknown option {name!r}{suggest(name, OPTIONS)}; known: {', '.join(OPTIONS)}",
+            )
             continue
         raw = value.plain()
         if isinstance(raw, dict | list) or raw is None:

@@ -23,7 +23,20 @@ from typing import Any
 from sim.scenario.schema import Checker, ParseContext, suggest
 from sim.scenario.yamlnodes import Map, Node, Scalar, Seq
 
-OPS = ("eq", "not", "in", "not_in", "contains", "lacks", "gt", "ge", "lt", "le", "matches", "exists")
+OPS = (
+    "eq",
+    "not",
+    "in",
+    "not_in",
+    "contains",
+    "lacks",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "matches",
+    "exists",
+)
 SYMBOL = {"eq": "=", "not": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
 
 
@@ -116,7 +129,9 @@ class Matcher:
             shown = _show(want)
             if variables is not None and _has_var(want):
                 shown += f" ({_show(resolve(want, variables))})"
-            parts.append(f"{SYMBOL[op]} {shown}" if op in SYMBOL else f"{op.replace('_', ' ')} {shown}")
+            parts.append(
+                f"{SYMBOL[op]} {shown}" if op in SYMBOL else f"{op.replace('_', ' ')} {shown}"
+            )
         return " and ".join(parts)
 
 
@@ -148,7 +163,10 @@ def _value(ck: Checker, node: Node, what: str, ctx: ParseContext) -> tuple[bool,
         m = _VAR.match(node.value.strip())
         if m:
             if m.group(1) not in ctx.variables:
-                ck.error(node, f"{what}: unknown variable ${m.group(1)}{suggest(m.group(1), ctx.variables)}")
+                ck.error(
+                    node,
+                    f"{what}: unknown variable ${m.group(1)}{suggest(m.group(1), ctx.variables)}",
+                )
                 return False, None
             return True, Var(m.group(1))
         return True, node.value
@@ -167,7 +185,10 @@ def parse_matcher(ck: Checker, node: Node, what: str, ctx: ParseContext) -> Matc
             for key, vnode in node.pairs:
                 op = str(key.value)
                 if op not in OPS:
-                    ck.error(key, f"{what}: unknown matcher {op!r}{suggest(op, OPS)}; expected one of: {', '.join(OPS)}")
+                    ck.error(
+                        key,
+                        f"{what}: unknown matcher {op!r}{suggest(op, OPS)}; expected one of: {', '.join(OPS)}",
+                    )
                     ok = False
                     continue
                 good, want = _value(ck, vnode, f"{what} {op}", ctx)
@@ -175,7 +196,9 @@ def parse_matcher(ck: Checker, node: Node, what: str, ctx: ParseContext) -> Matc
                 ops.append((op, want))
             return Matcher(tuple(ops)) if ok else None
         if len(keys) == 1 and suggest(keys[0], OPS):
-            ck.error(node.pairs[0][0], f"{what}: unknown matcher {keys[0]!r}{suggest(keys[0], OPS)}")
+            ck.error(
+                node.pairs[0][0], f"{what}: unknown matcher {keys[0]!r}{suggest(keys[0], OPS)}"
+            )
             return None
     good, want = _value(ck, node, what, ctx)
     return Matcher((("eq", want),)) if good else None

@@ -43,8 +43,14 @@ def data(r: RunResult) -> dict[str, Any]:
         "seed": r.seed,
         "lanes": build_lanes(r),
         "events": events,
-        "steps": [vars(x) | {"t0": round(x.start - t0, 4) if x.start else None,
-                             "t1": round(x.end - t0, 4) if x.end else None} for x in r.records],  # fmt: skip
+        "steps": [
+            vars(x)
+            | {
+                "t0": round(x.start - t0, 4) if x.start else None,
+                "t1": round(x.end - t0, 4) if x.end else None,
+            }
+            for x in r.records
+        ],  # fmt: skip
         "invariants": [{"name": i.describe(), "violations": i.violations} for i in r.invariants],
     }
 
@@ -78,7 +84,10 @@ def _log_table(r: RunResult) -> str:
 
 def _narration(r: RunResult) -> str:
     says = [e for e in r.events if e.get("kind") == "say" and e.get("daemon") == ENGINE]
-    return "\n".join(f"<li><span class=t>{float(e['stamp']) - r.started:+.1f}s</span> {_esc(e.get('text', ''))}</li>" for e in says)
+    return "\n".join(
+        f"<li><span class=t>{float(e['stamp']) - r.started:+.1f}s</span> {_esc(e.get('text', ''))}</li>"
+        for e in says
+    )
 
 
 def render(r: RunResult) -> str:

@@ -83,6 +83,7 @@ class RunResult:
     out_dir: Path
     seed: int
     failure: str = ""
+    profile: str = ""
     transcript: list[str] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
@@ -117,12 +118,23 @@ def run(scenario: Scenario, opts: RunOptions | None = None) -> RunResult:
         cfg.profile = opts.profile
     out_dir = (opts.out_dir or default_out_dir(scenario.name)).absolute()
     out_dir.mkdir(parents=True, exist_ok=True)
-    seed = opts.seed if opts.seed is not None else cfg.seed if cfg.seed is not None else random.randrange(1 << 31)
-    tl = Timeline(opts.stream, None if opts.color == "auto" else opts.color == "always", opts.verbosity)
+    seed = (
+        opts.seed
+        if opts.seed is not None
+        else cfg.seed
+        if cfg.seed is not None
+        else random.randrange(1 << 31)
+    )
+    tl = Timeline(
+        opts.stream, None if opts.color == "auto" else opts.color == "always", opts.verbosity
+    )
     rt = Runtime(cfg, out_dir / "cluster", out_dir, tl, seed)
     rt.seed_override = opts.seed
     tl.t0 = rt.started
-    records = [StepRecord(i, s.keyword, s.title(), str(s.mark), s.expectation) for i, s in enumerate(scenario.steps, 1)]
+    records = [
+        StepRecord(i, s.keyword, s.title(), str(s.mark), s.expectation)
+        for i, s in enumerate(scenario.steps, 1)
+    ]
     _header(tl, scenario, rt, out_dir)
     code, failure, monitor = EXIT_PASS, "", Monitor(rt, scenario.invariants)
     try:
@@ -162,11 +174,17 @@ def run(scenario: Scenario, opts: RunOptions | None = None) -> RunResult:
             for note in rt.close(down=not opts.keep):
                 tl.note(note, "dim")
     result = RunResult(scenario, code, records, scenario.invariants, rt.started, time.time(), out_dir, seed,
-                       failure, tl.transcript, rt.events.merged(), rt.options)  # fmt: skip
+                       failure, cfg.profile.value, tl.transcript, rt.events.merged(), rt.options)  # fmt: skip
     rt.record("scenario_end", exit_code=code, failure=failure)
     result.events = rt.events.merged()
+    try:
+        write_outputs(result, opts)
+    except Exception as exc:  # an engine bug in an output: say so, still report the run
+        result.exit_code = result.exit_code or EXIT_SIMULATOR
+        result.failure = (
+            result.failure or f"could not write the outputs: {exc.__class__.__name__}: {exc}"
+        )
     _summary(tl, result, opts)
-    write_outputs(result, opts)
     return result
 
 
@@ -177,11 +195,20 @@ def run_step(rt: Runtime, step: Step, rec: StepRecord) -> None:
     rt.events.read_new()  # what the cluster said so far comes first
     if step.keyword != "say":
         rt.timeline.step(rec.index, rec.text, step.describe(rt.variables) if step.label else "")
-    rt.record("step", index=rec.index, keyword=step.keyword, text=rec.text, phase="start", expectation=step.expectation)
+    rt.record(
+        "step",
+        index=rec.index,
+        keyword=step.keyword,
+        text=rec.text,
+        phase="start",
+        expectation=step.expectation,
+    )
     try:
         outcome = step.run(rt)
         rt.check()
         rec.status, rec.message = "passed", outcome.message
+        if step.keyword == "say" and not step.label:
+            rec.text = f"say: {outcome.message}"
     except (StepFailed, Unobservable) as exc:
         rec.status, rec.message = "failed", str(exc)
     except InvariantViolated as exc:
@@ -215,14 +242,25 @@ def _summary(tl: Timeline, r: RunResult, opts: RunOptions) -> None:
     ok = sum(1 for x in exp if x.status == "passed")
     invs = ", ".join(i.describe() for i in r.invariants) or "none"
     if r.passed:
-        tl.raw(f"PASSED {r.scenario.name} in {took:.1f}s — {ok}/{len(exp)} expectations; invariants held: {invs}", "green", "bold")
+        tl.raw(
+            f"PASSED {r.scenario.name} in {took:.1f}s — {ok}/{len(exp)} expectations; invariants held: {invs}",
+            "green",
+            "bold",
+        )
     else:
-        tl.raw(f"FAILED {r.scenario.name} in {took:.1f}s (exit {r.exit_code}) — {r.failure}", "red", "bold")
+        tl.raw(
+            f"FAILED {r.scenario.name} in {took:.1f}s (exit {r.exit_code}) — {r.failure}",
+            "red",
+            "bold",
+        )
     files = ["events.jsonl", "report.html"] + [str(p) for p in (opts.junit, opts.report) if p]
     tl.raw(f"  outputs: {r.out_dir} ({', '.join(files)})", "dim")
     if opts.keep:
         d = r.out_dir / "cluster"
-        tl.raw(f"  cluster left running: python -m sim status --dir {d}; python -m sim down --dir {d}", "yellow")
+        tl.raw(
+            f"  cluster left running: python -m sim status --dir {d}; python -m sim down --dir {d}",
+            "yellow",
+        )
 
 
 def write_outputs(r: RunResult, opts: RunOptions) -> None:

@@ -16,7 +16,6 @@ import contextlib
 import inspect
 import io
 import json
-import logging
 import os
 import shlex
 import threading
@@ -32,8 +31,6 @@ from sim.scenario.events import EventLog
 from sim.scenario.model import ClusterConfig
 from sim.scenario.timeline import Timeline
 from sim.scenario.values import DaemonRef
-
-log = logging.getLogger(__name__)
 
 
 class Probe(Cluster):
@@ -55,7 +52,9 @@ class Probe(Cluster):
 
 
 class Runtime:
-    def __init__(self, cfg: ClusterConfig, run_dir: Path, out_dir: Path, timeline: Timeline, seed: int = 0) -> None:
+    def __init__(
+        self, cfg: ClusterConfig, run_dir: Path, out_dir: Path, timeline: Timeline, seed: int = 0
+    ) -> None:
         self.cfg = cfg
         self.run_dir = run_dir
         self.out_dir = out_dir
@@ -98,28 +97,51 @@ class Runtime:
             raise SimulatorFailure(f"the cluster did not start: {exc}") from exc
         self.events.start()
         self.probe = Probe(self.run_dir, name="client.scenario")
+        gid_before = None
+        if cfg.modules:
+            gid_before = self.mon_json("mgr dump", timeout=5.0).get("active_gid")
         for module in cfg.modules:
-            rc, _, outs = self.probe.mon_command({"prefix": "mgr module enable", "module": module, "force": True})
+            rc, _, outs = self.probe.mon_command(
+                {"prefix": "mgr module enable", "module": module, "force": True}
+            )
             if rc != 0:
                 raise SimulatorFailure(f"cannot enable module {module!r}: {outs}")
-        self.wait_settled(cfg.start_timeout)
+        self.wait_settled(cfg.start_timeout, gid_before)
 
-    def wait_settled(self, timeout: float) -> None:
-        """Until an available active and every other mgr registered as standby."""
+    def wait_settled(self, timeout: float, gid_before: int | None = None) -> None:
+        """Until an available active and every other mgr registered as standby,
+        each mgr running under the gid the map has for it. After enabling
+        modules (every mgr respawns), the active's gid must have changed too,
+        as Ceph's own tests wait for."""
         deadline = time.monotonic() + timeout
-        want = set(self.cfg.daemon_ids("mgr"))
-        while True:
-            try:
-                d = self.mon_json("mgr dump", timeout=1.0)
-                names = {d.get("active_name")} | {s["name"] for s in d.get("standbys", [])}
-                modules_on = set(self.cfg.modules) <= set(d.get("modules", []))
-                if (d.get("available") or not want) and names >= want and modules_on:
-                    return
-            except Unobservable:
-                pass
+        want = {f"mgr.{m}" for m in self.cfg.daemon_ids("mgr")}
+        while not self._settled(want, gid_before):
             if time.monotonic() > deadline:
-                raise SimulatorFailure(f"the mgrs did not settle (active + {len(want) - 1} standbys) in {timeout:g}s")
+                raise SimulatorFailure(
+                    f"the mgrs did not settle (active + {len(want) - 1} standbys) in {timeout:g}s"
+                )
             time.sleep(0.05)
+
+    def _settled(self, want: set[str], gid_before: int | None) -> bool:
+        try:
+            d = self.mon_json("mgr dump", timeout=1.0)
+        except Unobservable:
+            return False
+        gids = {f"mgr.{s['name']}": s["gid"] for s in d.get("standbys", [])}
+        if d.get("active_name"):
+            gids[f"mgr.{d['active_name']}"] = d.get("active_gid")
+        if not want:
+            return True
+        if (
+            not d.get("available")
+            or set(gids) < want
+            or not set(self.cfg.modules) <= set(d.get("modules", []))
+        ):
+            return False
+        if gid_before is not None and d.get("active_gid") == gid_before:
+            return False
+        answers = self._probe().admin_many(sorted(want), {"prefix": "status"}, timeout=0.5)
+        return all(isinstance(a, dict) and a.get("gid") == gids.get(n) for n, a in answers.items())
 
     def close(self, down: bool = True) -> list[str]:
         """Undo every fault still in force and bring the cluster down (unless not ``down``)."""
@@ -295,13 +317,17 @@ class Runtime:
 
     def heal(self, side_a: list[str] | None = None, side_b: list[str] | None = None) -> list[str]:
         """Heal between two sides, or every partition a step made."""
+        work: list[tuple[str, list[str] | None]]
         if side_a is None or side_b is None:
             work = [(d, None) for d, peers in self.blocked.items() if peers]
         else:
-            work = [(a, side_b) for a in side_a] + [(b, side_a) for b in side_b]
+            work = [(a, list(side_b)) for a in side_a]
+            work += [(b, list(side_a)) for b in side_b]
         healed = []
         for daemon, peers in work:
-            cmd: dict[str, Any] = {"prefix": "heal"} if peers is None else {"prefix": "heal", "peers": peers}
+            cmd: dict[str, Any] = (
+                {"prefix": "heal"} if peers is None else {"prefix": "heal", "peers": peers}
+            )
             with contextlib.suppress(ConnectionError, TimeoutError, RuntimeError):
                 self._probe().admin(daemon, cmd, timeout=2.0)
                 healed.append(daemon)

@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sim.scenario.errors import InvalidScenario, Mark, ScenarioError
 from sim.scenario.yamlnodes import Map, Node, Scalar, Seq
@@ -94,7 +94,9 @@ class Checker:
         for name in req:
             if name not in out:
                 hint = (hints or {}).get(name, "")
-                self.error(node, f"{what}: missing required key {name!r}{f' ({hint})' if hint else ''}")
+                self.error(
+                    node, f"{what}: missing required key {name!r}{f' ({hint})' if hint else ''}"
+                )
                 ok = False
         return out if ok else None
 
@@ -106,7 +108,9 @@ class Checker:
         self.expected(node, what, "a list")
         return None
 
-    def each(self, node: Node, what: str, fn: Callable[[Node], T | None], allow_single: bool = False) -> list[T] | None:
+    def each(
+        self, node: Node, what: str, fn: Callable[[Node], T | None], allow_single: bool = False
+    ) -> list[T] | None:
         items = self.seq(node, what, allow_single)
         if items is None:
             return None
@@ -123,13 +127,23 @@ class Checker:
                 self.error(node, f"{what}: must not be empty")
                 return None
             return node.value
-        if isinstance(node, Scalar) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        if (
+            isinstance(node, Scalar)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        ):
             return str(node.value)  # "ceph: 1" is odd but a word all the same
         self.expected(node, what, "a string")
         return None
 
-    def integer(self, node: Node, what: str, minimum: int | None = None, maximum: int | None = None) -> int | None:
-        if not (isinstance(node, Scalar) and isinstance(node.value, int) and not isinstance(node.value, bool)):
+    def integer(
+        self, node: Node, what: str, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        if not (
+            isinstance(node, Scalar)
+            and isinstance(node.value, int)
+            and not isinstance(node.value, bool)
+        ):
             self.expected(node, what, "a whole number")
             return None
         v = int(node.value)
@@ -142,7 +156,11 @@ class Checker:
         return v
 
     def number(self, node: Node, what: str, minimum: float | None = None) -> float | None:
-        if not (isinstance(node, Scalar) and isinstance(node.value, int | float) and not isinstance(node.value, bool)):
+        if not (
+            isinstance(node, Scalar)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        ):
             self.expected(node, what, "a number")
             return None
         v = float(node.value)
@@ -167,4 +185,6 @@ class Checker:
         return None
 
     def strings(self, node: Node, what: str, allow_single: bool = True) -> list[str] | None:
-        return self.each(node, what, lambda n: self.string(n, f"{what} item"), allow_single=allow_single)
+        return self.each(
+            node, what, lambda n: self.string(n, f"{what} item"), allow_single=allow_single
+        )

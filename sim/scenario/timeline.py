@@ -40,7 +40,9 @@ def use_color(stream: TextIO, choice: str = "auto") -> bool:
 
 
 class Timeline:
-    def __init__(self, stream: TextIO | None = None, color: bool | None = None, verbosity: int = 1) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, color: bool | None = None, verbosity: int = 1
+    ) -> None:
         self.stream = stream if stream is not None else sys.stdout
         self.color = use_color(self.stream) if color is None else color
         self.tty = self.color and self.stream.isatty()
@@ -127,7 +129,9 @@ class Timeline:
         if shown is None:
             return
         text, styles = shown
-        self.line(str(ev.get("daemon", "?")), text, *styles, stamp=float(ev.get("stamp", time.time())))
+        self.line(
+            str(ev.get("daemon", "?")), text, *styles, stamp=float(ev.get("stamp", time.time()))
+        )
 
     def describe(self, ev: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
         """How an event reads in the timeline, or None to leave it out."""
@@ -143,10 +147,15 @@ class Timeline:
             active = ev.get("active_name") or "none"
             avail = "available" if ev.get("available") else "not available"
             standbys = ", ".join(f"mgr.{s}" for s in ev.get("standbys", [])) or "none"
-            return f"MgrMap e{ev.get('epoch')}: active {active} ({avail}), standbys {standbys}", ("dim",)
+            return f"MgrMap e{ev.get('epoch')}: active {active} ({avail}), standbys {standbys}", (
+                "dim",
+            )
         if kind == "mon_connection":
             up = ev.get("up")
-            return (f"mon session {'open' if up else 'LOST'} (mon.{ev.get('mon')})", ("green",) if up else ("yellow",))
+            return (
+                f"mon session {'open' if up else 'LOST'} (mon.{ev.get('mon')})",
+                ("green",) if up else ("yellow",),
+            )
         if kind in ("activating", "active"):
             return f"{kind} (gid {ev.get('gid')})", ("green",) if kind == "active" else ()
         if kind == "respawn":
@@ -156,9 +165,14 @@ class Timeline:
         if kind == "daemon_exited":
             return f"exited ({ev.get('how')})", ()
         if kind == "quorum":
-            return f"quorum {ev.get('quorum')} leader {ev.get('leader')} (election epoch {ev.get('election_epoch')})", ()
+            return (
+                f"quorum {ev.get('quorum')} leader {ev.get('leader')} (election epoch {ev.get('election_epoch')})",
+                (),
+            )
         if kind == "health":
-            return f"health {ev.get('status')} {', '.join(ev.get('checks', []))}".rstrip(), ("yellow",)
+            return f"health {ev.get('status')} {', '.join(ev.get('checks', []))}".rstrip(), (
+                "yellow",
+            )
         if kind in ("partition", "heal"):
             return f"{kind}: now drops traffic from {ev.get('peers') or 'nobody'}", ("yellow",)
         if kind == "clog":

@@ -29,7 +29,9 @@ NUMERIC_OPTIONS = sorted(n for n, s in OPTIONS.items() if s.type in (int, float)
 ROLES = {"mgr": ("active", "standby"), "mon": ("leader",), "osd": ()}
 DAEMON_TYPES = ("mon", "mgr", "osd")
 
-_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d*)?|\.\d+)(?P<unit>ms|s|m|h)?\b|(?P<name>[A-Za-z_]\w*)|(?P<op>[-+*]))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d*)?|\.\d+)(?P<unit>ms|s|m|h)?\b|(?P<name>[A-Za-z_]\w*)|(?P<op>[-+*]))"
+)
 
 
 @dataclass(frozen=True)
@@ -66,14 +68,18 @@ def _parse_expr(text: str) -> tuple[tuple[tuple[float, tuple[float | str, ...]],
         tokens.append(m)
         pos = m.end()
     terms: list[tuple[float, tuple[float | str, ...]]] = []
-    sign, factors, want_operand = 1.0, [], True
+    sign, want_operand = 1.0, True
+    factors: list[float | str] = []
     for m in tokens:
         if want_operand:
             if m["num"]:
                 factors.append(float(m["num"]) * UNITS[m["unit"] or "s"])
             elif m["name"]:
                 if m["name"] not in NUMERIC_OPTIONS:
-                    return (), f"unknown timing option {m['name']!r}{suggest(m['name'], NUMERIC_OPTIONS)}"
+                    return (
+                        (),
+                        f"unknown timing option {m['name']!r}{suggest(m['name'], NUMERIC_OPTIONS)}",
+                    )
                 factors.append(m["name"])
             else:
                 return (), f"expected a number or an option name before {m['op']!r}"
@@ -92,7 +98,11 @@ def _parse_expr(text: str) -> tuple[tuple[tuple[float, tuple[float | str, ...]],
 
 
 def parse_duration(ck: Checker, node: Node, what: str, minimum: float = 0.0) -> Duration | None:
-    if isinstance(node, Scalar) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+    if (
+        isinstance(node, Scalar)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
         if node.value < minimum:
             ck.error(node, f"{what}: must be at least {minimum:g}s, got {node.value}")
             return None
@@ -108,7 +118,9 @@ def parse_duration(ck: Checker, node: Node, what: str, minimum: float = 0.0) -> 
     for profile in Profile:
         v = d.seconds(defaults(profile))
         if v < minimum:
-            ck.error(node, f"{what}: {d} is {v:g}s with the {profile.value} profile, below {minimum:g}s")
+            ck.error(
+                node, f"{what}: {d} is {v:g}s with the {profile.value} profile, below {minimum:g}s"
+            )
             return None
     return d
 
@@ -171,9 +183,14 @@ def parse_daemon(
         return DaemonRef(text, dtype, role=ident)
     ids = ctx.daemon_ids(dtype)
     if ident not in ids:
-        choices = [f"{dtype}.{i}" for i in ids] + ([f"{dtype}.{r}" for r in ROLES[dtype]] if roles else [])
+        choices = [f"{dtype}.{i}" for i in ids] + (
+            [f"{dtype}.{r}" for r in ROLES[dtype]] if roles else []
+        )
         have = ", ".join(choices) if choices else f"none: the cluster has no {dtype}s"
-        ck.error(node, f"{what}: unknown daemon {text!r}{suggest(text, choices)} (this cluster has: {have})")
+        ck.error(
+            node,
+            f"{what}: unknown daemon {text!r}{suggest(text, choices)} (this cluster has: {have})",
+        )
         return None
     return DaemonRef(text, dtype, id=ident)
 
@@ -213,15 +230,13 @@ class Template:
 
         return _FIELD.sub(sub, self.text)
 
-    @property
-    def is_plain(self) -> bool:
-        return "${" not in self.text
-
     def __str__(self) -> str:
         return self.text
 
 
-def parse_template(ck: Checker, node: Node, what: str, ctx: ParseContext, allow_empty: bool = False) -> Template | None:
+def parse_template(
+    ck: Checker, node: Node, what: str, ctx: ParseContext, allow_empty: bool = False
+) -> Template | None:
     text = ck.string(node, what, allow_empty=allow_empty)
     if text is None:
         return None
@@ -233,6 +248,9 @@ def parse_template(ck: Checker, node: Node, what: str, ctx: ParseContext, allow_
         if name in OPTIONS and not part:
             continue
         known = [*ctx.variables, *OPTIONS]
-        ck.error(node, f"{what}: unknown ${{{name}}}{suggest(name, known)} (a variable bound earlier with `as:`, or an option name)")
+        ck.error(
+            node,
+            f"{what}: unknown ${{{name}}}{suggest(name, known)} (a variable bound earlier with `as:`, or an option name)",
+        )
         ok = False
     return Template(text) if ok else None

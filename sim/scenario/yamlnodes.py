@@ -28,6 +28,7 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+PLAIN = "only plain strings, numbers, booleans, null, lists and mappings"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 
@@ -86,6 +87,9 @@ class Map(Node):
     def plain(self) -> Any:
         return {k.value: v.plain() for k, v in self.pairs}
 
+    def pairs_dict(self) -> dict[str, Node]:
+        return {str(k.value): v for k, v in self.pairs}
+
     def keys(self) -> list[str]:
         return [str(k.value) for k, _ in self.pairs]
 
@@ -121,16 +125,16 @@ class _Builder:
         mark = _mark(self.filename, node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
-                self.error(node, f"YAML tag {node.tag!r} is not allowed (plain values only)")
+                self.error(node, f"YAML tag {node.tag!r} is not allowed ({PLAIN})")
                 return Scalar(mark, None)
             return Scalar(mark, self.loader.construct_object(node, deep=True))
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                self.error(node, f"YAML tag {node.tag!r} is not allowed (plain lists only)")
+                self.error(node, f"YAML tag {node.tag!r} is not allowed ({PLAIN})")
             return Seq(mark, [self.build(n) for n in node.value])
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
-                self.error(node, f"YAML tag {node.tag!r} is not allowed (plain mappings only)")
+                self.error(node, f"YAML tag {node.tag!r} is not allowed ({PLAIN})")
             return self._mapping(node, mark)
         self.error(node, "unsupported YAML node")
         return Scalar(mark, None)
@@ -166,7 +170,9 @@ def compose(text: str, filename: str) -> Node:
         except yaml.MarkedYAMLError as exc:
             m = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "invalid YAML"
-            raise InvalidScenario([ScenarioError(_mark(filename, m), f"YAML syntax: {what}")]) from None
+            raise InvalidScenario(
+                [ScenarioError(_mark(filename, m), f"YAML syntax: {what}")]
+            ) from None
         except yaml.YAMLError as exc:
             raise InvalidScenario([ScenarioError(Mark(filename, 1, 1), f"YAML: {exc}")]) from None
         if root is None:

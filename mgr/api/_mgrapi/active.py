@@ -16,6 +16,7 @@ import time
 from typing import Any, ClassVar, cast
 
 import ceph_module
+
 from _mgrapi import types as t
 from _mgrapi.cli import CLICommandBase, commands_for
 from _mgrapi.helpers import PerfHelpersMixin
@@ -68,8 +69,17 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
     def _register_commands(cls, module_name: str) -> None:
         legacy = cls.__dict__.get("_legacy_commands")
         if legacy is None:
-            own = cls.__dict__.get("COMMANDS")
-            legacy = list(own) if isinstance(own, list) else []
+            own: Any = next(
+                (
+                    b.__dict__.get("_legacy_commands", b.__dict__.get("COMMANDS"))
+                    for b in cls.__mro__
+                    if "COMMANDS" in b.__dict__ or "_legacy_commands" in b.__dict__
+                ),
+                [],
+            )
+            if not isinstance(own, list):
+                return  # the host reports "Missing or invalid COMMANDS attribute"
+            legacy = list(own)
             cls._legacy_commands = legacy  # type: ignore[attr-defined]
         cls._cli_commands = commands_for(cls, module_name)
         cls.COMMANDS = [*legacy, *(c.dump_cmd() for c in cls._cli_commands.values())]
@@ -300,12 +310,16 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
     ) -> None:
         self._ceph_send_command(result, svc_type, svc_id, command, tag, inbuf)
 
-    def mon_command(self, cmd_dict: dict[str, Any], inbuf: str | None = None) -> tuple[int, str, str]:
+    def mon_command(
+        self, cmd_dict: dict[str, Any], inbuf: str | None = None
+    ) -> tuple[int, str, str]:
         t0 = time.time()
         result = t.CommandResult()
         self.send_command(result, "mon", "", json.dumps(cmd_dict), "", inbuf)
         r = result.wait()
-        self.log.debug("mon_command: '%s' -> %s in %.3fs", cmd_dict.get("prefix"), r[0], time.time() - t0)
+        self.log.debug(
+            "mon_command: '%s' -> %s in %.3fs", cmd_dict.get("prefix"), r[0], time.time() - t0
+        )
         return r
 
     def check_mon_command(
@@ -313,12 +327,12 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
     ) -> t.HandleCommandResult:
         r = t.HandleCommandResult(*self.mon_command(cmd_dict, inbuf))
         if r.retval:
-            raise t.MonCommandFailed(
-                f"{cmd_dict['prefix']} failed: {r.stderr} retval: {r.retval}"
-            )
+            raise t.MonCommandFailed(f"{cmd_dict['prefix']} failed: {r.stderr} retval: {r.retval}")
         return r
 
-    def osd_command(self, cmd_dict: dict[str, Any], inbuf: str | None = None) -> tuple[int, str, str]:
+    def osd_command(
+        self, cmd_dict: dict[str, Any], inbuf: str | None = None
+    ) -> tuple[int, str, str]:
         result = t.CommandResult()
         self.send_command(result, "osd", str(cmd_dict["id"]), json.dumps(cmd_dict), "", inbuf)
         return result.wait()

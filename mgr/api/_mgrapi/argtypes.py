@@ -21,7 +21,7 @@ import typing
 from typing import Any
 
 _SIMPLE = {str: "CephString", int: "CephInt", float: "CephFloat", bool: "CephBool"}
-_SEQUENCES = (list, collections.abc.Sequence, typing.Sequence, typing.List)
+_SEQUENCES = (list, collections.abc.Sequence, typing.Sequence, list)
 
 
 def _is_union(tp: Any) -> bool:

@@ -196,7 +196,11 @@ def CLICheckNonemptyFileInput(desc: str) -> Callable[[HandlerFuncType], HandlerF
             if isinstance(kwargs["inbuf"], str):
                 kwargs["inbuf"] = kwargs["inbuf"].rstrip("\r\n").rstrip("\n")
             if not kwargs["inbuf"] or not kwargs["inbuf"].strip():
-                return -errno.EINVAL, "", f"{ERROR_MSG_EMPTY_INPUT_FILE}: Please add {desc} to the file"
+                return (
+                    -errno.EINVAL,
+                    "",
+                    f"{ERROR_MSG_EMPTY_INPUT_FILE}: Please add {desc} to the file",
+                )
             return func(*args, **kwargs)
 
         check.__signature__ = inspect.signature(func)  # type: ignore[attr-defined]
@@ -219,7 +223,7 @@ def CLIRequiresDB(func: HandlerFuncType) -> HandlerFuncType:
     return check
 
 
-class Command(dict):  # type: ignore[type-arg]
+class Command(dict[str, Any]):
     """A COMMANDS-style dict that can also register a handler as a CLI command."""
 
     def __init__(

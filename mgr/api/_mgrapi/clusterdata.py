@@ -179,9 +179,15 @@ def _pg_stats_sum() -> dict[str, Any]:
     return {
         "stat_sum": _stat_sum(),
         "store_stats": {
-            "total": 0, "available": 0, "internally_reserved": 0, "allocated": 0,
-            "data_stored": 0, "data_compressed": 0, "data_compressed_allocated": 0,
-            "data_compressed_original": 0, "omap_allocated": 0,
+            "total": 0,
+            "available": 0,
+            "internally_reserved": 0,
+            "allocated": 0,
+            "data_stored": 0,
+            "data_compressed": 0,
+            "data_compressed_allocated": 0,
+            "data_compressed_original": 0,
+            "omap_allocated": 0,
             "internal_metadata": 0,
         },  # fmt: skip
         "log_size": 0,
@@ -220,8 +226,14 @@ def pg_data(name: str, stamp: str = "") -> dict[str, Any] | None:
     table: dict[str, Any] = {
         "pg_summary": {"by_osd": {}, "by_pool": {}, "all": {}, "pg_stats_sum": _pg_stats_sum()},
         "pg_status": {
-            "pgs_by_state": [], "num_pgs": 0, "num_pools": 0, "num_objects": 0,
-            "data_bytes": 0, "bytes_used": 0, "bytes_avail": 0, "bytes_total": 0,
+            "pgs_by_state": [],
+            "num_pgs": 0,
+            "num_pools": 0,
+            "num_objects": 0,
+            "data_bytes": 0,
+            "bytes_used": 0,
+            "bytes_avail": 0,
+            "bytes_total": 0,
         },  # fmt: skip
         "pg_dump": {
             "version": 0,

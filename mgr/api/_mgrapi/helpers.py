@@ -80,7 +80,14 @@ class PerfHelpersMixin:
 
     @staticmethod
     def to_pretty_iec(n: int) -> str:
-        for bits, suffix in [(60, "Ei"), (50, "Pi"), (40, "Ti"), (30, "Gi"), (20, "Mi"), (10, "Ki")]:
+        for bits, suffix in [
+            (60, "Ei"),
+            (50, "Pi"),
+            (40, "Ti"),
+            (30, "Gi"),
+            (20, "Mi"),
+            (10, "Ki"),
+        ]:
             if n > 10 << bits:
                 return f"{n >> bits} {suffix}"
         return f"{n} "

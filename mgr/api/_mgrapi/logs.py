@@ -69,10 +69,14 @@ def module_log_path(log_file: str, module_name: str) -> str:
 
 class FileHandler(logging.FileHandler):
     def __init__(self, module_inst: Any) -> None:
-        self.path = module_log_path(str(module_inst.get_ceph_option("log_file")), module_inst.module_name)
+        self.path = module_log_path(
+            str(module_inst.get_ceph_option("log_file")), module_inst.module_name
+        )
         super().__init__(self.path, delay=True)
         self.setFormatter(
-            logging.Formatter("%(asctime)s [%(threadName)s] [%(levelname)-4s] [%(name)s] %(message)s")
+            logging.Formatter(
+                "%(asctime)s [%(threadName)s] [%(levelname)-4s] [%(name)s] %(message)s"
+            )
         )
 
 

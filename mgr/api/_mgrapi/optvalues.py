@@ -76,9 +76,9 @@ def check_value(opt: Mapping[str, Any], value: str) -> str | None:
         if t == "uint" and n < 0:
             return f"error parsing value: Expected option value to be unsigned, got '{value}'"
         lo, hi = opt.get("min"), opt.get("max")
-        if lo not in (None, "") and n < float(lo):  # type: ignore[arg-type]
+        if lo not in (None, "") and n < float(lo):
             return f"Value '{value}' is below minimum {lo}"
-        if hi not in (None, "") and n > float(hi):  # type: ignore[arg-type]
+        if hi not in (None, "") and n > float(hi):
             return f"Value '{value}' is above maximum {hi}"
     allowed = opt.get("enum_allowed") or []
     if allowed and value not in [str(a) for a in allowed]:

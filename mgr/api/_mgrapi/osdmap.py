@@ -108,7 +108,9 @@ class CRUSHMap:
         return list(dump.get("choose_args", {}).get(CRUSHMap.DEFAULT_CHOOSE_ARGS, []))
 
     def get_rule(self, rule_name: str) -> dict[str, Any] | None:
-        return next((r for r in self._dump.get("rules", []) if r.get("rule_name") == rule_name), None)
+        return next(
+            (r for r in self._dump.get("rules", []) if r.get("rule_name") == rule_name), None
+        )
 
     def get_rule_by_id(self, rule_id: int) -> dict[str, Any] | None:
         return next((r for r in self._dump.get("rules", []) if r.get("rule_id") == rule_id), None)

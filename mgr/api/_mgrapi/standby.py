@@ -13,6 +13,7 @@ import socket
 from typing import Any, ClassVar, cast
 
 import ceph_module
+
 from _mgrapi import types as t
 from _mgrapi.logs import MgrModuleLoggingMixin
 from _mgrapi.registration import register_options

@@ -10,14 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from enum import Enum, IntEnum
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, NamedTuple
 
 #: A module option value as the host returns it (common/options.h value_t).
-OptionValue = Optional[Union[bool, int, float, str]]
+OptionValue = bool | int | float | str | None
 
-HealthChecksT = Mapping[str, Mapping[str, Union[int, str, Sequence[str]]]]
+HealthChecksT = Mapping[str, Mapping[str, int | str | Sequence[str]]]
 ServiceInfoT = dict[str, str]  # {"type": ..., "id": ...}
-ServerInfoT = dict[str, Union[str, list[ServiceInfoT]]]
+ServerInfoT = dict[str, str | list[ServiceInfoT]]
 PerfCounterT = dict[str, Any]
 
 MGR_POOL_NAME = ".mgr"
@@ -124,7 +124,7 @@ CLUSTER_LOG_PRIO_WARN = ClusterLogPrio.WARN
 CLUSTER_LOG_PRIO_ERROR = ClusterLogPrio.ERROR
 
 
-class Option(dict):  # type: ignore[type-arg]
+class Option(dict[str, Any]):
     """One MODULE_OPTIONS entry: a dict of the arguments that are not None.
 
     ``Option(name, [level,] default=None, type='str', ...)``; ``type`` and

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from sim.scenario.errors import Mark
 from sim.scenario.schema import Checker, ParseContext, suggest
-from sim.scenario.yamlnodes import Map, Node, Scalar
+from sim.scenario.yamlnodes import Map, Node
 
 if TYPE_CHECKING:
     from sim.scenario.runtime import Runtime
@@ -80,20 +80,28 @@ def step(keyword: str) -> Callable[[type[Step]], type[Step]]:
 
 
 def _load_all() -> None:
-    from sim.scenario.steps import checks, faults, nemesis, narration  # noqa: F401
+    from sim.scenario.steps import checks, faults, narration, nemesis  # noqa: F401
 
 
 def parse_step(ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
     _load_all()
     if not isinstance(node, Map):
-        ck.expected(node, "step", f"a mapping such as `- kill: mgr.active` (steps: {', '.join(STEPS)})")
+        ck.expected(
+            node, "step", f"a mapping such as `- kill: mgr.active` (steps: {', '.join(STEPS)})"
+        )
         return None
     keywords = [(k, v) for k, v in node.pairs if k.value in STEPS]
     unknown = [k for k, _ in node.pairs if k.value not in STEPS and k.value not in COMMON_KEYS]
     for k in unknown:
-        ck.error(k, f"unknown step {k.value!r}{suggest(str(k.value), [*STEPS, *COMMON_KEYS])}; steps are: {', '.join(STEPS)}")
+        ck.error(
+            k,
+            f"unknown step {k.value!r}{suggest(str(k.value), [*STEPS, *COMMON_KEYS])}; steps are: {', '.join(STEPS)}",
+        )
     if len(keywords) > 1:
-        ck.error(keywords[1][0], f"one step per list item: found {', '.join(str(k.value) for k, _ in keywords)}")
+        ck.error(
+            keywords[1][0],
+            f"one step per list item: found {', '.join(str(k.value) for k, _ in keywords)}",
+        )
         return None
     if not keywords:
         if not unknown:
@@ -120,17 +128,13 @@ def _common(ck: Checker, node: Map, cls: type[Step]) -> tuple[str | None, str | 
     an = node.get("as")
     if an is not None:
         if not cls.binds:
-            ck.error(node.key_node("as") or an, f"`as:` binds the daemon a step picks; {cls.keyword} picks none")
+            ck.error(
+                node.key_node("as") or an,
+                f"`as:` binds the daemon a step picks; {cls.keyword} picks none",
+            )
             return label, None
         bind = ck.string(an, "as")
         if bind is not None and not _NAME.match(bind):
             ck.error(an, f"as: a variable name is a word (letters, digits, _), got {bind!r}")
             bind = None
     return label, bind
-
-
-def scalar_or_field(node: Node, key: str) -> Node:
-    """``kill: mgr.x`` and ``kill: {daemon: mgr.x}`` alike: the node for ``key``."""
-    if isinstance(node, Map):
-        return node.get(key) or Scalar(node.mark, None)
-    return node

@@ -7,6 +7,7 @@ its timeout passes and reports how long it took; `expect` checks once, now;
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from sim.scenario.runtime import Runtime
 
 POLL = Duration.of(0.05)
+DISRUPTIVE = [["mgr", "fail"], ["mgr", "set"], ["mgr", "module", "enable"], ["mgr", "module", "disable"],
+              ["osd", "down"], ["osd", "out"], ["mon", "remove"]]  # fmt: skip
 EXPECT_BUDGET = 3.0
 
 
@@ -31,9 +34,10 @@ EXPECT_BUDGET = 3.0
 @dataclass
 class WaitFor(Step):
     """Wait until a condition holds, polling, for at most ``timeout``
-    (required); reports how long it took. ``at_least`` fails it if the
-    condition held too soon (a failover before the grace); ``poll`` sets the
-    interval (default 50ms). See ``--help-conditions`` for what to check.
+    (required); reports how long it took, and how long after the last fault.
+    ``at_least`` fails it if it held sooner than that after the last fault (a
+    failover before the grace); ``poll`` sets the interval (default 50ms).
+    See ``--help-conditions`` for what to check.
 
         - wait_for:
             mgrmap: {active: {not: $old}, available: true}
@@ -50,7 +54,10 @@ class WaitFor(Step):
     @classmethod
     def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
         if isinstance(node, Map) and node.get("timeout") is None:
-            ck.error(node, "wait_for: missing required key 'timeout' (how long to wait at most, e.g. timeout: 5s)")
+            ck.error(
+                node,
+                "wait_for: missing required key 'timeout' (how long to wait at most, e.g. timeout: 5s)",
+            )
             parse_condition(ck, node, "wait_for", ctx, cls.RESERVED)  # report its errors too
             return None
         cond = parse_condition(ck, node, "wait_for", ctx, cls.RESERVED)
@@ -69,7 +76,8 @@ class WaitFor(Step):
 
     def describe(self, variables: Mapping[str, str] | None = None) -> str:
         assert self.condition
-        return f"wait_for {self.condition.describe(variables)} (timeout {self.timeout})"
+        floor = f", at least {self.at_least} after the last fault" if self.at_least else ""
+        return f"wait_for {self.condition.describe(variables)} (timeout {self.timeout}{floor})"
 
     def run(self, rt: Runtime) -> Outcome:
         assert self.condition
@@ -82,9 +90,17 @@ class WaitFor(Step):
             verdict = self.condition.evaluate(rt, started, deadline=t0 + timeout + 0.5)
             took = time.monotonic() - t0
             if verdict.ok:
-                if took < at_least:
-                    raise StepFailed(f"held after {took:.2f}s, sooner than at_least {at_least:g}s ({verdict.text()})")
-                return Outcome(f"after {took:.2f}s: {verdict.text()}", took=took)
+                after_fault = time.time() - rt.last_fault
+                since = (
+                    f" ({after_fault:.2f}s after the last fault)"
+                    if rt.last_fault > rt.started
+                    else ""
+                )
+                if self.at_least and after_fault < at_least:
+                    raise StepFailed(
+                        f"held {after_fault:.2f}s after the last fault, sooner than at_least {at_least:g}s ({verdict.text()})"
+                    )
+                return Outcome(f"after {took:.2f}s{since}: {verdict.text()}", took=took)
             if took >= timeout:
                 raise StepFailed(f"still not true after {timeout:g}s: {verdict.text()}")
             rt.timeline.progress(f"{'':21}⏳ {took:4.1f}s / {timeout:g}s  {verdict.text()}")
@@ -96,7 +112,7 @@ class WaitFor(Step):
 class Expect(Step):
     """Check a condition once, now (no waiting). Same conditions as wait_for.
 
-        - expect: {mgr.active: {active: true, have_mon_connection: false}}"""
+    - expect: {mgr.active: {active: true, have_mon_connection: false}}"""
 
     expectation: ClassVar[bool] = True
     condition: Condition | None = None
@@ -112,7 +128,9 @@ class Expect(Step):
 
     def run(self, rt: Runtime) -> Outcome:
         assert self.condition
-        verdict = self.condition.evaluate(rt, time.time(), deadline=time.monotonic() + EXPECT_BUDGET)
+        verdict = self.condition.evaluate(
+            rt, time.time(), deadline=time.monotonic() + EXPECT_BUDGET
+        )
         if not verdict.ok:
             raise StepFailed(f"observed {verdict.text()}")
         return Outcome(verdict.text())
@@ -141,7 +159,11 @@ class Ceph(Step):
             show = ck.boolean(sn, "ceph.show")
             node = Map(node.mark, [(k, v) for k, v in node.pairs if k.value != "show"])
         clause = CephClause.parse(ck, Scalar(node.mark, "ceph"), node, ctx)
-        return cls(clause=clause, show=bool(show)) if isinstance(clause, CephClause) and show is not None else None
+        return (
+            cls(clause=clause, show=bool(show))
+            if isinstance(clause, CephClause) and show is not None
+            else None
+        )
 
     def describe(self, variables: Mapping[str, str] | None = None) -> str:
         assert self.clause
@@ -149,6 +171,7 @@ class Ceph(Step):
 
     def run(self, rt: Runtime) -> Outcome:
         assert self.clause
+        self._note_fault(rt)
         condition = Condition([self.clause])
         t0 = time.monotonic()
         verdict = condition.evaluate(rt, time.time())
@@ -158,6 +181,19 @@ class Ceph(Step):
         if not verdict.ok:
             raise StepFailed(verdict.text())
         return Outcome(verdict.text(), took=time.monotonic() - t0)
+
+    def _note_fault(self, rt: Runtime) -> None:
+        """Commands that fail daemons over count as faults (``since: last_fault``)."""
+        assert self.clause
+        words = shlex.split(self.clause.cmd.render(rt.variables, rt.options))
+        if not any(words[: len(p)] == p for p in DISRUPTIVE):
+            return
+        target = ""
+        if words[:2] == ["mgr", "fail"]:
+            who = next((w for w in words[2:] if not w.startswith("-")), "")
+            target = f"mgr.{who}" if who else f"mgr.{rt.mgrmap_brief()[0]}"
+        rt.last_fault = time.time()
+        rt.record("fault", action=f"ceph {' '.join(words)}", target=target or "scenario")
 
 
 @step("http")

@@ -118,7 +118,9 @@ def _side(ck: Checker, node: Node, what: str, ctx: ParseContext) -> list[DaemonR
     return None if any(r is None for r in refs) or not refs else [r for r in refs if r]
 
 
-def _sides(ck: Checker, node: Node, what: str, ctx: ParseContext) -> tuple[list[DaemonRef], list[DaemonRef]] | None:
+def _sides(
+    ck: Checker, node: Node, what: str, ctx: ParseContext
+) -> tuple[list[DaemonRef], list[DaemonRef]] | None:
     if not isinstance(node, Seq) or len(node.items) != 2:
         ck.expected(node, what, "two sides, e.g. [mgr.active, mon.a] or [[mgr.x, mgr.y], mon.a]")
         return None
@@ -159,7 +161,11 @@ class Partition(Step):
             node = f["between"]
             one_way = ck.boolean(f["one_way"], "partition.one_way") if "one_way" in f else False
         sides = _sides(ck, node, "partition", ctx)
-        return cls(side_a=sides[0], side_b=sides[1], one_way=one_way) if sides and one_way is not None else None
+        return (
+            cls(side_a=sides[0], side_b=sides[1], one_way=one_way)
+            if sides and one_way is not None
+            else None
+        )
 
     def describe(self, variables: Mapping[str, str] | None = None) -> str:
         assert self.side_a and self.side_b
@@ -170,7 +176,9 @@ class Partition(Step):
         assert self.side_a and self.side_b
         a, b = _names(rt, self.side_a, "partition"), _names(rt, self.side_b, "partition")
         rt.partition(a, b, self.one_way)
-        return Outcome(f"{', '.join(a)} {'no longer hear' if self.one_way else 'cut off from'} {', '.join(b)}")
+        return Outcome(
+            f"{', '.join(a)} {'no longer hear' if self.one_way else 'cut off from'} {', '.join(b)}"
+        )
 
 
 @step("heal")
@@ -246,7 +254,9 @@ class Delay(Step):
         ref = parse_daemon(ck, f["daemon"], "delay.daemon", ctx)
         d = parse_duration(ck, f["for"], "delay.for", minimum=0.001)
         wait = ck.boolean(f["wait"], "delay.wait") if "wait" in f else False
-        return cls(daemon=ref, duration=d, wait=bool(wait)) if ref and d and wait is not None else None
+        return (
+            cls(daemon=ref, duration=d, wait=bool(wait)) if ref and d and wait is not None else None
+        )
 
     def daemon_type(self) -> str:
         return self.daemon.type if self.daemon else "mgr"
@@ -280,6 +290,8 @@ class Delay(Step):
             try:
                 rt.admin(daemon, "delay", timeout=2.0, peers=peers, seconds=seconds)
             except Unobservable as exc:
-                raise SimulatorFailure(f"delay: {daemon} cannot delay messages ({exc}); needs its `delay` admin command") from None
+                raise SimulatorFailure(
+                    f"delay: {daemon} cannot delay messages ({exc}); needs its `delay` admin command"
+                ) from None
         rt.record("fault", action="delay", target=a, peers=b, seconds=seconds)
         return Outcome(f"{', '.join(a)} ⇹ {', '.join(b)} delayed by {seconds:g}s")

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from sim.scenario.schema import Checker, ParseContext
 from sim.scenario.steps import _NAME, Outcome, Step, step
 from sim.scenario.steps.faults import resolve, shown
-from sim.scenario.values import DaemonRef, Duration, Template, parse_daemon, parse_duration, parse_template
+from sim.scenario.values import (
+    DaemonRef,
+    Duration,
+    Template,
+    parse_daemon,
+    parse_duration,
+    parse_template,
+)
 from sim.scenario.yamlnodes import Map, Node
 
 if TYPE_CHECKING:
@@ -80,13 +87,17 @@ class Remember(Step):
     @classmethod
     def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
         if not isinstance(node, Map) or not node.pairs:
-            ck.expected(node, "remember", "a mapping of variable names to daemons, e.g. {old: mgr.active}")
+            ck.expected(
+                node, "remember", "a mapping of variable names to daemons, e.g. {old: mgr.active}"
+            )
             return None
         refs, ok = [], True
         for key, value in node.pairs:
             name = str(key.value)
             if not _NAME.match(name):
-                ck.error(key, f"remember: a variable name is a word (letters, digits, _), got {name!r}")
+                ck.error(
+                    key, f"remember: a variable name is a word (letters, digits, _), got {name!r}"
+                )
                 ok = False
                 continue
             ref = parse_daemon(ck, value, f"remember.{name}", ctx)

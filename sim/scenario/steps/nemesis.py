@@ -83,7 +83,13 @@ class Planner:
         action = pick.partition("_")[0]
         revive = _between(self.revive_delay, u_revive) if action in REVIVE else 0.0
         self.rounds += 1
-        return Decision(self.rounds, pick, victim, round(revive, 3), round(_between(self.thrash_delay, u_rest), 3))
+        return Decision(
+            self.rounds,
+            pick,
+            victim,
+            round(revive, 3),
+            round(_between(self.thrash_delay, u_rest), 3),
+        )
 
 
 def _between(span: tuple[float, float], u: float) -> float:
@@ -129,7 +135,13 @@ class Nemesis(Step):
     available_within: Duration | None = None
     replay: Path | None = None
 
-    KEYS: ClassVar[tuple[str, ...]] = ("seed", "revive_delay", "thrash_delay", "available_within", "replay")
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "seed",
+        "revive_delay",
+        "thrash_delay",
+        "available_within",
+        "replay",
+    )
 
     @classmethod
     def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
@@ -151,7 +163,9 @@ class Nemesis(Step):
                 if span:
                     setattr(out, key, span)
         if "available_within" in f:
-            out.available_within = parse_duration(ck, f["available_within"], "nemesis.available_within", minimum=0.1)
+            out.available_within = parse_duration(
+                ck, f["available_within"], "nemesis.available_within", minimum=0.1
+            )
             ok = ok and out.available_within is not None
         if "replay" in f:
             name = ck.string(f["replay"], "nemesis.replay")
@@ -167,7 +181,11 @@ class Nemesis(Step):
 
     def describe(self, variables: Mapping[str, str] | None = None) -> str:
         faults = ", ".join(f for f, _ in self.weights)
-        src = f"replay {self.replay.name}" if self.replay else f"seed {self.seed if self.seed is not None else 'of the run'}"
+        src = (
+            f"replay {self.replay.name}"
+            if self.replay
+            else f"seed {self.seed if self.seed is not None else 'of the run'}"
+        )
         return f"nemesis for {self.duration}: {faults} ({src})"
 
     def run(self, rt: Runtime) -> Outcome:
@@ -181,12 +199,18 @@ def _weights(ck: Checker, node: Node) -> list[tuple[str, float]] | None:
     elif isinstance(node, Map):
         pairs = [(k, v) for k, v in node.pairs]
     else:
-        ck.expected(node, "nemesis.faults", f"a list or a mapping of faults to weights ({', '.join(FAULTS)})")
+        ck.expected(
+            node,
+            "nemesis.faults",
+            f"a list or a mapping of faults to weights ({', '.join(FAULTS)})",
+        )
         return None
     out, ok = [], True
     for fnode, wnode in pairs:
         name = ck.choice(fnode, "nemesis.faults", FAULTS)
-        weight = ck.number(wnode, f"nemesis.faults.{name}", minimum=0.0) if wnode is not None else 1.0
+        weight = (
+            ck.number(wnode, f"nemesis.faults.{name}", minimum=0.0) if wnode is not None else 1.0
+        )
         ok = ok and name is not None and weight is not None
         if name and weight is not None:
             out.append((name, weight))
@@ -207,7 +231,9 @@ class NemesisRun:
         lo_t, hi_t = (d.seconds(opts) for d in spec.thrash_delay)
         self.planner = Planner(self.seed, spec.weights, (lo_r, hi_r), (lo_t, hi_t))
         grace = float(opts["mon_mgr_beacon_grace"])
-        self.within = spec.available_within.seconds(opts) if spec.available_within else 2 * grace + 5.0
+        self.within = (
+            spec.available_within.seconds(opts) if spec.available_within else 2 * grace + 5.0
+        )
         self.log_path = rt.out_dir / f"nemesis-step{rt.step_index}.jsonl"
         self.replayed = _read_log(spec.replay) if spec.replay else None
         self.counts: dict[str, int] = {}
@@ -215,7 +241,10 @@ class NemesisRun:
     def run(self) -> Outcome:
         rt, t0 = self.rt, time.monotonic()
         end = t0 + self.spec.duration.seconds(rt.options)
-        rt.timeline.note(f"  nemesis seed {self.seed} (replay with --seed {self.seed}); fault log {self.log_path.name}", "dim")
+        rt.timeline.note(
+            f"  nemesis seed {self.seed} (replay with --seed {self.seed}); fault log {self.log_path.name}",
+            "dim",
+        )
         with open(self.log_path, "w") as log:
             log.write(json.dumps({"seed": self.seed, "faults": dict(self.spec.weights)}) + "\n")
             while time.monotonic() < end:
@@ -233,7 +262,9 @@ class NemesisRun:
         self.until(self.available, self.within, "an available active mgr after the nemesis")
         total = sum(self.counts.values())
         detail = ", ".join(f"{n} {f}" for f, n in sorted(self.counts.items()))
-        return Outcome(f"{total} faults in {time.monotonic() - t0:.1f}s (seed {self.seed}): {detail}")
+        return Outcome(
+            f"{total} faults in {time.monotonic() - t0:.1f}s (seed {self.seed}): {detail}"
+        )
 
     def decide(self) -> Decision | None:
         if self.replayed is not None:
@@ -253,7 +284,11 @@ class NemesisRun:
         else:
             rt.fault(d.action, d.victim)
         if was_active and d.action != "restart":
-            self.until(lambda: self.new_active(d.victim), self.within, f"a new active after {d.fault} of {d.victim}")
+            self.until(
+                lambda: self.new_active(d.victim),
+                self.within,
+                f"a new active after {d.fault} of {d.victim}",
+            )
         if d.action in REVIVE:
             rt.sleep(d.revive_after)
             rt.fault(REVIVE[d.action], d.victim)
@@ -283,7 +318,10 @@ class NemesisRun:
 
     def new_active(self, old: str) -> bool:
         d = self._stat()
-        return bool(d.get("available")) and d.get("active_name") not in ("", old.removeprefix("mgr."))
+        return bool(d.get("available")) and d.get("active_name") not in (
+            "",
+            old.removeprefix("mgr."),
+        )
 
     def registered(self, victim: str) -> bool:
         d = self._stat()
@@ -296,5 +334,13 @@ def _read_log(path: Path) -> list[Decision]:
     for line in path.read_text().splitlines():
         rec = json.loads(line) if line.strip() else {}
         if "fault" in rec:
-            out.append(Decision(int(rec["round"]), rec["fault"], rec["victim"], float(rec["revive_after"]), float(rec["rest_after"])))
+            out.append(
+                Decision(
+                    int(rec["round"]),
+                    rec["fault"],
+                    rec["victim"],
+                    float(rec["revive_after"]),
+                    float(rec["rest_after"]),
+                )
+            )
     return out

@@ -1,0 +1,339 @@
+"""`PyModuleHost`: the real `mgr.module_host.ModuleHost` (Ceph's PyModuleRegistry + Active/StandbyPyModules).
+
+Theory of operation:
+
+- At daemon start `load()` imports every module found on the module path
+  (`mgr.host.registry`), so every beacon can report each module's ModuleInfo
+  (can_run, error string, option schema).
+- Maps pushed by the mon feed local caches: ``config`` (`ConfigView`),
+  ``kv`` (`KVStore`), ``mgrmap`` and ``monmap`` (`ClusterState`). A config
+  change queues ``config_notify()`` on every active module; a new monmap
+  queues ``notify('mon_map')`` to the modules that listen for it.
+- `start_active` waits for the standby modules to stop, then constructs
+  every enabled module that can run (each on its own finisher thread), then
+  starts each ``serve()``; it returns once all are constructed, which is when
+  the mgr beacons ``available``. A digest task then refreshes health and
+  mon status every ``mon_mgr_digest_period`` and sends ``notify('health')``.
+- `start_standby` runs the ``MgrStandbyModule`` classes; `stop_standby`
+  shuts them down in the background (bounded).
+- Respawn (losing the active role, a change of enabled modules) re-executes
+  the process without calling ``shutdown()``, as Ceph does; `shutdown`
+  (SIGTERM) calls every module's ``shutdown()`` and joins ``serve()``,
+  bounded by ``mgr_module_shutdown_timeout``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from mgr.host import digest
+from mgr.host.commands import dispatch
+from mgr.host.config_cache import ConfigView, KVStore
+from mgr.host.context import HostContext
+from mgr.host.handle import ModuleHandle, StandbyHandle
+from mgr.host.health import module_health
+from mgr.host.monbridge import MonBridge
+from mgr.host.native import NativeOptions
+from mgr.host.native import schema as native_schema
+from mgr.host.registry import ModuleRecord, probe
+from mgr.host.runner import ModuleRunner
+from mgr.host.state import ClusterState
+from mgr.host.writes import Writes
+from sim.messages import CommandReply
+
+log = logging.getLogger(__name__)
+RELEASE = "pacific"
+CONFIG_WAIT = 2.0  # s: how long load() waits for the mon's first config push
+
+
+class PyModuleHost:
+    def __init__(self, ctx: HostContext) -> None:
+        self.ctx = ctx
+        self.mgr_id = ctx.mgr_id
+        self.ceph_version = ctx.ceph_version
+        self.module_log = logging.getLogger("mgr.modules")
+        self.records: dict[str, ModuleRecord] = {}
+        self.enabled: set[str] = set()
+        self.runners: dict[str, ModuleRunner] = {}
+        self.standby_runners: dict[str, ModuleRunner] = {}
+        self.config = ConfigView(f"mgr.{ctx.mgr_id}")
+        self.config_received = False
+        self.kv = KVStore()
+        self.state = ClusterState(ctx.fsid, ctx.mgr_id, ctx.ceph_version, ctx.created)
+        self.native = NativeOptions(ctx.options, ctx.fixed_options())
+        self.progress: dict[str, Any] = {}
+        self._health: dict[str, dict[str, Any]] = {}
+        self._uris: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._standby_stopping: concurrent.futures.Future[None] | None = None
+        self.role = "standby"
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._config_seen = asyncio.Event()
+        self.bridge: MonBridge
+        self.writes = Writes(self)
+
+    # --- start-up ---------------------------------------------------------------
+
+    async def load(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.bridge = MonBridge(self.loop, self.ctx.monc, self.ctx.emit)
+        # mgr_module_path / mgr_disabled_modules may be set in the mon's config
+        # database too: give its first push a moment (it follows the session).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._config_seen.wait(), CONFIG_WAIT)
+        conf = self.config.effective
+        disabled = set(str(self.native.raw("mgr_disabled_modules", conf)).replace(",", " ").split())
+        paths = self.ctx.module_paths(conf.get("mgr_module_path"))
+        t0 = time.monotonic()
+        self.records = await asyncio.to_thread(probe, paths, disabled)
+        log.info(
+            "loaded %d modules from %s in %.2fs: %s",
+            len(self.records),
+            ":".join(map(str, paths)),
+            time.monotonic() - t0,
+            ", ".join(
+                f"{n}{'' if r.can_run else ' (cannot run)'}" for n, r in self.records.items()
+            ),
+        )
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _set_enabled(self, mgrmap: dict[str, Any]) -> None:
+        always = mgrmap.get("always_on_modules", {})
+        releases = [r for r in ("octopus", "pacific") if r in always]
+        on = set(always.get(RELEASE) or (always[releases[-1]] if releases else []))
+        self.enabled = set(mgrmap.get("modules", [])) | on
+
+    # --- ModuleHost: beacons -----------------------------------------------------------
+
+    def available_modules(self) -> list[dict[str, Any]]:
+        return [r.info() for r in self.records.values()]
+
+    def services(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._uris)
+
+    def command_descs(self) -> list[dict[str, Any]]:
+        return [d for r in self.records.values() if r.loaded for d in r.commands]
+
+    def health_checks(self) -> dict[str, Any]:
+        if self.role != "active":
+            return {}
+        dependency: dict[str, str] = {}
+        failed: dict[str, str] = {}
+        for name in sorted(self.enabled & set(self.records)):
+            rec, runner = self.records[name], self.runners.get(name)
+            if not rec.can_run:
+                dependency[name] = rec.error_string
+            elif runner is not None and runner.failed:
+                failed[name] = runner.error_string
+        with self._lock:
+            checks = {m: dict(c) for m, c in self._health.items() if m in self.runners}
+        return module_health(dependency, failed, checks)
+
+    # --- ModuleHost: roles ---------------------------------------------------------------
+
+    async def start_active(self, mgrmap: dict[str, Any]) -> None:
+        if self._standby_stopping is not None:
+            await asyncio.wrap_future(self._standby_stopping)
+        self._set_enabled(mgrmap)
+        self.state.set_mgrmap(mgrmap)
+        self.role = "active"
+        names = [n for n in sorted(self.enabled) if n in self.records and self.records[n].can_run]
+        futures = {}
+        for name in names:
+            runner = ModuleRunner(name, "active", self._factory(name), self._on_failure)
+            self.runners[name] = runner
+            futures[name] = asyncio.wrap_future(runner.construct())
+        if futures:
+            timeout = float(self.native.typed("mgr_module_load_timeout", self.config.effective))
+            done, pending = await asyncio.wait(futures.values(), timeout=timeout)
+            for fut in done:
+                fut.exception()  # already reported by the runner
+        for name, runner in self.runners.items():
+            if runner.instance is None and not runner.failed:
+                runner._fail("did not initialize in time", "", "construct")
+            runner.start_serving()
+            self.ctx.emit("module_started", module=name, role="active", state=runner.state.value)
+        self.spawn(digest.run(self))
+
+    def _factory(self, name: str) -> Callable[[], Any]:
+        cls = self.records[name].active_cls
+        return functools.partial(_construct_active, cls, name, self)
+
+    def _standby_factory(self, name: str) -> Callable[[], Any]:
+        cls = self.records[name].standby_cls
+        return functools.partial(_construct_standby, cls, name, self)
+
+    def start_standby(self, mgrmap: dict[str, Any]) -> None:
+        self._set_enabled(mgrmap)
+        self.state.set_mgrmap(mgrmap)
+        for name in sorted(self.enabled & set(self.records)):
+            rec = self.records[name]
+            if rec.standby_cls is None or not rec.can_run:
+                continue
+            runner = ModuleRunner(name, "standby", self._standby_factory(name), self._on_failure)
+            self.standby_runners[name] = runner
+            runner.construct().add_done_callback(functools.partial(_serve_after, runner))
+            self.ctx.emit("module_started", module=name, role="standby")
+
+    def stop_standby(self) -> None:
+        runners, self.standby_runners = list(self.standby_runners.values()), {}
+        timeout = self.shutdown_timeout()
+        self._standby_stopping = concurrent.futures.Future()
+        fut = self._standby_stopping
+
+        def stop_all() -> None:
+            _stop_parallel(runners, timeout)
+            fut.set_result(None)
+
+        threading.Thread(target=stop_all, name="standby-stop", daemon=True).start()
+
+    def shutdown_timeout(self) -> float:
+        return float(self.native.typed("mgr_module_shutdown_timeout", self.config.effective))
+
+    async def shutdown(self, timeout: float) -> None:
+        """Graceful stop (SIGTERM): every module's shutdown(), bounded."""
+        for task in list(self._tasks):
+            task.cancel()
+        if hasattr(self, "bridge"):
+            self.bridge.close()
+        runners = [*self.runners.values(), *self.standby_runners.values()]
+        if runners:
+            limit = min(timeout, self.shutdown_timeout())
+            await asyncio.to_thread(_stop_parallel, runners, limit)
+
+    # --- ModuleHost: inputs ---------------------------------------------------------------
+
+    async def handle_command(
+        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin"
+    ) -> CommandReply:
+        return await dispatch(self, cmd, inbuf, sender)
+
+    def notify_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        if name == "mgrmap":
+            self.state.set_mgrmap(body)
+        elif name == "monmap":
+            self.state.set_monmap(body)
+            self.notify_all("mon_map", "")
+        elif name == "config":
+            self._swap_config(ConfigView.from_map(self.config.entity, body))
+        elif name == "kv":
+            self.kv.apply_map(body)
+
+    def set_mon_connection(self, up: bool) -> None:
+        if up and hasattr(self, "bridge"):
+            self.bridge.flush_log()
+
+    def have_mon_connection(self) -> bool:
+        return bool(self.ctx.monc.have_session)
+
+    # --- config --------------------------------------------------------------------------
+
+    def _swap_config(self, new: ConfigView) -> None:
+        old, self.config = self.config, new
+        self.config_received = True
+        self._config_seen.set()
+        if old.effective != new.effective:
+            for runner in self.runners.values():
+                inst = runner.instance
+                if inst is not None:
+                    runner.post("config_notify", inst._config_notify)
+
+    async def apply_local_config(self, section: str, name: str, value: str | None) -> None:
+        self._swap_config(self.config.with_value(section, name, value))
+
+    def native_schema(self) -> list[dict[str, Any]]:
+        return native_schema()
+
+    # --- from module threads -------------------------------------------------------------------
+
+    def notify_all(self, notify_type: str, notify_id: Any) -> None:
+        for name, runner in self.runners.items():
+            inst, rec = runner.instance, self.records[name]
+            if inst is None or runner.failed or notify_type not in rec.notify_types:
+                continue
+            runner.post(
+                f"notify({notify_type})", functools.partial(inst.notify, notify_type, notify_id)
+            )
+
+    def set_module_health(self, module: str, checks: dict[str, Any]) -> None:
+        with self._lock:
+            changed = self._health.get(module) != checks
+            self._health[module] = checks
+        if changed:
+            self.bridge.call_soon(self.ctx.request_beacon)
+
+    def set_uri(self, module: str, uri: str) -> None:
+        with self._lock:
+            self._uris[module] = uri
+        self.bridge.call_soon(self.ctx.request_beacon)
+
+    def _on_failure(self, runner: ModuleRunner, error: str, where: str) -> None:
+        def report() -> None:
+            self.ctx.emit(
+                "module_failed", module=runner.name, role=runner.kind, where=where, error=error
+            )
+            if where == "serve" and runner.kind == "active":
+                msg = f"Unhandled exception from module '{runner.name}' while running on mgr.{self.mgr_id}: {error}"
+                self.bridge.cluster_log("cluster", "[ERR]", msg)
+            self.ctx.request_beacon()
+
+        self.bridge.call_soon(report)
+
+    # --- observation -------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        modules: dict[str, Any] = {}
+        for name, rec in self.records.items():
+            entry: dict[str, Any] = {
+                "enabled": name in self.enabled,
+                "can_run": rec.can_run,
+                "error_string": rec.error_string,
+                "path": str(rec.path),
+            }
+            runner = self.runners.get(name) or self.standby_runners.get(name)
+            if runner is not None:
+                entry |= runner.status()
+            modules[name] = entry
+        return {
+            "role": self.role,
+            "modules": modules,
+            "services": self.services(),
+            "blocked_writes": self.bridge.status() if hasattr(self, "bridge") else [],
+            "config_received": self.config_received,
+            "kv_loaded": self.kv.loaded,
+        }
+
+
+def _construct_active(cls: Any, name: str, host: PyModuleHost) -> Any:
+    return cls(name, None, ModuleHandle(host, name))
+
+
+def _construct_standby(cls: Any, name: str, host: PyModuleHost) -> Any:
+    return cls(name, StandbyHandle(host, name))
+
+
+def _serve_after(runner: ModuleRunner, _constructed: concurrent.futures.Future[Any]) -> None:
+    runner.start_serving()
+
+
+def _stop_parallel(runners: list[ModuleRunner], timeout: float) -> None:
+    threads = [threading.Thread(target=r.stop, args=(timeout,), daemon=True) for r in runners]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + timeout + 0.5
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))

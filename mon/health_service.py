@@ -1,0 +1,95 @@
+"""Health and global ids as replicated mon services.
+
+`HealthService` keeps the cluster's health checks in the store, so every mon
+answers ``health``/``status`` alike and a new leader starts from the checks
+its predecessor reported (also the active mgr's module checks, which would
+otherwise be gone until its next beacon). The leader recomputes health and
+stages a change; peons only read.
+
+`AuthService` keeps ``max_global_id``: global ids are handed out by the
+leader from blocks it has committed, so no two sessions ever share one, even
+across leaders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mon.health import HealthMap
+from mon.service import PaxosService
+from mon.store import MonStore, Transaction
+
+FIRST_GLOBAL_ID = 4100
+
+
+class HealthService(PaxosService):
+    name = "health"
+    prefixes = ("health",)
+
+    def __init__(self) -> None:
+        self.health = HealthMap()
+        self.module_health: dict[str, Any] = {}
+        self.pending: tuple[HealthMap, dict[str, Any]] | None = None
+        self._committing: tuple[HealthMap, dict[str, Any]] | None = None
+
+    def load(self, store: MonStore) -> None:
+        raw = store.get("health", "checks")
+        self.health = HealthMap.from_json(raw) if isinstance(raw, dict) else HealthMap()
+        mod = store.get("health", "module_checks")
+        self.module_health = dict(mod) if isinstance(mod, dict) else {}
+
+    def stage(self, health: HealthMap, module_health: dict[str, Any]) -> bool:
+        """Stage ``health`` if it differs from what is committed; True if staged."""
+        if (
+            health.to_json(detail=True) == self.health.to_json(detail=True)
+            and module_health == self.module_health
+        ):
+            self.pending = None
+            return False
+        self.pending = (health, dict(module_health))
+        return True
+
+    def encode_pending(self, txn: Transaction) -> None:
+        self._committing, self.pending = self.pending, None
+        if self._committing is not None:
+            health, module = self._committing
+            txn.put("health", "checks", health.to_json(detail=True))
+            txn.put("health", "module_checks", module)
+
+    def on_committed(self) -> None:
+        if self._committing is not None:
+            self.health, self.module_health = self._committing
+        self._committing = None
+
+    def discard_pending(self) -> None:
+        self.pending = self._committing = None
+
+
+class AuthService(PaxosService):
+    name = "auth"
+    prefixes = ("auth",)
+
+    def __init__(self) -> None:
+        self.max_global_id = FIRST_GLOBAL_ID
+        self.pending: int | None = None
+        self._committing: int | None = None
+
+    def load(self, store: MonStore) -> None:
+        self.max_global_id = int(store.get("auth", "max_global_id", FIRST_GLOBAL_ID))
+
+    def reserve(self, upto: int) -> None:
+        """Stage a new block: ids up to ``upto`` are ours to hand out once committed."""
+        self.pending = max(upto, self.pending or 0)
+
+    def encode_pending(self, txn: Transaction) -> None:
+        self._committing, self.pending = self.pending, None
+        if self._committing is not None:
+            txn.put("auth", "max_global_id", self._committing)
+
+    def on_committed(self) -> None:
+        if self._committing is not None:
+            self.max_global_id = max(self.max_global_id, self._committing)
+        self._committing = None
+
+    def discard_pending(self) -> None:
+        self.pending = self._committing = None

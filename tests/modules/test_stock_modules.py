@@ -1,0 +1,119 @@
+"""Ceph 16.2's own modules (Debian's ceph-mgr-modules-core), loaded unmodified.
+
+``/usr/share/ceph/mgr`` is added to the module path; the always-on modules
+that need librados/libcephfs (not simulated) are listed in
+``mgr_disabled_modules``, as an operator would. The tests skip, saying why,
+when the package is not installed::
+
+    apt-get install -y ceph-mgr-modules-core python3-prettytable
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sim.testing import TestCluster, running_cluster, wait_until
+
+from .helpers import enable_modules, health, mgr, wait_modules
+
+STOCK = Path("/usr/share/ceph/mgr")
+PRETTYTABLE = Path("/usr/lib/python3/dist-packages/prettytable")
+NEED_RADOS = "devicehealth orchestrator rbd_support telemetry volumes"
+CRASH_ID = "2026-11-22T10:00:00.000000Z_0c5e26a4-5b5a-4c7f-8a4b-3b1b1a2c9d11"
+DEADLINE = 15.0
+
+pytestmark = pytest.mark.skipif(
+    not (STOCK / "status" / "module.py").exists(),
+    reason="Debian's ceph-mgr-modules-core is not installed (/usr/share/ceph/mgr missing): "
+    "apt-get install -y ceph-mgr-modules-core python3-prettytable",
+)
+needs_prettytable = pytest.mark.skipif(
+    not PRETTYTABLE.exists(),
+    reason="status and crash import prettytable: apt-get install -y python3-prettytable",
+)
+
+
+@pytest.fixture(scope="module")
+def c(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCluster]:
+    path = tmp_path_factory.mktemp("stock") / "c"
+    options = {"mgr_module_path": str(STOCK), "mgr_disabled_modules": NEED_RADOS}
+    with running_cluster(path, mons=1, mgrs=2, options=options) as cl:
+        enable_modules(cl, "iostat", "selftest", "telegraf")
+        yield cl
+
+
+def test_stock_modules_are_found_with_their_schema(c):
+    ls = c.json("mgr module ls")
+    assert {"status", "crash", "balancer", "progress", "pg_autoscaler"} <= set(
+        ls["always_on_modules"]
+    )
+    disabled = {m["name"]: m for m in ls["disabled_modules"]}
+    alerts = disabled["alerts"]
+    assert alerts["can_run"] is True
+    assert alerts["module_options"]["interval"]["type"] == "secs"
+    assert alerts["module_options"]["smtp_port"]["default_value"] == "465"
+    assert disabled["influx"]["can_run"] is False  # its own can_run(): no influxdb package
+    wait_modules(c, "status", "crash", "balancer", "iostat", "telegraf")
+
+
+@needs_prettytable
+def test_status_module_answers(c):
+    assert mgr(c, "osd status")[0] == 0
+    rc, out, _ = mgr(c, "fs status", format="json")
+    assert rc == 0 and json.loads(out) == {}
+
+
+def test_iostat_poll_command_and_its_self_test(c):
+    descs = c.json("get_command_descriptions")
+    iostat = next(d for d in descs if d["cmd"].startswith("iostat"))
+    assert iostat["flags"] & 16 and iostat["module"] == "iostat"  # Flag.POLL; the mon adds MGR
+    rc, out, _ = mgr(c, "iostat")
+    assert rc == 0 and out.startswith("|      0 B/s |")
+    rc, out, _ = mgr(c, "iostat", print_header=True)
+    assert out.splitlines()[1].split("|")[1:3] == ["       Read ", "      Write "]
+    assert mgr(c, "mgr self-test module", module="iostat") == (0, "None", "Self-test OK")
+
+
+@needs_prettytable
+def test_crash_module_store_and_health(c):
+    meta = {
+        "crash_id": CRASH_ID,
+        "timestamp": "2026-11-22T10:00:00.000000Z",
+        "entity_name": "osd.0",
+        "utsname_hostname": "h",
+        "backtrace": ["a"],
+    }
+    assert mgr(c, "crash post", json.dumps(meta).encode())[0] == 0
+    rc, out, _ = mgr(c, "crash ls", format="json")
+    assert rc == 0 and [e["crash_id"] for e in json.loads(out)] == [CRASH_ID]
+    rc, out, _ = c.mon_command({"prefix": "config-key get", "key": f"mgr/crash/crash/{CRASH_ID}"})
+    assert rc == 0 and json.loads(out)["entity_name"] == "osd.0"  # its KV store is config-key
+    check = wait_until(lambda: health(c)["checks"].get("RECENT_CRASH"), DEADLINE, "RECENT_CRASH")
+    assert check["summary"]["message"] == "1 daemons have recently crashed"
+    assert mgr(c, "crash archive-all")[0] == 0
+    wait_until(lambda: "RECENT_CRASH" not in health(c)["checks"], DEADLINE, "RECENT_CRASH cleared")
+    # Ceph 16's crash module returns a *positive* EINVAL here; it is passed through as is
+    assert mgr(c, "crash info", id="nope") == (errno.EINVAL, "", "crash info: nope not found")
+
+
+def test_balancer_and_telegraf(c):
+    rc, out, _ = mgr(c, "balancer status", format="json")
+    assert rc == 0 and json.loads(out)["optimize_result"] == "No pools available"
+    rc, out, _ = mgr(c, "telegraf config-show")
+    assert rc == 0 and json.loads(out)["interval"] == 15
+    rc, out, _ = mgr(c, "telegraf config-set", key="interval", value="30")
+    assert rc == 0
+    wait_until(
+        lambda: json.loads(mgr(c, "telegraf config-show")[1])["interval"] == 30, DEADLINE, "30"
+    )
+
+
+def test_a_stock_module_that_cannot_import_is_reported(c):
+    ls = c.json("mgr module ls")
+    restful = next(m for m in ls["disabled_modules"] if m["name"] == "restful")
+    assert restful["can_run"] is False and restful["error_string"] == "No module named 'pecan'"

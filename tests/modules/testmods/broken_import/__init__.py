@@ -1,0 +1,3 @@
+from .module import Broken
+
+__all__ = ["Broken"]

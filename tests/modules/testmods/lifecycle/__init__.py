@@ -1,0 +1,3 @@
+from .module import Lifecycle
+
+__all__ = ["Lifecycle"]

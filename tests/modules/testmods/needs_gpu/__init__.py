@@ -1,0 +1,3 @@
+from .module import NeedsGpu
+
+__all__ = ["NeedsGpu"]
