@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sim.cmdparse import CommandSig
+from sim.cmdparse import CommandSig, Flag
 from sim.formatting import render
 
 if TYPE_CHECKING:
@@ -61,15 +61,22 @@ class MonCommand:
     def writes(self) -> bool:
         return "w" in self.sig.perm
 
+    @property
+    def audited(self) -> bool:
+        """Operators' writes go to the audit log; daemons' hidden ones (``osd beacon``) do not."""
+        return self.writes and not self.sig.flags & Flag.HIDDEN
+
 
 COMMANDS: dict[str, MonCommand] = {}
 
 
-def command(descriptor: str, help: str, perm: str = "r") -> Callable[[Handler], Handler]:
+def command(
+    descriptor: str, help: str, perm: str = "r", flags: int = 0
+) -> Callable[[Handler], Handler]:
     """Register a mon command: ``@command("mgr fail name=who,…", "help", "rw")``."""
 
     def deco(fn: Handler) -> Handler:
-        sig = CommandSig.parse(descriptor, help=help, perm=perm, module="mon")
+        sig = CommandSig.parse(descriptor, help=help, perm=perm, flags=flags, module="mon")
         COMMANDS[sig.prefix] = MonCommand(sig, fn)
         return fn
 
@@ -80,7 +87,9 @@ def signatures() -> list[CommandSig]:
     return [c.sig for c in COMMANDS.values()]
 
 
-def dispatch(mon: MonDaemon, cmd: dict[str, Any]) -> tuple[MonCommand | None, Reply]:
+def dispatch(
+    mon: MonDaemon, cmd: dict[str, Any], entity: str = "client.admin"
+) -> tuple[MonCommand | None, Reply]:
     """Run a command's handler; returns the command (for commit decisions)."""
     prefix = cmd.get("prefix")
     if not isinstance(prefix, str):
@@ -88,6 +97,8 @@ def dispatch(mon: MonDaemon, cmd: dict[str, Any]) -> tuple[MonCommand | None, Re
     mc = COMMANDS.get(prefix)
     if mc is None:
         return None, Reply(-errno.EINVAL, outs="unrecognized command")
+    if not allows(caps_for(entity), mc.sig.perm):
+        return mc, Reply(-errno.EACCES, outs="access denied")
     try:
         return mc, mc.handler(mon, cmd)
     except CommandError as exc:

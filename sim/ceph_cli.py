@@ -21,8 +21,13 @@ from sim.client import AsyncCluster
 from sim.cluster import default_dir
 from sim.cmdparse import CommandSig, Flag, InvalidArguments, NoMatchingCommand, validate
 from sim.formatting import cli_stdout
+from sim.messages import CommandReply
 from sim.monc import MonUnavailable
 
+USAGE = (
+    "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-p PERIOD]\n"
+    "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)"
+)
 FORMATS = ("plain", "json", "json-pretty", "yaml", "xml", "xml-pretty")
 DEFAULT_TIMEOUT = 10.0
 
@@ -33,6 +38,9 @@ class CliArgs:
     format: str | None = None
     inbuf_file: str | None = None
     timeout: float = DEFAULT_TIMEOUT
+    name: str = "client.admin"
+    period: float = 1.0
+    help: bool = False
     words: list[str] = field(default_factory=list)
 
 
@@ -46,7 +54,10 @@ def parse_cli(argv: list[str]) -> CliArgs:
     it = iter(argv)
     for word in it:
         key, eq, val = word.partition("=")
-        takes = {"--dir", "--format", "-f", "-i", "--in-file", "--connect-timeout", "--timeout"}
+        takes = {
+            "--dir", "--format", "-f", "-i", "--in-file", "--connect-timeout", "--timeout",
+            "-n", "--name", "-p", "--period",
+        }  # fmt: skip
         if key in takes and word.startswith("-"):
             if not eq:
                 try:
@@ -61,13 +72,26 @@ def parse_cli(argv: list[str]) -> CliArgs:
                 a.format = val
             elif key in ("-i", "--in-file"):
                 a.inbuf_file = val
+            elif key in ("-n", "--name"):
+                a.name = val if "." in val else f"client.{val}"
+            elif key in ("-p", "--period"):
+                a.period = _number(key, val)
             else:
-                a.timeout = float(val)
+                a.timeout = _number(key, val)
         elif word == "-s":
             a.words.append("status")
+        elif word in ("-h", "--help"):
+            a.help = True
         else:
             a.words.append(word)
     return a
+
+
+def _number(key: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"{key} needs a number, not {text!r}") from None
 
 
 def error_line(retval: int, outs: str) -> str:
@@ -77,7 +101,7 @@ def error_line(retval: int, outs: str) -> str:
 
 async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
     try:
-        cluster = AsyncCluster(args.dir)
+        cluster = AsyncCluster(args.dir, name=args.name)
     except FileNotFoundError as exc:
         print(str(exc), file=err)
         return errno.ENOENT
@@ -98,6 +122,12 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
     import json
 
     descs = json.loads(r.outbuf or b"[]")
+    if args.help or args.words == ["help"]:
+        from mgr.host.usage import help_sections
+
+        words = [] if args.words == ["help"] else args.words
+        out.write(help_sections(descs, " ".join(words) or None))
+        return 0
     sigs = [CommandSig.from_json(d, module=d.get("module", "mon")) for d in descs]
     # Ceph lists the mgr's commands first (it matters for "closest matches").
     sigs.sort(key=lambda s: 0 if s.flags & Flag.MGR else 1)
@@ -119,18 +149,30 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
             if args.inbuf_file == "-"
             else Path(args.inbuf_file).read_bytes()
         )
-    if sig.flags & Flag.MGR:
-        reply = await cluster.mgr_command(cmd, inbuf, timeout=args.timeout)
-    else:
-        reply = await cluster.mon_command(cmd, inbuf, timeout=args.timeout)
+    while True:
+        if sig.flags & Flag.MGR:
+            reply = await cluster.mgr_command(cmd, inbuf, timeout=args.timeout)
+        else:
+            reply = await cluster.mon_command(cmd, inbuf, timeout=args.timeout)
+        _print_reply(reply, args.format, out, err)
+        if reply.retval or not sig.flags & Flag.POLL:
+            return -reply.retval
+        # A poll command (``iostat``) repeats every --period until interrupted.
+        out.flush()
+        await asyncio.sleep(args.period)
+
+
+def _print_reply(reply: CommandReply, fmt: str | None, out: TextIO, err: TextIO) -> None:
     text = reply.outbuf.decode(errors="replace")
-    if text or args.format == "json-pretty":
-        out.write(cli_stdout(args.format or "plain", text))
+    if text or fmt == "json-pretty":
+        shown = cli_stdout(fmt or "plain", text)
+        if shown and not shown.endswith("\n") and not (fmt or "").startswith("json"):
+            shown += "\n"  # as ceph.in does for text output
+        out.write(shown)
     if reply.retval:
         print(error_line(reply.retval, reply.outs), file=err)
     elif reply.outs:
         print(reply.outs, file=err)
-    return -reply.retval
 
 
 def main(argv: list[str]) -> int:
@@ -139,7 +181,10 @@ def main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return errno.EINVAL
-    if not args.words:
-        print("usage: python -m sim ceph [--dir DIR] [-f FORMAT] COMMAND…", file=sys.stderr)
+    if not args.words and not args.help:
+        print(USAGE, file=sys.stderr)
         return errno.EINVAL
-    return asyncio.run(run_command(args, sys.stdout, sys.stderr))
+    try:
+        return asyncio.run(run_command(args, sys.stdout, sys.stderr))
+    except KeyboardInterrupt:  # the way to end a poll command
+        return 0

@@ -36,9 +36,7 @@ class OptionSpec:
         try:
             return self.type(text)
         except ValueError:
-            raise ValueError(
-                f"{self.name}: expected {self.type.__name__}, got {text!r}"
-            ) from None
+            raise ValueError(f"{self.name}: expected {self.type.__name__}, got {text!r}") from None
 
 
 _SPECS = [
@@ -56,14 +54,16 @@ _SPECS = [
     # mon quorum: elections, Paxos leases (mon/elector.py, mon/paxos.py)
     OptionSpec("mon_election_timeout", float, 5.0, 0.3, "time for a mon election (s)"),
     OptionSpec("mon_lease", float, 5.0, 0.5, "lease interval between quorum mons (s)"),
-    OptionSpec(
-        "mon_lease_renew_interval_factor", float, 0.6, 0.6, "lease renewal, × mon_lease"
-    ),
-    OptionSpec(
-        "mon_lease_ack_timeout_factor", float, 2.0, 2.0, "lease ack timeout, × mon_lease"
-    ),
+    OptionSpec("mon_lease_renew_interval_factor", float, 0.6, 0.6, "lease renewal, × mon_lease"),
+    OptionSpec("mon_lease_ack_timeout_factor", float, 2.0, 2.0, "lease ack timeout, × mon_lease"),
     OptionSpec("mon_accept_timeout_factor", float, 2.0, 2.0, "accept timeout, × mon_lease"),
     OptionSpec("mon_down_mkfs_grace", float, 60.0, 2.0, "no MON_DOWN on a new cluster for (s)"),
+    # the OSD fleet (sim/fleet, mon/osd_monitor.py)
+    OptionSpec("osd_heartbeat_interval", float, 6.0, 0.5, "OSD peer heartbeat period (s)"),
+    OptionSpec("osd_heartbeat_grace", float, 20.0, 2.0, "peers report an OSD failed after (s)"),
+    OptionSpec("osd_beacon_report_interval", float, 300.0, 1.0, "OSD beacon to the mon (s)"),
+    OptionSpec("mon_osd_report_timeout", float, 900.0, 5.0, "no beacon: mark the OSD down (s)"),
+    OptionSpec("mon_osd_down_out_interval", float, 600.0, 30.0, "down OSDs marked out after (s)"),
 ]
 
 OPTIONS: dict[str, OptionSpec] = {s.name: s for s in _SPECS}
@@ -83,10 +83,27 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
         if not sep:
             raise ValueError(f"expected OPTION=VALUE, got {pair!r}")
         spec = OPTIONS.get(name)
-        if spec is None:
+        if spec is not None:
+            out[name] = spec.parse(value)
+        elif name in CEPH_OPTIONS:
+            out[name] = _parse_ceph(CEPH_OPTIONS[name], value)
+        else:
             raise ValueError(f"unrecognized config option '{name}'")
-        out[name] = spec.parse(value)
     return out
+
+
+def _parse_ceph(opt: CephOption, text: str) -> Any:
+    """A start-up value for one of Ceph's options, typed like the option."""
+    try:
+        if opt.type in ("int", "uint", "size"):
+            return int(text, 0)
+        if opt.type in ("float", "secs", "millisecs"):
+            return float(text)
+    except ValueError:
+        raise ValueError(f"{opt.name}: expected {opt.type}, got {text!r}") from None
+    if opt.type == "bool":
+        return OptionSpec(opt.name, bool, False, False, "").parse(text)
+    return text
 
 
 class Options:

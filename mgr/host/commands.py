@@ -6,7 +6,7 @@ on disk (enabled or not), then, in Ceph's order:
 | condition | reply |
 |---|---|
 | no module declares the prefix | -EINVAL "No handler found for '<prefix>'" |
-| the client's caps lack the command's perm | -EACCES (see `mgr.host.caps`) |
+| the client's caps lack the command's perm | -EACCES (see `sim.caps`) |
 | the module is not enabled | -EOPNOTSUPP "Module '<m>' is not enabled (required by command '<prefix>'): use `ceph mgr module enable <m>` to enable it" |
 | can_run is False, or it failed (serve/constructor raised) | -EIO "Module '<m>' has experienced an error and cannot handle commands: <error>" (not for ``<m> self-test``) |
 | it is enabled but not running here | -ENOENT "Module '<m>' is not available" |
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from _mgrapi.dispatch import invoke_command
 
-from mgr.host.caps import ACCESS_DENIED, allows, caps_for
+from sim.caps import ACCESS_DENIED, allows, caps_for
 from sim.messages import CommandReply
 
 if TYPE_CHECKING:

@@ -74,6 +74,7 @@ class PyModuleHost:
         self._uris: dict[str, str] = {}
         self._lock = threading.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._digest: asyncio.Task[Any] | None = None
         self._standby_stopping: concurrent.futures.Future[None] | None = None
         self.role = "standby"
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -105,10 +106,11 @@ class PyModuleHost:
             ),
         )
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def _set_enabled(self, mgrmap: dict[str, Any]) -> None:
         always = mgrmap.get("always_on_modules", {})
@@ -167,7 +169,7 @@ class PyModuleHost:
                 runner._fail("did not initialize in time", "", "construct")
             runner.start_serving()
             self.ctx.emit("module_started", module=name, role="active", state=runner.state.value)
-        self.spawn(digest.run(self))
+        self._digest = self.spawn(digest.run(self))
 
     def _factory(self, name: str) -> Callable[[], Any]:
         cls = self.records[name].active_cls
@@ -206,14 +208,14 @@ class PyModuleHost:
 
     async def shutdown(self, timeout: float) -> None:
         """Graceful stop (SIGTERM): every module's shutdown(), bounded."""
-        for task in list(self._tasks):
-            task.cancel()
-        if hasattr(self, "bridge"):
-            self.bridge.close()
+        if self._digest is not None:
+            self._digest.cancel()
         runners = [*self.runners.values(), *self.standby_runners.values()]
-        if runners:
+        if runners:  # the mon session is still up: shutdown() may still write
             limit = min(timeout, self.shutdown_timeout())
             await asyncio.to_thread(_stop_parallel, runners, limit)
+        if hasattr(self, "bridge"):
+            self.bridge.close()
 
     # --- ModuleHost: inputs ---------------------------------------------------------------
 

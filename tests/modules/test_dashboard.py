@@ -99,6 +99,11 @@ def test_standby_redirects_to_the_active_also_after_failover(module_cluster):
     # the old active came back as a standby on its own port and redirects to the new one
     wait_redirect(uri, new_uri)
     assert get(new_uri, "/")[0] == 200
+    # with the only mon gone, the standby keeps redirecting to the last known active
+    c.supervisor({"prefix": "kill", "daemon": "mon.a"})
+    wait_until(lambda: not c.mgr_status(f"mgr.{first}")["have_mon_connection"], DEADLINE, "no mon")
+    status, headers, _ = get(uri, "/")
+    assert (status, headers["location"]) == (303, new_uri)
 
 
 def test_standby_error_mode_and_no_active_page(module_cluster):

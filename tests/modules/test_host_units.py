@@ -12,7 +12,7 @@ import pytest
 from mgr_util import build_url, format_bytes, format_dimless, to_pretty_timedelta
 from object_format import ErrorResponse, Responder
 
-from mgr.host.caps import allows, caps_for
+from sim.caps import allows, caps_for
 from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.health import module_health
 from mgr.host.native import NativeOptions

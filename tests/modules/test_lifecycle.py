@@ -158,3 +158,24 @@ def test_module_path_from_the_config_database(module_cluster):
     for name in c.core.spec.mgrs:  # read at start-up, as in Ceph
         c.supervisor({"prefix": "restart", "daemon": f"mgr.{name}"})
     wait_until(lambda: "lifecycle" in names(), DEADLINE, "lifecycle found on the configured path")
+
+
+def test_command_spam_does_not_disturb_the_mgr(module_cluster):
+    """qa's test_selftest_command_spam: a module hammering the mon with commands
+    from serve() causes no failover and other modules keep answering."""
+    c = module_cluster("selftest", "hello")
+    active = active_name(c)
+    assert mgr(c, "mgr self-test background start", workload="command_spam")[0] == 0
+
+    def spammed() -> bool:
+        rc, out, _ = mgr(c, "mgr self-test eval", s="print(mgr.notified.get('command', 0))")
+        return rc == 0 and int(out) > 200
+
+    wait_until(spammed, DEADLINE, "200 commands completed by the spam workload")
+    assert mgr(c, "hello") == (0, "Hello, world!", "")
+    assert (
+        mgr(c, "mgr self-test background stop")[2]
+        == "Stopping background workload `Workload.COMMAND_SPAM`"
+    )
+    st = c.mgr_stat()
+    assert st["available"] and st["active_name"] == active and st["num_standby"] == 1

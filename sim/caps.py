@@ -1,4 +1,4 @@
-"""Client capabilities for mgr module commands (service ``py``).
+"""Client capabilities, checked by the mon and by mgr module commands.
 
 The simulator has no auth database, so a client's caps follow from its
 entity name (``Cluster(dir, name="client.ro")``, ``ceph --name client.ro``):
