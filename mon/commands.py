@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.caps import allows, caps_for
 from sim.cmdparse import CommandSig, Flag
 from sim.formatting import render
 
