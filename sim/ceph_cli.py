@@ -154,25 +154,28 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
             reply = await cluster.mgr_command(cmd, inbuf, timeout=args.timeout)
         else:
             reply = await cluster.mon_command(cmd, inbuf, timeout=args.timeout)
-        _print_reply(reply, args.format, out, err)
-        if reply.retval or not sig.flags & Flag.POLL:
-            return -reply.retval
+        status = _print_reply(reply, args.format, out, err)
+        if status or not sig.flags & Flag.POLL:
+            return status
         # A poll command (``iostat``) repeats every --period until interrupted.
         out.flush()
         await asyncio.sleep(args.period)
 
 
-def _print_reply(reply: CommandReply, fmt: str | None, out: TextIO, err: TextIO) -> None:
-    text = reply.outbuf.decode(errors="replace")
-    if text or fmt == "json-pretty":
-        shown = cli_stdout(fmt or "plain", text)
-        if shown and not shown.endswith("\n") and not (fmt or "").startswith("json"):
-            shown += "\n"  # as ceph.in does for text output
-        out.write(shown)
-    if reply.retval:
+def _print_reply(reply: CommandReply, fmt: str | None, out: TextIO, err: TextIO) -> int:
+    """Print a reply as ceph.in does; returns the exit status.
+
+    A negative retval prints only ``Error EXXX: outs`` (no output); otherwise
+    the status string goes to stderr, json formats get a leading blank line
+    (even with no output), and the output is written as it came, with no
+    newline added. A positive retval exits 0, as ceph.in's does."""
+    if reply.retval < 0:
         print(error_line(reply.retval, reply.outs), file=err)
-    elif reply.outs:
+        return -reply.retval
+    if reply.outs:
         print(reply.outs, file=err)
+    out.write(cli_stdout(fmt or "plain", reply.outbuf.decode(errors="replace")))
+    return 0
 
 
 def main(argv: list[str]) -> int:
