@@ -157,7 +157,9 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         status = _print_reply(reply, args.format, out, err)
         if status or not sig.flags & Flag.POLL:
             return status
-        # A poll command (``iostat``) repeats every --period until interrupted.
+        # A poll command (``iostat``) repeats every --period until interrupted;
+        # Ceph's CLI prints each reply (the golden iostat.txt: row, blank line).
+        out.write("\n")
         out.flush()
         await asyncio.sleep(args.period)
 
