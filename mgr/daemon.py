@@ -22,6 +22,7 @@ from typing import Any
 
 import psutil
 
+from mgr.daemon_state import DaemonState
 from mgr.module_host import ModuleHost, NullModuleHost
 from mgr.role import Action, Decision, MgrRole, Role
 from sim.daemon import PARENT_FD_ENV, DaemonShell, main_entry
@@ -70,6 +71,7 @@ class MgrDaemon(DaemonShell):
             standby_modules=bool(self.options["mgr_standby_modules"]),
         )
         self.modules: ModuleHost = NullModuleHost()
+        self.daemon_state = DaemonState(self.spec.fsid, float(self.options["mgr_stats_period"]))
         self.mgrmap: dict[str, Any] = {}
         self.beacons_sent = 0
         self.modules_loaded = False
@@ -83,6 +85,7 @@ class MgrDaemon(DaemonShell):
         self.server.start()
         self.addr = self.server.host_port
         self.admin_handlers["mgr_status"] = lambda cmd: self.status()
+        self.admin_handlers["module_option"] = self._admin_module_option
         self.monc = MonClient(
             self.ctx,
             self.me,
@@ -102,13 +105,17 @@ class MgrDaemon(DaemonShell):
         self.monc.start()
         await self.modules.load()
         self.modules_loaded = True
-        for name in ("monmap", "mgrmap"):
+        for name in ("monmap", "mgrmap", "osdmap"):
             self.monc.subscribe(name, 0)
         self.send_beacon()
         loop = asyncio.get_running_loop()
         self._tasks += [
             loop.create_task(self._beacon_loop(), name="beacon"),
             loop.create_task(self._watchdog(), name="watchdog"),
+            loop.create_task(
+                self.daemon_state.run_digest(self.monc, lambda: self.role.claims_active),
+                name="pg-digest",
+            ),
         ]
         log.info("mgr.%s listening on %s", self.id, self.addr)
         self.emit("daemon_started", addr=self.server.address)
@@ -129,6 +136,7 @@ class MgrDaemon(DaemonShell):
             monc=self.monc,
             emit=self.emit,
             request_beacon=self.send_beacon,
+            daemon_state=self.daemon_state,
         )
         return PyModuleHost(ctx)
 
@@ -191,6 +199,8 @@ class MgrDaemon(DaemonShell):
         if name == "mgrmap":
             self.mgrmap = body
             self.apply(self.role.on_mgrmap(body))
+        if name == "osdmap":
+            self.daemon_state.on_osdmap(epoch, body)
         self.modules.notify_map(name, epoch, body)
 
     def observe(self) -> None:
@@ -254,6 +264,9 @@ class MgrDaemon(DaemonShell):
         self.observe()
         if env.type is MsgType.ADMIN:
             self.server.reply(ident, env, self.handle_admin(env))
+        elif env.type in (MsgType.MGR_OPEN, MsgType.MGR_REPORT):
+            if self.role.claims_active:  # daemons report to the active only
+                self.daemon_state.on_message(env)
         elif env.type is MsgType.COMMAND:
             assert isinstance(env.msg, Command)
             asyncio.get_running_loop().create_task(self._command(ident, env, env.msg))
@@ -271,6 +284,14 @@ class MgrDaemon(DaemonShell):
                 reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}")
         self.server.reply(ident, env, reply)
 
+    def _admin_module_option(self, cmd: dict[str, Any]) -> Any:
+        """admin ``module_option {module, key}``: what that module's
+        ``get_module_option(key)`` returns on this mgr (active or standby)."""
+        module, key = cmd.get("module"), cmd.get("key")
+        if not isinstance(module, str) or not isinstance(key, str):
+            raise ValueError("module_option needs module and key (strings)")
+        return self.modules.module_option(module, key)
+
     def status(self) -> dict[str, Any]:
         return super().status() | {
             "gid": self.role.gid,
@@ -285,6 +306,7 @@ class MgrDaemon(DaemonShell):
             "addr": getattr(self, "addr", ""),
             "beacons_sent": self.beacons_sent,
             "modules": self.modules.status(),
+            "daemon_state": self.daemon_state.status(),
         }
 
 

@@ -50,6 +50,9 @@ class ModuleHost(Protocol):
 
     def status(self) -> dict[str, Any]: ...
 
+    def module_option(self, module: str, key: str) -> Any:
+        """What the module's ``get_module_option(key)`` returns on this mgr (LookupError if unknown)."""
+
     async def shutdown(self, timeout: float) -> None:
         """Graceful stop only (Ceph does not call module shutdown() on respawn)."""
 
@@ -94,6 +97,9 @@ class NullModuleHost:
 
     def status(self) -> dict[str, Any]:
         return {"modules": {}}
+
+    def module_option(self, module: str, key: str) -> Any:
+        raise LookupError("this mgr hosts no modules (mgr_module_host=null)")
 
     async def shutdown(self, timeout: float) -> None:
         return None

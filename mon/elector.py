@@ -9,6 +9,11 @@ Theory of operation (Ceph's ``ElectionLogic``, classic strategy):
   stands. It only grows, and is persisted, so a restarted mon never reuses one.
 - `start` (calling an election): bump the epoch to odd if it is even, ack
   ourselves, send PROPOSE to every other mon and arm the election timer.
+- A peon that still hears its leader (its lease is being renewed) ignores
+  proposals from mons outside its quorum: the leader is the one that lets a
+  returning mon in. Not in Ceph's classic elector, whose peons join such
+  elections, which makes a quorum flap forever when one mon can reach a peon
+  but not the leader (Ceph 16 added the connectivity strategy for that).
 - PROPOSE from a mon with a higher epoch: adopt its epoch (leaving any quorum:
   we now serve nothing as current) and go on as below. From an older epoch:
   ignored, unless we stand in a quorum that does not include the sender — a
@@ -183,6 +188,8 @@ class Elector:
     leader: int | None = None
     quorum: tuple[int, ...] = ()
     expire_at: float | None = None
+    # For a peon: has it heard its leader lately (a lease)? Set by the owner.
+    leader_alive: Callable[[], bool] = field(default=lambda: False, repr=False)
 
     # --- public -----------------------------------------------------------------------
 
@@ -212,6 +219,8 @@ class Elector:
     def _propose(self, ev: Propose, out: list[Action]) -> None:
         if ev.frm == self.rank or not 0 <= ev.frm < self.size:
             return
+        if self.state is ElectorState.PEON and ev.frm not in self.quorum and self.leader_alive():
+            return  # the leader lets outsiders in; a peon does not break a working quorum
         if ev.epoch > self.epoch:
             self._bump(ev.epoch, out)
         elif ev.epoch < self.epoch:
@@ -307,7 +316,9 @@ class Elector:
         self.leader_acked = None
         self.expire_at = self.clock() + self.timeout
         out.append(ElectionStarted(self.epoch, reason, first))
-        out.extend(Send(r, ElectionOp.PROPOSE, self.epoch) for r in range(self.size) if r != self.rank)
+        out.extend(
+            Send(r, ElectionOp.PROPOSE, self.epoch) for r in range(self.size) if r != self.rank
+        )
         if len(self.acked_me) == self.size:
             self._victory(out)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mon import mon_map
 from mon.commands import Reply, command, signatures
 from sim.cmdparse import Flag
+from sim.fleet.osd_dumps import osd_stat
 
 if TYPE_CHECKING:
     from mon.daemon import MonDaemon
@@ -21,30 +22,13 @@ def status_data(mon: MonDaemon) -> dict[str, Any]:
     return {
         "fsid": mon.spec.fsid,
         "health": mon.health.to_json(detail=False),
-        "election_epoch": mon.election_epoch,
+        "election_epoch": mon.quorum.epoch,
         "quorum": ranks,
         "quorum_names": names,
-        "quorum_age": int(time.time() - mon.quorum_since),
+        "quorum_age": mon_map.quorum_age(mon),
         "monmap": {"epoch": 1, "min_mon_release_name": "pacific", "num_mons": len(mon.spec.mons)},
-        "osdmap": {
-            "epoch": 0,
-            "num_osds": 0,
-            "num_up_osds": 0,
-            "osd_up_since": 0,
-            "num_in_osds": 0,
-            "osd_in_since": 0,
-            "num_remapped_pgs": 0,
-        },
-        "pgmap": {
-            "pgs_by_state": [],
-            "num_pgs": 0,
-            "num_pools": 0,
-            "num_objects": 0,
-            "data_bytes": 0,
-            "bytes_used": 0,
-            "bytes_avail": 0,
-            "bytes_total": 0,
-        },
+        "osdmap": osd_stat(mon.osd_service.map),
+        "pgmap": mon.osd_service.pgmap_status(),
         "fsmap": {"epoch": 1, "by_rank": [], "up:standby": 0},
         "mgrmap": {
             "available": m.available,
@@ -61,14 +45,18 @@ def _status_plain(mon: MonDaemon) -> Any:
     from mon.status import status_plain
 
     m = mon.mgrmon.map
+    osdm = mon.osd_service.map
 
     def plain(data: dict[str, Any]) -> str:
         extra = {
             "_mon_names": list(mon.spec.mons),
-            "_quorum_since": mon.quorum_since,
+            "_quorum_since": mon.quorum.quorum_stamp,
             "_mgr_active_name": m.active_name,
             "_mgr_active_change": m.active_change,
             "_mgr_standbys": [m.standbys[g].name for g in sorted(m.standbys)],
+            "_osd_up_since": osdm.last_up_change,
+            "_osd_in_since": osdm.last_in_change,
+            "_osd_flags": ",".join(sorted(osdm.flags)),
         }
         return status_plain(data | extra, time.time())
 
@@ -105,18 +93,19 @@ def log_last(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
 
 @command("mon dump name=epoch,type=CephInt,range=0,req=false", "dump formatted monmap")
 def mon_dump(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
-    m = mon.monmap()
+    m = mon.monmap() | {"quorum": mon_map.quorum(mon)[0]}
     return Reply(data=m, plain=mon_map.monmap_plain, outs=f"dumped monmap epoch {m['epoch']}")
 
 
 @command("mon stat", "summarize monitor status")
 def mon_stat(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     _, names = mon_map.quorum(mon)
+    lead = mon_map.leader(mon)
     data = {
         "epoch": 1,
         "min_mon_release_name": "pacific",
         "num_mons": len(mon.spec.mons),
-        "leader": mon.id,
+        "leader": lead[1] if lead else "",
         "quorum": [{"rank": mon.spec.mon_rank(n), "name": n} for n in names],
     }
     return Reply(data=data, plain=lambda _d: mon_map.mon_stat_plain(mon))

@@ -1,6 +1,7 @@
-"""The monmap as Ceph prints it (`mon dump`, `mon stat`, `quorum_status`,
-`mon_status`). One mon for now; the quorum issue adds elections and ranks
-that change."""
+"""The monmap and the quorum as Ceph prints them (`mon dump`, `mon stat`,
+`quorum_status`, `mon_status`): names, ranks and addresses from the cluster
+spec (fixed per cluster, epoch 1), leader, quorum and election epoch from the
+mon's quorum shell."""
 
 from __future__ import annotations
 
@@ -72,7 +73,17 @@ def monmap_plain(m: dict[str, Any]) -> str:
 
 
 def quorum(mon: MonDaemon) -> tuple[list[int], list[str]]:
-    return [mon.rank], [mon.id]
+    """(ranks, names) of the quorum this mon is in (empty when it is in none)."""
+    return mon.quorum.quorum_ranks(), mon.quorum.quorum_names()
+
+
+def leader(mon: MonDaemon) -> tuple[int, str] | None:
+    r = mon.quorum.leader_rank() if mon.quorum.in_quorum() else None
+    return None if r is None else (r, mon.spec.mons[r])
+
+
+def quorum_age(mon: MonDaemon) -> int:
+    return int(time.time() - mon.quorum.quorum_stamp) if mon.quorum.in_quorum() else 0
 
 
 def mon_status(mon: MonDaemon) -> dict[str, Any]:
@@ -80,25 +91,40 @@ def mon_status(mon: MonDaemon) -> dict[str, Any]:
     return {
         "name": mon.id,
         "rank": mon.rank,
-        "state": "leader",
-        "election_epoch": mon.election_epoch,
+        "state": mon.quorum.state,
+        "election_epoch": mon.quorum.epoch,
         "quorum": ranks,
-        "quorum_age": int(time.time() - mon.quorum_since),
+        "quorum_age": quorum_age(mon),
+        "features": {
+            "required_con": "2449958747317026820",
+            "required_mon": list(FEATURES),
+            "quorum_con": "4540138314316775423" if ranks else "0",
+            "quorum_mon": list(FEATURES) if ranks else [],
+        },
         "outside_quorum": [],
         "extra_probe_peers": [],
         "sync_provider": [],
         "monmap": mon.monmap(),
+        "stretch_mode": False,
+        # not in Ceph's output: the simulator's view of replication
+        "leader": (leader(mon) or (None, ""))[1],
+        "paxos": {
+            "last_committed": mon.quorum.core.paxos.storage.last_committed(),
+            "readable": mon.quorum.readable(),
+            "writeable": mon.quorum.writeable(),
+        },
     }
 
 
 def quorum_status(mon: MonDaemon) -> dict[str, Any]:
     ranks, names = quorum(mon)
+    lead = leader(mon)
     return {
-        "election_epoch": mon.election_epoch,
+        "election_epoch": mon.quorum.epoch,
         "quorum": ranks,
         "quorum_names": names,
-        "quorum_leader_name": mon.id,
-        "quorum_age": int(time.time() - mon.quorum_since),
+        "quorum_leader_name": lead[1] if lead else "",
+        "quorum_age": quorum_age(mon),
         "features": {"quorum_con": "4540138314316775423", "quorum_mon": list(FEATURES)},
         "monmap": mon.monmap(),
     }
@@ -106,11 +132,11 @@ def quorum_status(mon: MonDaemon) -> dict[str, Any]:
 
 def mon_stat_plain(mon: MonDaemon) -> str:
     m = mon.monmap()
-    _, names = quorum(mon)
+    ranks, names = quorum(mon)
+    lead = leader(mon) or (-1, "")
     addrs = ",".join(f"{x['name']}=[v2:{x['addr']}]" for x in m["mons"])
-    ranks = ",".join(str(x["rank"]) for x in m["mons"] if x["name"] in names)
     return (
         f"e{m['epoch']}: {len(m['mons'])} mons at {{{addrs}}} removed_ranks: {{}}, "
-        f"election epoch {mon.election_epoch}, leader {mon.rank} {mon.id}, "
-        f"quorum {ranks} {','.join(names)}\n"
+        f"election epoch {mon.quorum.epoch}, leader {lead[0]} {lead[1]}, "
+        f"quorum {','.join(str(r) for r in ranks)} {','.join(names)}\n"
     )

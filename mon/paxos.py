@@ -44,137 +44,48 @@ table keyed by (role, op). The store is reached through the injected
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
 
-Value = list[Any]  # a store transaction in wire form; opaque here
+from mon.paxos_defs import (
+    Action,
+    CallElection,
+    Committed,
+    Installed,
+    PaxosMsg,
+    PaxosOp,
+    Phase,
+    Readable,
+    Role,
+    Send,
+    Snapshot,
+    Storage,
+    Timing,
+    Uncommitted,
+    Value,
+    Writeable,
+)
 
-
-class Role(str, enum.Enum):
-    NONE = "none"  # not in a quorum: nothing is served
-    LEADER = "leader"
-    PEON = "peon"
-
-
-class Phase(str, enum.Enum):
-    RECOVERING = "recovering"  # leader: collecting; peon: no lease yet
-    ACTIVE = "active"
-    UPDATING = "updating"  # a value is accepted and not yet committed
-
-
-class PaxosOp(str, enum.Enum):
-    COLLECT = "collect"
-    LAST = "last"
-    SHARE = "share"
-    BEGIN = "begin"
-    ACCEPT = "accept"
-    COMMIT = "commit"
-    LEASE = "lease"
-    LEASE_ACK = "lease_ack"
-
-
-@dataclass(frozen=True)
-class Uncommitted:
-    version: int
-    pn: int
-    value: Value
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A whole replicated store at ``last_committed`` (rows are opaque here)."""
-
-    last_committed: int
-    first_committed: int
-    rows: list[Any]
-
-
-@dataclass(frozen=True)
-class PaxosMsg:
-    op: PaxosOp
-    epoch: int
-    pn: int = 0
-    version: int = 0
-    first_committed: int = 0
-    last_committed: int = 0
-    values: tuple[tuple[int, Value], ...] = ()
-    uncommitted: Uncommitted | None = None
-    snapshot: Snapshot | None = None
-    lease_until: float = 0.0
-    round: int = 0
-
-
-class Storage(Protocol):
-    """What Paxos keeps durable (the shell's implementation is SQLite)."""
-
-    def last_committed(self) -> int: ...
-    def first_committed(self) -> int: ...
-    def accepted_pn(self) -> int: ...
-    def uncommitted(self) -> Uncommitted | None: ...
-    def promise(self, pn: int) -> None: ...
-    def accept(self, version: int, pn: int, value: Value) -> None: ...
-    def commit(self, version: int, value: Value) -> None: ...
-    def values(self, first: int, last: int) -> list[tuple[int, Value]]: ...
-    def snapshot(self) -> Snapshot: ...
-    def install(self, snap: Snapshot) -> None: ...
-
-
-@dataclass(frozen=True)
-class Timing:
-    lease: float  # mon_lease
-    renew: float  # mon_lease * mon_lease_renew_interval_factor
-    ack_timeout: float  # mon_lease * mon_lease_ack_timeout_factor
-    accept_timeout: float  # mon_lease * mon_accept_timeout_factor
-
-    @property
-    def old_lease_wait(self) -> float:
-        return self.lease + self.renew
-
-
-# --- actions ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Send:
-    to: int
-    msg: PaxosMsg
-
-
-@dataclass(frozen=True)
-class Committed:
-    """``value`` is now version ``version`` in the store; ``token`` is the
-    proposer's if this leader proposed it in this term, else None."""
-
-    version: int
-    value: Value
-    token: object | None
-
-
-@dataclass(frozen=True)
-class Installed:
-    """A snapshot replaced the replicated store: reload everything."""
-
-    last_committed: int
-
-
-@dataclass(frozen=True)
-class CallElection:
-    reason: str
-
-
-@dataclass(frozen=True)
-class Readable:
-    """Reads may now be served (a peon's first lease, a leader's recovery)."""
-
-
-@dataclass(frozen=True)
-class Writeable:
-    """The leader may propose new values."""
-
-
-Action = Send | Committed | Installed | CallElection | Readable | Writeable
+__all__ = [
+    "Action",
+    "CallElection",
+    "Committed",
+    "Installed",
+    "NotWriteable",
+    "Paxos",
+    "PaxosMsg",
+    "PaxosOp",
+    "Phase",
+    "Readable",
+    "Role",
+    "Send",
+    "Snapshot",
+    "Storage",
+    "Timing",
+    "Uncommitted",
+    "Value",
+    "Writeable",
+]
 
 
 class NotWriteable(RuntimeError):
@@ -279,6 +190,14 @@ class Paxos:
             return self.has_lease and self.phase is Phase.ACTIVE and now < self.lease_until
         return False
 
+    def leader_alive(self) -> bool:
+        """A peon whose leader was heard within the lease timeout (or is recovering it)."""
+        return (
+            self.role is Role.PEON
+            and self.lease_timeout_at is not None
+            and self.clock() < self.lease_timeout_at
+        )
+
     def writeable(self) -> bool:
         return (
             self.role is Role.LEADER
@@ -335,7 +254,11 @@ class Paxos:
                 return [CallElection("collect timeout")]
             if self.proposal is not None and now >= self.proposal.deadline:
                 return [CallElection("accept timeout")]
-            if self.recovered and self.peons and now >= self.last_full_ack + self.timing.ack_timeout:
+            if (
+                self.recovered
+                and self.peons
+                and now >= self.last_full_ack + self.timing.ack_timeout
+            ):
                 return [CallElection("lease ack timeout")]
             if self.deferred is not None and now >= self.wait_until:
                 best, self.deferred = self.deferred, None
@@ -343,9 +266,12 @@ class Paxos:
             if self.next_renew is not None and now >= self.next_renew:
                 self._extend_lease(out)
             self._maybe_writeable(out)
-        elif self.role is Role.PEON:
-            if self.lease_timeout_at is not None and now >= self.lease_timeout_at:
-                return [CallElection("lease timeout")]
+        elif (
+            self.role is Role.PEON
+            and self.lease_timeout_at is not None
+            and now >= self.lease_timeout_at
+        ):
+            return [CallElection("lease timeout")]
         return out
 
     # --- leader -----------------------------------------------------------------------------
@@ -460,7 +386,9 @@ class Paxos:
             self._commit(out)  # a quorum of one: nobody else to agree
             return
         s.accept(version, self.pn, value)
-        msg = PaxosMsg(PaxosOp.BEGIN, self.epoch, pn=self.pn, version=version, values=((version, value),))
+        msg = PaxosMsg(
+            PaxosOp.BEGIN, self.epoch, pn=self.pn, version=version, values=((version, value),)
+        )
         out.extend(Send(p, msg) for p in sorted(self.peons))
 
     def _on_accept(self, frm: int, msg: PaxosMsg, out: list[Action]) -> None:
@@ -476,7 +404,9 @@ class Paxos:
         assert p is not None
         self.storage.commit(p.version, p.value)
         self.proposal = None
-        msg = PaxosMsg(PaxosOp.COMMIT, self.epoch, version=p.version, values=((p.version, p.value),))
+        msg = PaxosMsg(
+            PaxosOp.COMMIT, self.epoch, version=p.version, values=((p.version, p.value),)
+        )
         out.extend(Send(peon, msg) for peon in sorted(self.peons))
         out.append(Committed(p.version, p.value, p.token))
         self._recovered(out)
@@ -557,7 +487,9 @@ class Paxos:
         if msg.version <= s.last_committed() or not msg.values:
             return
         if msg.version != s.last_committed() + 1:
-            out.append(CallElection(f"commit of v{msg.version} but we are at v{s.last_committed()}"))
+            out.append(
+                CallElection(f"commit of v{msg.version} but we are at v{s.last_committed()}")
+            )
             return
         s.commit(msg.version, msg.values[0][1])
         out.append(Committed(msg.version, msg.values[0][1], None))
@@ -567,7 +499,9 @@ class Paxos:
     def _on_lease(self, frm: int, msg: PaxosMsg, out: list[Action]) -> None:
         s = self.storage
         if msg.last_committed != s.last_committed():
-            out.append(CallElection(f"lease at v{msg.last_committed} but we are at v{s.last_committed()}"))
+            out.append(
+                CallElection(f"lease at v{msg.last_committed} but we are at v{s.last_committed()}")
+            )
             return
         now = self.clock()
         first = not self.has_lease
@@ -577,7 +511,15 @@ class Paxos:
         if self.phase is Phase.RECOVERING:
             self.phase = Phase.ACTIVE
         out.append(
-            Send(frm, PaxosMsg(PaxosOp.LEASE_ACK, self.epoch, round=msg.round, last_committed=msg.last_committed))
+            Send(
+                frm,
+                PaxosMsg(
+                    PaxosOp.LEASE_ACK,
+                    self.epoch,
+                    round=msg.round,
+                    last_committed=msg.last_committed,
+                ),
+            )
         )
         if first:
             out.append(Readable())

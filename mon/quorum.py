@@ -17,6 +17,7 @@ lost quorum …) is carried out by the daemon through the `QuorumListener` hooks
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,7 +26,7 @@ from mon import elector as el
 from mon import paxos as px
 from mon.paxos_store import PaxosStore
 from mon.quorum_core import Out, QuorumCore
-from sim.messages import Envelope, MonElection, MonPaxos
+from sim.messages import Envelope, Message, MonElection, MonPaxos
 from sim.options import Options
 from sim.transport import Connection, NotConnected
 
@@ -40,7 +41,9 @@ log = logging.getLogger(__name__)
 class QuorumListener(Protocol):
     def on_election_started(self, epoch: int, reason: str, first: bool) -> None: ...
     def on_left_quorum(self) -> None: ...
-    def on_quorum(self, leader: int, quorum: tuple[int, ...], epoch: int, previous: Any) -> None: ...
+    def on_quorum(
+        self, leader: int, quorum: tuple[int, ...], epoch: int, previous: Any
+    ) -> None: ...
     def on_committed(self, version: int, value: px.Value, token: object | None) -> None: ...
     def on_installed(self) -> None: ...
     def on_readable(self) -> None: ...
@@ -100,8 +103,15 @@ def paxos_to_wire(m: px.PaxosMsg) -> MonPaxos:
 
 
 def _value(v: Any) -> px.Value:
-    if not isinstance(v, list) or not all(isinstance(op, list) and len(op) == 3 for op in v):
-        raise ValueError("a value is a list of [prefix, key, value] ops")
+    if not isinstance(v, list) or not all(
+        isinstance(op, list)
+        and len(op) == 3
+        and isinstance(op[0], str)
+        and isinstance(op[1], str)
+        and (op[2] is None or isinstance(op[2], bytes))
+        for op in v
+    ):
+        raise ValueError("a value is a list of [prefix, key, packed value or nil] ops")
     return v
 
 
@@ -177,7 +187,7 @@ class QuorumShell:
                 self.me,
                 self.addrs[name],
                 f"mon.{name}",
-                on_state=lambda up, r=rank: self._peer_state(r, up),
+                on_state=functools.partial(self._peer_state, rank),
                 heartbeat=max(0.05, float(self.options["mon_lease"]) / 2),
                 heartbeat_timeout=float(self.options["mon_lease"])
                 * float(self.options["mon_lease_ack_timeout_factor"]),
@@ -279,14 +289,20 @@ class QuorumShell:
 
     # --- outputs --------------------------------------------------------------------------------
 
-    def _send(self, to: int, msg: MonElection | MonPaxos) -> None:
-        conn = self.peers.get(to)
+    def send_to(self, rank: int, msg: Message) -> bool:
+        """Send to a peer mon; False if it is not connected (the message is lost)."""
+        conn = self.peers.get(rank)
         if conn is None:
-            return
+            return False
         try:
             conn.send(msg)
         except NotConnected:
             self.me.drops.count("peer_unreachable")
+            return False
+        return True
+
+    def _send(self, to: int, msg: MonElection | MonPaxos) -> None:
+        self.send_to(to, msg)
 
     def _apply(self, actions: list[Out]) -> None:
         listener = self.listener

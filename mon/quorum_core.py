@@ -51,6 +51,7 @@ class QuorumCore:
             rank, size, clock, election_timeout, epoch=epoch, last_quorum=last_quorum
         )
         self.paxos = px.Paxos(rank, size, storage, clock, timing)
+        self.elector.leader_alive = self.paxos.leader_alive
         self.quorum_since = 0.0  # clock() when the current quorum formed
 
     # --- inputs ---------------------------------------------------------------------------

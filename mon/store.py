@@ -95,7 +95,9 @@ class MonStore:
         """Every (prefix, key, packed value) outside ``exclude`` (a store snapshot)."""
         return [
             (p, k, v)
-            for p, k, v in self._db.execute("SELECT prefix, key, value FROM kv ORDER BY prefix, key")
+            for p, k, v in self._db.execute(
+                "SELECT prefix, key, value FROM kv ORDER BY prefix, key"
+            )
             if p not in exclude
         ]
 

@@ -1,8 +1,10 @@
 """`python -m sim`: the operator's command line.
 
-    up [--dir DIR] [--mons N] [--mgrs M] [--profile fast|ceph] [--set OPT=VAL]…
+    up [--dir DIR] [--mons N] [--mgrs M] [--osds N] [--mds N] [--rgws N]
+       [--profile fast|ceph] [--set OPT=VAL]…
     status | down [--dir DIR]
-    kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active)
+    kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active,
+                                                              osd.3, fleet.0)
     partition A B [--one-way] | heal [A B] [--dir DIR]
     ceph [--dir DIR] [-f FORMAT] ARGS…
     scenario NAME|FILE [--junit F] [--report F] | --list | --check FILE | --help-steps
@@ -32,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     up = with_dir(sub.add_parser("up", help="start a cluster and wait for an active mgr"))
     up.add_argument("--mons", type=int, default=1)
     up.add_argument("--mgrs", type=int, default=2)
+    up.add_argument("--osds", type=int, default=0, help="simulated OSDs (run by fleet.0)")
+    up.add_argument("--mds", type=int, default=0, help="simulated MDS daemons")
+    up.add_argument("--rgws", type=int, default=0, help="simulated RGW daemons")
     up.add_argument("--profile", choices=["fast", "ceph"], default="fast")
     up.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE")
     up.add_argument("--timeout", type=float, default=60.0)
@@ -46,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         ("restart", "stop then start a daemon"),
     ]:
         sp = with_dir(sub.add_parser(verb, help=text))
-        sp.add_argument("daemon", help="mon.a, mgr.x or mgr.active")
+        sp.add_argument("daemon", help="mon.a, mgr.x, mgr.active, osd.3 or fleet.0")
     part = with_dir(sub.add_parser("partition", help="drop traffic between two daemons"))
     part.add_argument("a")
     part.add_argument("b")
@@ -101,6 +106,9 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
             options=parse_overrides(args.set),
             profile=Profile(args.profile),
             timeout=args.timeout,
+            osds=args.osds,
+            mds=args.mds,
+            rgws=args.rgws,
         )
         print(run.path)
         return 0

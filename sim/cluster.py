@@ -47,6 +47,9 @@ class ClusterSpec:
     options: dict[str, Any] = field(default_factory=dict)
     profile: str = "fast"
     created: float = 0.0
+    osds: int = 0  # simulated daemons, run by the fleet process (sim.fleet)
+    mds: int = 0
+    rgws: int = 0
 
     @classmethod
     def new(cls, mons: list[str], mgrs: list[str], mon_ports: list[int], **kw: Any) -> ClusterSpec:

@@ -59,6 +59,9 @@ def up(
     profile: Profile = Profile.FAST,
     timeout: float = 60.0,
     die_with_parent: bool = False,
+    osds: int = 0,
+    mds: int = 0,
+    rgws: int = 0,
 ) -> RunDir:
     if mons < 1 or mgrs < 0:
         raise LaunchError("a cluster needs at least one mon")
@@ -77,6 +80,9 @@ def up(
             options=defaults(profile) | (options or {}),
             profile=profile.value,
             created=time.time(),
+            osds=osds,
+            mds=mds,
+            rgws=rgws,
         )
         run.create(spec)
         env = dict(os.environ)
@@ -97,15 +103,22 @@ def up(
             os.close(fd)
     _children[run.path] = proc
     try:
-        wait_ready(run, proc, timeout, want_mgrs=mgrs)
+        wait_ready(run, proc, timeout, want_mgrs=mgrs, want_osds=osds)
     except BaseException:
         down(run.path)
         raise
     return run
 
 
-def wait_ready(run: RunDir, proc: subprocess.Popen[bytes], timeout: float, want_mgrs: int) -> None:
-    """Until the active mgr is available and every other mgr is a standby."""
+def wait_ready(
+    run: RunDir,
+    proc: subprocess.Popen[bytes],
+    timeout: float,
+    want_mgrs: int,
+    want_osds: int = 0,
+) -> None:
+    """Until the active mgr is available, every other mgr is a standby and
+    every simulated OSD is up."""
     deadline = time.monotonic() + timeout
     while not run.supervisor_pid.exists():
         if proc.poll() is not None:
@@ -128,11 +141,21 @@ def wait_ready(run: RunDir, proc: subprocess.Popen[bytes], timeout: float, want_
             except (ConnectionError, TimeoutError):
                 continue
             stat = json.loads(out) if rc == 0 else {}
-            if not want_mgrs or (
+            if (not want_mgrs or (
                 stat.get("available") and stat.get("num_standby", 0) >= want_mgrs - 1
-            ):
+            )) and _osds_up(c, want_osds, left):  # fmt: skip
                 return
             time.sleep(0.05)
+
+
+def _osds_up(c: Cluster, want: int, left: float) -> bool:
+    if not want:
+        return True
+    try:
+        rc, out, _ = c.mon_command({"prefix": "osd stat", "format": "json"}, timeout=min(left, 1))
+    except (ConnectionError, TimeoutError):
+        return False
+    return rc == 0 and int(json.loads(out).get("num_up_osds", 0)) >= want
 
 
 def _check_no_crash(run: RunDir, c: Cluster) -> None:

@@ -37,6 +37,8 @@ class MsgType(str, enum.Enum):
     MON_PAXOS = "mon_paxos"  # mon <-> mon: collect, last, begin, accept, commit, lease …
     MON_FORWARD = "mon_forward"  # peon -> leader: a client's write
     MON_FORWARD_REPLY = "mon_forward_reply"  # leader -> peon: its outcome
+    MGR_OPEN = "mgr_open"  # daemons -> active mgr: metadata, perf schema (MMgrOpen)
+    MGR_REPORT = "mgr_report"  # daemons -> active mgr: counters, status, stats (MMgrReport)
 
 
 class ProtocolError(ValueError):
@@ -227,6 +229,42 @@ class BeaconAck(Message):
     null_map: bool = False
 
 
+# --- daemons -> mgr ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MgrOpen(Message):
+    """Daemons open their sessions with the active mgr (Ceph's MMgrOpen), a
+    batch at a time from one fleet process: ``daemons`` is ``[[type, id,
+    metadata], …]``; ``schema`` maps a daemon type to its perf-counter schema
+    ``[[path, type, priority, units, nick, description], …]`` (column order
+    of the reports); ``service`` is, for service daemons (rgw), ``{id:
+    {start_stamp, gid, addr}}``."""
+
+    TYPE = MsgType.MGR_OPEN
+    daemons: list
+    schema: dict = field(default_factory=dict)
+    service: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MgrReport(Message):
+    """Perf counters of many daemons of one type (Ceph's MMgrReport, batched):
+    ``ids[i]``'s values are row ``i`` of ``values``, packed native doubles in
+    the schema's column order (long-run averages take two columns: sum,
+    count). ``status`` holds per-daemon status (mds state, rgw task status);
+    ``pools`` the fleet's per-pool client I/O and usage totals (what the
+    primaries' MPGStats add up to)."""
+
+    TYPE = MsgType.MGR_REPORT
+    stamp: float
+    daemon_type: str
+    ids: list
+    values: bytes
+    status: dict = field(default_factory=dict)
+    pools: dict = field(default_factory=dict)
+
+
 # --- observation ------------------------------------------------------------
 
 
@@ -257,6 +295,7 @@ class Retry(Message):
 
     TYPE = MsgType.RETRY
     reason: str = ""
+    in_quorum: bool = True  # False: this mon is out of quorum (hunt for another)
 
 
 # --- mon <-> mon ------------------------------------------------------------

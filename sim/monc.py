@@ -1,14 +1,23 @@
 """MonClient: a daemon's or the CLI's session with the mon cluster.
 
-It hunts for a mon (random pick from the monmap, backoff ×1.5 up to ×10 of
-``mon_client_hunt_interval``), opens a session (Hello -> global id, kept
-across reconnections as Ceph's global-id reclaim does), resubscribes to the
-maps it follows from the epochs it has, and keeps the session alive with
-pings. The session is lost at once when the transport reports a disconnect
-(a killed mon resets the TCP connection) or when pings go unanswered for
-``mon_client_ping_timeout`` (a paused mon), and hunting starts again.
+It hunts for a mon like Ceph's MonClient: it says hello to up to
+`HUNT_PARALLEL` mons of the monmap at once (random picks) and keeps the first
+that answers from inside a quorum; a round that finds none is retried with
+backoff ×1.5 up to ×10 of ``mon_client_hunt_interval``. A session (Hello ->
+global id, kept across reconnections as Ceph's global-id reclaim does)
+resubscribes to the maps it follows from the epochs it has, and is kept
+alive with pings. It is lost at once when the transport reports a disconnect
+(a killed mon resets the TCP connection), when pings go unanswered for
+``mon_client_ping_timeout`` (a paused mon), or when the mon says it is out of
+quorum (a ping, or a `Retry` reply); then hunting starts again.
 
-``have_session`` is what the mgr reports as ``have_mon_connection()``.
+`command` waits up to its timeout for a session and an answer; a `Retry`
+(the mon could not serve it now, and nothing of it took effect) is retried,
+on another mon if that one is out of quorum. `MonUnavailable` after the
+timeout.
+
+``have_session`` is what the mgr reports as ``have_mon_connection()``: a
+session with a mon in quorum.
 """
 
 from __future__ import annotations
@@ -34,12 +43,15 @@ from sim.messages import (
     MsgType,
     Ping,
     Pong,
+    Retry,
     Subscribe,
 )
 from sim.options import Options
 from sim.transport import Connection, Identity, LinkFilter, NotConnected
 
 log = logging.getLogger(__name__)
+
+HUNT_PARALLEL = 3  # mons tried at once while hunting (mon_client_hunt_parallel)
 
 MapHandler = Callable[[str, int, dict[str, Any]], None]
 StateHandler = Callable[[bool], None]
@@ -127,65 +139,126 @@ class MonClient:
             raise NotConnected("no mon session")
         return await self._conn.request(msg, timeout)
 
-    async def command(self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0) -> CommandReply:
+    async def command(
+        self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
+    ) -> CommandReply:
         """Send a command, waiting (up to ``timeout`` overall) for a session and a reply;
-        a lost session during the call is retried on the next mon."""
+        a lost session or a `Retry` during the call is retried (on the next mon)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        pause = 0.01
+        why = "no mon quorum"
         while True:
             left = deadline - loop.time()
             if left <= 0:
-                raise MonUnavailable("timed out waiting for the mon cluster")
-            await self.wait_for_session(left)
+                raise MonUnavailable(f"timed out: {why}")
+            try:
+                await self.wait_for_session(left)
+            except MonUnavailable:
+                raise MonUnavailable("timed out: no mon in quorum could be reached") from None
             try:
                 env = await self.request(Command(cmd=cmd, inbuf=inbuf), deadline - loop.time())
             except NotConnected:
                 await asyncio.sleep(0.01)
                 continue
             except TimeoutError:
-                raise MonUnavailable("timed out waiting for the mon's reply") from None
+                raise MonUnavailable(f"timed out waiting for mon.{self.mon_name}'s reply") from None
             if isinstance(env.msg, CommandReply):
                 return env.msg
+            if isinstance(env.msg, Retry):
+                why = env.msg.reason or why
+                if not env.msg.in_quorum:
+                    self.rehunt()
+                await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
+                pause = min(pause * 2, 0.25)
+                continue
             raise MonUnavailable(f"unexpected reply {env.type.value}")
+
+    def rehunt(self) -> None:
+        """Drop the current session (its mon is no use) and hunt for another."""
+        self._lost.set()
 
     # --- session --------------------------------------------------------------
 
     async def _session_loop(self) -> None:
         backoff = 1.0
-        names = list(self.mon_addrs)
+        last_mon = ""
         while not self._closing:
-            name = random.choice(names)
-            conn = Connection(
-                self.ctx,
-                self.me,
-                self.mon_addrs[name],
-                f"mon.{name}",
-                on_message=self._on_message,
-                on_state=self._on_transport,
-                heartbeat=float(self.options["mon_client_ping_interval"]) / 2,
-                heartbeat_timeout=float(self.options["mon_client_ping_timeout"]),
-                link_filter=self.link_filter,
-            )
-            self._conn = conn
-            self._lost.clear()
             hunt = float(self.options["mon_client_hunt_interval"]) * backoff
-            try:
-                reply = await self._hello(conn, hunt)
-            except (TimeoutError, NotConnected, ConnectionError):
-                conn.close()
-                self._conn = None
+            found = await self._hunt(hunt, avoid=last_mon)
+            if found is None:
                 backoff = min(backoff * 1.5, 10.0)
-                await asyncio.sleep(0.05 if len(names) == 1 else 0)
+                # every mon refused or did not answer: do not spin while there is no quorum
+                await asyncio.sleep(max(0.05, hunt * 0.25))
                 continue
             backoff = 1.0
+            conn, reply = found
+            self._conn = conn
+            self._lost.clear()
             self.global_id = self.global_id or reply.global_id
-            self.mon_name = reply.mon_name
+            self.mon_name = last_mon = reply.mon_name
             self._set_session(True)
             self._send_subscribe()
             await self._keepalive(conn)
             self._set_session(False)
             conn.close()
             self._conn = None
+
+    def _connect(self, name: str) -> Connection:
+        holder: list[Connection] = []
+
+        def on_message(env: Envelope) -> None:
+            if holder and holder[0] is self._conn:
+                self._on_message(env)
+
+        def on_state(up: bool) -> None:
+            if holder and holder[0] is self._conn and not up:
+                self._lost.set()
+
+        conn = Connection(
+            self.ctx,
+            self.me,
+            self.mon_addrs[name],
+            f"mon.{name}",
+            on_message=on_message,
+            on_state=on_state,
+            heartbeat=float(self.options["mon_client_ping_interval"]) / 2,
+            heartbeat_timeout=float(self.options["mon_client_ping_timeout"]),
+            link_filter=self.link_filter,
+        )
+        holder.append(conn)
+        return conn
+
+    async def _hunt(self, timeout: float, avoid: str) -> tuple[Connection, HelloReply] | None:
+        """Hello to up to HUNT_PARALLEL mons at once; the first in quorum wins."""
+        names = list(self.mon_addrs)
+        random.shuffle(names)
+        if avoid in names and len(names) > 1:
+            names.remove(avoid)
+            names.append(avoid)  # the mon we just lost: last resort
+        conns = {self._connect(n): n for n in names[:HUNT_PARALLEL]}
+        tasks = {asyncio.ensure_future(self._hello(c, timeout)): c for c in conns}
+        winner: tuple[Connection, HelloReply] | None = None
+        pending = set(tasks)
+        try:
+            while pending and winner is None and not self._closing:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for t in done:
+                    if winner is None and not t.cancelled() and t.exception() is None:
+                        winner = (tasks[t], t.result())
+        finally:
+            for t in pending:
+                t.cancel()
+            for t in tasks:
+                if not t.done():
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await t
+                elif not t.cancelled():
+                    t.exception()  # consumed
+            for c in conns:
+                if winner is None or c is not winner[0]:
+                    c.close()
+        return winner
 
     async def _hello(self, conn: Connection, timeout: float) -> HelloReply:
         loop = asyncio.get_running_loop()
@@ -203,9 +276,9 @@ class MonClient:
                     raise TimeoutError from None
                 await asyncio.sleep(0.02)
                 continue
-            if isinstance(env.msg, HelloReply):
+            if isinstance(env.msg, HelloReply) and env.msg.in_quorum:
                 return env.msg
-            raise NotConnected("bad hello reply")
+            raise NotConnected(f"{conn.peer_name} is not in quorum")
         raise asyncio.CancelledError
 
     async def _keepalive(self, conn: Connection) -> None:
@@ -224,10 +297,6 @@ class MonClient:
             if isinstance(env.msg, Pong) and not env.msg.in_quorum:
                 log.info("mon.%s is out of quorum; hunting", self.mon_name)
                 return
-
-    def _on_transport(self, up: bool) -> None:
-        if not up:
-            self._lost.set()
 
     def _set_session(self, up: bool) -> None:
         if up == self.have_session:

@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import time
 from typing import Any
@@ -25,11 +26,13 @@ from sim.cluster import RunDir
 from sim.daemon import die_with_parent, setup_logging
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
 from sim.process import DaemonProcess, ProcState
-from sim.transport import Identity, Server
+from sim.transport import Connection, Identity, NotConnected, Server
 
 log = logging.getLogger(__name__)
 
 SIGNALS = {"kill": signal.SIGKILL, "pause": signal.SIGSTOP, "resume": signal.SIGCONT}
+FLEET = "fleet.0"  # the process that runs the simulated OSDs, MDSs and RGWs
+OSD_NAME = re.compile(r"osd\.\d+")
 
 
 class Supervisor:
@@ -63,6 +66,8 @@ class Supervisor:
             self._add(f"mon.{m}", ["-m", "mon", "--dir", str(self.run.path), "--id", m])
         for m in self.spec.mgrs:
             self._add(f"mgr.{m}", ["-m", "mgr", "--dir", str(self.run.path), "--id", m])
+        if self.spec.osds or self.spec.mds or self.spec.rgws:
+            self._add(FLEET, ["-m", "sim.fleet", "--dir", str(self.run.path), "--id", "0"])
         for p in self.procs.values():
             self._start(p)
         reconcile = loop.create_task(self._reconcile_loop())
@@ -185,6 +190,8 @@ class Supervisor:
 
     async def fault(self, action: str, who: str) -> dict[str, Any]:
         """Carry out one fault; blocking waits run off the event loop."""
+        if OSD_NAME.fullmatch(who):
+            return await self.osd_fault(action, who)
         p = self.resolve(who)
         self.record("fault", p.name, action=action, pid=p.pid)
         log.info("%s %s (pid %s)", action, p.name, p.pid)
@@ -205,6 +212,28 @@ class Supervisor:
                 raise KeyError(f"{p.name} is not running")
             p.signal(SIGNALS[action])
         return {"daemon": p.name, "pid": p.pid, "state": p.state.value}
+
+    async def osd_fault(self, action: str, who: str) -> dict[str, Any]:
+        """A fault on one simulated OSD: carried out by the fleet process that runs it."""
+        fleet = self.resolve(FLEET)
+        addr = self.book.get(FLEET)
+        if fleet.state is not ProcState.RUNNING or not addr:
+            raise KeyError(f"{who}: {FLEET} is not running")
+        self.record("fault", who, action=action, pid=fleet.pid)
+        conn = Connection(self.ctx, self.me, addr, FLEET)
+        try:
+            await conn.wait_connected(2.0)
+            env = await conn.request(Admin(cmd={"prefix": "osd_fault", "osd": who, "action": action}), 5.0)
+        except (NotConnected, TimeoutError):
+            raise KeyError(f"{who}: {FLEET} did not answer") from None
+        finally:
+            conn.close()
+        reply = env.msg
+        assert isinstance(reply, CommandReply)
+        if reply.retval:
+            raise KeyError(f"{who}: {reply.outs}")
+        state = codec.unpack(reply.outbuf).get("state", "") if reply.outbuf else ""
+        return {"daemon": who, "pid": fleet.pid, "state": state}
 
     def status(self) -> dict[str, Any]:
         return {

@@ -104,6 +104,10 @@ class Server:
         self.link_filter = link_filter
         self.sock = ctx.socket(zmq.ROUTER)
         _tune(self.sock)
+        # A peer that reconnects (after a pause, say) keeps its identity: the new
+        # connection takes it over. Without this the ROUTER keeps the stale
+        # connection and silently drops everything the peer sends afterwards.
+        self.sock.setsockopt(zmq.ROUTER_HANDOVER, 1)
         self.sock.bind(bind)
         self.address: str = self.sock.getsockopt_string(zmq.LAST_ENDPOINT)
         self.received = 0

@@ -26,6 +26,7 @@ class HostContext:
     emit: Callable[..., None] = lambda kind, **data: None
     request_beacon: Callable[[], None] = lambda: None
     extra: dict[str, Any] = field(default_factory=dict)
+    daemon_state: Any = None  # mgr.daemon_state.DaemonState: OSDMap, PGs, daemon reports
 
     def fixed_options(self) -> dict[str, Any]:
         """Native options that are facts about this daemon."""

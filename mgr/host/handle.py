@@ -23,6 +23,27 @@ if TYPE_CHECKING:
 PRIORITIES = {0: "[DBG]", 1: "[INF]", 2: "[SEC]", 3: "[WRN]", 4: "[ERR]"}
 
 
+def read_module_option(
+    host: PyModuleHost, module: str, key: str, localized_prefix: str = ""
+) -> Any:
+    """The stored value of ``mgr/<module>/[<prefix>/]<key>`` in the mgr's config
+    snapshot, typed by the module's schema; None when unset (the module's
+    side then applies its declared default)."""
+    effective = host.config.effective
+    names = [f"mgr/{module}/{localized_prefix}/{key}"] if localized_prefix else []
+    names.append(f"mgr/{module}/{key}")
+    for name in names:
+        value = effective.get(name)
+        if value is not None:
+            rec = host.records.get(module)
+            opt = rec.option(key) if rec is not None else None
+            try:
+                return typed_value(option_type(opt) if opt else "str", value)
+            except ValueError:
+                return value
+    return None
+
+
 class _Common:
     def __init__(self, host: PyModuleHost, module_name: str) -> None:
         self.host = host
@@ -50,19 +71,7 @@ class _Common:
         return self.host.native.typed(key, self.host.config.effective)
 
     def get_module_option(self, module: str, key: str, localized_prefix: str = "") -> Any:
-        effective = self.host.config.effective
-        names = [f"mgr/{module}/{localized_prefix}/{key}"] if localized_prefix else []
-        names.append(f"mgr/{module}/{key}")
-        for name in names:
-            value = effective.get(name)
-            if value is not None:
-                rec = self.host.records.get(module)
-                opt = rec.option(key) if rec is not None else None
-                try:
-                    return typed_value(option_type(opt) if opt else "str", value)
-                except ValueError:
-                    return value
-        return None
+        return read_module_option(self.host, module, key, localized_prefix)
 
     def get_store(self, key: str) -> str | None:
         return self.host.kv.get(f"mgr/{self.module_name}/{key}")

@@ -34,11 +34,11 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from mgr.host import digest
+from mgr.host import digest, listeners
 from mgr.host.commands import dispatch
 from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.context import HostContext
-from mgr.host.handle import ModuleHandle, StandbyHandle
+from mgr.host.handle import ModuleHandle, StandbyHandle, read_module_option
 from mgr.host.health import module_health
 from mgr.host.monbridge import MonBridge
 from mgr.host.native import NativeOptions
@@ -67,7 +67,11 @@ class PyModuleHost:
         self.config = ConfigView(f"mgr.{ctx.mgr_id}")
         self.config_received = False
         self.kv = KVStore()
-        self.state = ClusterState(ctx.fsid, ctx.mgr_id, ctx.ceph_version, ctx.created)
+        self.state = ClusterState(
+            ctx.fsid, ctx.mgr_id, ctx.ceph_version, ctx.created, daemons=ctx.daemon_state
+        )
+        if ctx.daemon_state is not None:  # its notifies (osd_map, pg_summary …) reach modules
+            ctx.daemon_state.listener = self.notify_all
         self.native = NativeOptions(ctx.options, ctx.fixed_options())
         self.progress: dict[str, Any] = {}
         self._health: dict[str, dict[str, Any]] = {}
@@ -81,6 +85,7 @@ class PyModuleHost:
         self._config_seen = asyncio.Event()
         self.bridge: MonBridge
         self.writes = Writes(self)
+        listeners.install()
 
     # --- start-up ---------------------------------------------------------------
 
@@ -308,7 +313,7 @@ class PyModuleHost:
             }
             runner = self.runners.get(name) or self.standby_runners.get(name)
             if runner is not None:
-                entry |= runner.status()
+                entry |= runner.status() | self._endpoints(runner)
             modules[name] = entry
         return {
             "role": self.role,
@@ -318,6 +323,38 @@ class PyModuleHost:
             "config_received": self.config_received,
             "kv_loaded": self.kv.loaded,
         }
+
+    def _endpoints(self, runner: ModuleRunner) -> dict[str, Any]:
+        """``listeners`` (host:port this instance listens on) and ``uri``: what
+        an active published with ``set_uri``, else ``http://`` on its first
+        listener (a standby's own address, which Ceph publishes nowhere)."""
+        bound = listeners.listening(runner.key)
+        uri = self.services().get(runner.name, "") if runner.kind == "active" else ""
+        if not uri and bound and runner.state.value != "stopped":
+            uri = listeners.http_uri(*bound[0])
+        return {"listeners": [f"{h}:{p}" for h, p in bound], "uri": uri}
+
+    def module_option(self, module: str, key: str) -> Any:
+        """What ``get_module_option(key)`` returns to ``module`` on this mgr now:
+        the value in this mgr's config snapshot, typed by the schema, else the
+        declared default. Also for a module with no instance here (a standby
+        without a standby class, a disabled module)."""
+        rec = self.records.get(module)
+        if rec is None or not rec.loaded:
+            known = ", ".join(n for n, r in self.records.items() if r.loaded)
+            raise LookupError(
+                f"no module {module!r} is loaded on mgr.{self.mgr_id} (loaded: {known})"
+            )
+        if rec.option(key) is None or "/" in key:
+            raise LookupError(f"module {module!r} declares no option {key!r}")
+        value = read_module_option(self, module, key)
+        if value is not None:
+            return value
+        for cls in (rec.active_cls, rec.standby_cls):
+            defaults = getattr(cls, "MODULE_OPTION_DEFAULTS", None) or {}
+            if key in defaults:
+                return defaults[key]
+        return None
 
 
 def _construct_active(cls: Any, name: str, host: PyModuleHost) -> Any:

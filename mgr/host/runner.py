@@ -31,6 +31,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from mgr.host import listeners
+
 log = logging.getLogger(__name__)
 
 FailureHook = Callable[["ModuleRunner", str, str], None]
@@ -60,13 +62,17 @@ class ModuleRunner:
             target=self._finisher_loop, name=f"{name}-finisher", daemon=True
         )
         self._serve: threading.Thread | None = None
+        self._constructed: concurrent.futures.Future[Any] | None = None
+        self._stopping = False  # stop() was called: serve() must not start any more
+        self._lock = threading.Lock()  # orders start_serving against stop
 
     # --- life cycle -------------------------------------------------------------
 
     def construct(self) -> concurrent.futures.Future[Any]:
         """Start the finisher and build the instance on it."""
         self._finisher.start()
-        return self.submit(self._construct)
+        self._constructed = self.submit(self._construct)
+        return self._constructed
 
     def _construct(self) -> Any:
         try:
@@ -77,18 +83,25 @@ class ModuleRunner:
         return self.instance
 
     def start_serving(self) -> None:
-        if self.instance is None or self.state is RunState.FAILED:
-            return
-        self.state = RunState.RUNNING
-        self._serve = threading.Thread(
-            target=self._serve_main, name=f"{self.name}-serve", daemon=True
-        )
-        self._serve.start()
+        with self._lock:
+            if self.instance is None or self.state is RunState.FAILED or self._stopping:
+                return
+            self.state = RunState.RUNNING
+            self._serve = threading.Thread(
+                target=self._serve_main, name=f"{self.name}-serve", daemon=True
+            )
+            self._serve.start()
+
+    @property
+    def key(self) -> str:
+        """Who owns what this runner's threads bind (`mgr.host.listeners`)."""
+        return f"{self.name}/{self.kind}"
 
     def _serve_main(self) -> None:
         self.serve_started = time.time()
         try:
-            self.instance.serve()
+            with listeners.owned_by(self.key):
+                self.instance.serve()
         except Exception as exc:
             self._fail(str(exc), traceback.format_exc(), "serve")
             return
@@ -105,8 +118,18 @@ class ModuleRunner:
         return self.state is RunState.FAILED
 
     def stop(self, timeout: float) -> bool:
-        """shutdown() + join serve, bounded by ``timeout``; True if it stopped."""
+        """shutdown() + join serve, bounded by ``timeout``; True if it stopped.
+
+        Also when called while the instance is still being constructed (a
+        standby promoted right after its standby modules were started): the
+        construction is waited for (bounded), so shutdown() reaches the new
+        instance, and serve() never starts afterwards -- otherwise it could
+        take a port the active class is about to bind."""
         deadline = time.monotonic() + timeout
+        with self._lock:
+            self._stopping = True
+        if self._constructed is not None:
+            concurrent.futures.wait([self._constructed], max(0.0, deadline - time.monotonic()))
         if self.instance is not None and hasattr(self.instance, "shutdown"):
             t = threading.Thread(
                 target=self._call_shutdown, name=f"{self.name}-shutdown", daemon=True
@@ -157,11 +180,12 @@ class ModuleRunner:
         self._queue.put(run)
 
     def _finisher_loop(self) -> None:
-        while True:
-            job = self._queue.get()
-            if job is None:
-                return
-            job()
+        with listeners.owned_by(self.key):
+            while True:
+                job = self._queue.get()
+                if job is None:
+                    return
+                job()
 
     def status(self) -> dict[str, Any]:
         return {

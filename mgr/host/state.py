@@ -33,8 +33,12 @@ U64_GAUGE = 2  # PERFCOUNTER_U64, no counter bits: a gauge
 
 
 class ClusterState:
-    def __init__(self, fsid: str, mgr_id: str, ceph_version: str, created: float) -> None:
+    def __init__(
+        self, fsid: str, mgr_id: str, ceph_version: str, created: float, daemons: Any = None
+    ) -> None:
         self.fsid = fsid
+        # mgr.daemon_state.DaemonState: OSDMap, PGMap, OSD/MDS/RGW reports (None: no fleet data)
+        self.fleet = daemons
         self.mgr_id = mgr_id
         self.ceph_version = ceph_version
         self.stamp = utc_stamp(created)
@@ -84,6 +88,10 @@ class ClusterState:
     # --- get() ------------------------------------------------------------------
 
     def get(self, name: str) -> Any:
+        if self.fleet is not None:
+            found, value = self.fleet.get(name)
+            if found:
+                return value
         if name == "mgr_map":
             return copy.deepcopy(self.mgrmap) if self.mgrmap else None
         if name == "mon_map":
@@ -120,10 +128,13 @@ class ClusterState:
 
     def list_servers(self) -> list[dict[str, Any]]:
         services = [{"type": t, "id": i} for t, i in self.daemons()]
-        if not services:
-            return []
+        hosts: dict[str, list[dict[str, str]]] = {self.hostname: services} if services else {}
+        if self.fleet is not None:
+            for host, svcs in self.fleet.servers().items():
+                hosts.setdefault(host, []).extend({"type": s["type"], "id": s["id"]} for s in svcs)
         return [
-            {"hostname": self.hostname, "services": services, "ceph_version": self.ceph_version}
+            {"hostname": h, "services": s, "ceph_version": self.ceph_version}
+            for h, s in hosts.items()
         ]
 
     def get_server(self, hostname: str) -> dict[str, Any]:
@@ -133,6 +144,9 @@ class ClusterState:
         return {"hostname": hostname, "services": [], "ceph_version": ""}
 
     def get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
+        if self.fleet is not None and svc_type not in ("mon", "mgr"):
+            md: dict[str, str] | None = self.fleet.get_metadata(svc_type, svc_id)
+            return md
         if (svc_type, svc_id) not in self.daemons():
             return None
         if svc_type == "mgr":
@@ -142,10 +156,15 @@ class ClusterState:
         return {"hostname": self.hostname, "ceph_version": self.ceph_version, "name": svc_id}
 
     def get_daemon_status(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
+        if self.fleet is not None and svc_type not in ("mon", "mgr"):
+            st: dict[str, str] | None = self.fleet.get_daemon_status(svc_type, svc_id)
+            return st
         return {} if (svc_type, svc_id) in self.daemons() else None
 
     def perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        if self.fleet is not None:
+            out.update(self.fleet.perf_schema(svc_type, svc_name))
         for (daemon, path), _series in self.counters.items():
             t, _, i = daemon.partition(".")
             if (svc_type and t != svc_type) or (svc_name and i != svc_name):
@@ -160,10 +179,16 @@ class ClusterState:
         return out
 
     def counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
+        found = self.fleet.counter(svc_type, svc_name, path) if self.fleet is not None else None
+        if found is not None:
+            return dict(found)
         series = self.counters.get((f"{svc_type}.{svc_name}", path))
         return {path: [list(p) for p in series] if series else []}
 
     def latest_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
+        found = self.fleet.latest_counter(svc_type, svc_name, path) if self.fleet else None
+        if found is not None:
+            return dict(found)
         series = self.counters.get((f"{svc_type}.{svc_name}", path))
         return {path: list(series[-1]) if series else []}
 

@@ -12,6 +12,7 @@ A scenario file::
       osds: 0
       modules: [dashboard]             # enabled with `mgr module enable X --force`
       module_paths: [../my_modules]    # relative to the file
+      assign_ports: {dashboard: server_port}   # a free port per mgr, as Ceph's _assign_ports
       options: {mon_mgr_beacon_grace: 4}
       profile: fast                    # or ceph: Ceph's own timings
       seed: 7                          # for the nemesis (else one is drawn and printed)
@@ -45,6 +46,7 @@ CLUSTER_KEYS = (
     "osds",
     "modules",
     "module_paths",
+    "assign_ports",
     "options",
     "profile",
     "seed",
@@ -151,6 +153,8 @@ def parse_cluster(ck: Checker, node: Node | None, base_dir: Path) -> ClusterConf
             if not path.is_dir():
                 ck.error(f["module_paths"], f"cluster.module_paths: no directory {path}")
             cfg.module_paths.append(path)
+    if "assign_ports" in f:
+        cfg.assign_ports = _assign_ports(ck, f["assign_ports"])
     if "profile" in f:
         prof = ck.choice(f["profile"], "cluster.profile", [p.value for p in Profile])
         cfg.profile = Profile(prof) if prof else cfg.profile
@@ -162,6 +166,26 @@ def parse_cluster(ck: Checker, node: Node | None, base_dir: Path) -> ClusterConf
     if "options" in f:
         cfg.options = _options(ck, f["options"])
     return cfg
+
+
+def _assign_ports(ck: Checker, node: Node) -> dict[str, str]:
+    """``{module: option}``: before the modules are enabled, each mgr gets its
+    own free port in ``mgr/<module>/<mgr id>/<option>`` (Ceph's QA
+    ``_assign_ports``), so a URI stays that mgr's across failovers."""
+    if not isinstance(node, Map) or not node.pairs:
+        ck.expected(
+            node,
+            "cluster.assign_ports",
+            "a mapping of module to port option, e.g. {dashboard: server_port}",
+        )
+        return {}
+    out: dict[str, str] = {}
+    for key, value in node.pairs:
+        module = ck.string(key, "cluster.assign_ports")
+        option = ck.string(value, f"cluster.assign_ports.{key.value}")
+        if module and option:
+            out[module] = option
+    return out
 
 
 def _options(ck: Checker, node: Node) -> dict[str, object]:

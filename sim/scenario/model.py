@@ -25,6 +25,7 @@ class ClusterConfig:
     osds: int = 0
     modules: list[str] = field(default_factory=list)
     module_paths: list[Path] = field(default_factory=list)
+    assign_ports: dict[str, str] = field(default_factory=dict)  # module -> port option
     options: dict[str, Any] = field(default_factory=dict)  # overrides of the profile
     profile: Profile = Profile.FAST
     seed: int | None = None  # None: a seed is drawn for the run and printed

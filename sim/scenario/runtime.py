@@ -17,7 +17,9 @@ import inspect
 import io
 import json
 import os
+import random
 import shlex
+import socket
 import threading
 import time
 from pathlib import Path
@@ -49,6 +51,24 @@ class Probe(Cluster):
             return await asyncio.gather(*(one(d) for d in daemons))
 
         return dict(zip(daemons, self._run(every(), timeout), strict=True))
+
+
+def free_port(host: str = "127.0.0.1", exclude: set[int] | frozenset[int] = frozenset()) -> int:
+    """A port nobody listens on (and not in ``exclude``: ports handed out but
+    not bound yet), drawn below Linux's ephemeral range (32768+) so that no
+    outgoing connection takes it before the module binds it."""
+    rng = random.SystemRandom()  # not the scenario's seed: parallel runs must differ
+    for _ in range(200):
+        port = rng.randrange(15000, 32000)
+        if port in exclude:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise SimulatorFailure("cluster.assign_ports: found no free port in 15000-32000")
 
 
 class Runtime:
@@ -97,6 +117,7 @@ class Runtime:
             raise SimulatorFailure(f"the cluster did not start: {exc}") from exc
         self.events.start()
         self.probe = Probe(self.run_dir, name="client.scenario")
+        self.assign_ports()
         gid_before = None
         if cfg.modules:
             gid_before = self.mon_json("mgr dump", timeout=5.0).get("active_gid")
@@ -107,6 +128,22 @@ class Runtime:
             if rc != 0:
                 raise SimulatorFailure(f"cannot enable module {module!r}: {outs}")
         self.wait_settled(cfg.start_timeout, gid_before)
+
+    def assign_ports(self) -> None:
+        """``cluster.assign_ports``: a free port per mgr in the localized option
+        ``mgr/<module>/<id>/<option>``, set before the modules are enabled."""
+        given: set[int] = set()
+        for module, option in self.cfg.assign_ports.items():
+            for mgr_id in self.cfg.daemon_ids("mgr"):
+                name, port = f"mgr/{module}/{mgr_id}/{option}", free_port(exclude=given)
+                given.add(port)
+                rc, _, outs = self._probe().mon_command(
+                    {"prefix": "config set", "who": "mgr", "name": name, "value": str(port)}
+                )
+                if rc != 0:
+                    raise SimulatorFailure(f"cluster.assign_ports: config set {name}: {outs}")
+                self.record("assign_port", mgr=f"mgr.{mgr_id}", name=name, port=port)
+                self.timeline.note(f"config set mgr {name} {port}", "dim")
 
     def wait_settled(self, timeout: float, gid_before: int | None = None) -> None:
         """Until an available active and every other mgr registered as standby,

@@ -102,3 +102,26 @@ def test_notify_exceptions_are_only_logged():
     assert r.submit(lambda: "still running").result(5) == "still running"
     assert rec.failures == [] and not r.failed
     r.stop(timeout=1)
+
+
+def test_stop_during_construction_shuts_the_instance_down_and_never_serves():
+    # A standby promoted right after its standby modules were started: the
+    # standby class must not begin serve() (and take its port) after stop().
+    release = threading.Event()
+    made: list[Good] = []
+
+    def slow() -> Good:
+        release.wait(5)
+        made.append(Good())
+        return made[-1]
+
+    r = ModuleRunner("slow", "standby", slow, Recorder())
+    r.construct().add_done_callback(lambda _f: r.start_serving())
+    stopper = threading.Thread(target=lambda: r.stop(timeout=5))
+    stopper.start()
+    time.sleep(0.1)  # stop() is waiting for the construction
+    release.set()
+    stopper.join(5)
+    assert not stopper.is_alive() and made and made[0].stop.is_set()  # shutdown() reached it
+    time.sleep(0.1)
+    assert r.state is RunState.STOPPED and not r.status()["serving"] and r.serve_started is None

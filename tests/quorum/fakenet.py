@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from mon import elector as el
@@ -78,7 +78,12 @@ class MemStorage:
 
     def install(self, snap: px.Snapshot) -> None:
         self.data = dict(snap.rows)
-        self.lc, self.fc, self.vals, self.unc = snap.last_committed, snap.last_committed + 1, {}, None
+        self.lc, self.fc, self.vals, self.unc = (
+            snap.last_committed,
+            snap.last_committed + 1,
+            {},
+            None,
+        )
 
     def election_state(self) -> tuple[int, el.QuorumRecord]:
         return self.epoch, self.last_quorum

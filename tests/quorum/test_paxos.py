@@ -174,7 +174,7 @@ def test_random_faults_keep_agreement_and_reads_never_go_back(n: int) -> None:
     for seed in range(12):
         rng = random.Random(seed)
         history: dict[int, object] = {}
-        c = FakeCluster(n, rng=rng, partial=True, checker=lambda c: _check(c, history))
+        c = FakeCluster(n, rng=rng, partial=True, checker=lambda c, h=history: _check(c, h))
         c.start_all()
         minority = (n - 1) // 2
         for step in range(150):
@@ -228,7 +228,7 @@ def test_a_cut_off_peon_with_a_running_lease_never_sees_a_newer_commit() -> None
     off from everyone still holds its lease: the new leader must not commit
     before that lease has run out (else the cut-off peon serves stale reads)."""
     history: dict[int, object] = {}
-    c = FakeCluster(5, checker=lambda c: _check(c, history))
+    c = FakeCluster(5, checker=lambda c, h=history: _check(c, h))
     c.kill(3)
     c.kill(4)
     c.start_all()
@@ -249,3 +249,26 @@ def test_a_cut_off_peon_with_a_running_lease_never_sees_a_newer_commit() -> None
         if t is not None:
             tokens.append(t)
     assert any(t in c.acked for t in tokens)
+
+
+def test_a_mon_cut_off_from_the_leader_only_does_not_make_the_quorum_flap() -> None:
+    """Mon 2 reaches mon 1 but not the leader: the peon does not follow its
+    proposals while it hears the leader, so {0, 1} stays up and writeable."""
+    from mon.elector import ElectionStarted, Won
+
+    c = settled(3)
+    c.partition(0, 2)
+    c.advance(3.0)
+    assert c.states() == ["leader", "peon", "electing"]
+    wins = len([a for _, a in c.events if isinstance(a, Won)])
+    c.advance(5.0)
+    assert len([a for _, a in c.events if isinstance(a, Won)]) == wins  # stable
+    assert c.mons[0].core.writeable()
+    token = c.propose("k", "v")
+    c.deliver()
+    assert token in c.acked
+    c.heal()
+    c.advance(2.0)
+    assert c.states() == ["leader", "peon", "peon"]
+    assert c.mons[2].storage.data == {"k": "v"}
+    assert any(isinstance(a, ElectionStarted) for r, a in c.events if r == 0)

@@ -24,10 +24,17 @@ from sim.messages import (
     MapUpdate,
     Message,
     MgrBeacon,
+    MgrOpen,
+    MgrReport,
+    MonElection,
+    MonForward,
+    MonForwardReply,
+    MonPaxos,
     MsgType,
     Ping,
     Pong,
     ProtocolError,
+    Retry,
     Subscribe,
     message_class,
 )
@@ -70,6 +77,29 @@ SAMPLES: list[Message] = [
     Admin(cmd={"prefix": "status"}),
     Event(kind="mgrmap", stamp=12.5, data={"epoch": 7, "standbys": ["y"]}),
     Log(entries=[{"channel": "cluster", "priority": "[INF]", "message": "hi", "stamp": 1.0}]),
+    Retry(reason="mon.c is not in quorum", in_quorum=False),
+    MonElection(op="ack", epoch=5, last_quorum_epoch=4, last_quorum=[0, 1, 2]),
+    MonPaxos(
+        op="begin",
+        epoch=6,
+        pn=301,
+        version=12,
+        values=[[12, [["kv", "k", b"\x00v"], ["kv", "old", None]]]],
+        uncommitted=[12, 301, [["kv", "k", b"v"]]],
+        lease_until=1234.5,
+    ),
+    MonForward(
+        fid=3, client="mgr.x", kind="command", body={"cmd": {"prefix": "mgr fail"}}, epoch=6
+    ),
+    MonForwardReply(fid=3, kind="command_reply", body={"retval": 0}, retry=""),
+    MgrOpen(
+        daemons=[["osd", "3", {"hostname": "node00"}]],
+        schema={"osd": [["osd.op_r", 10, 5, 1, "", "Client read operations"]]},
+        service={"rgw0": {"gid": 5000}},
+    ),
+    MgrReport(
+        stamp=12.5, daemon_type="osd", ids=[3], values=b"\x00" * 8, status={}, pools={2: [1] * 6}
+    ),
 ]
 
 

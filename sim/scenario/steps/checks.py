@@ -140,28 +140,34 @@ class Expect(Step):
 @dataclass
 class Ceph(Step):
     """Run a ``ceph`` CLI command and check its answer (by default: it
-    succeeds). ``show: true`` prints its output in the timeline. Keys as for
-    the ``ceph`` condition (see --help-conditions): cmd, timeout, retval,
-    fails, stdout, stderr, json.
+    succeeds). ``show: true`` prints its output in the timeline; ``fault:
+    true`` counts it as a fault (``since: last_fault``, the report), as the
+    commands that fail daemons over always are. Keys as for the ``ceph``
+    condition (see --help-conditions): cmd, timeout, retval, fails, stdout,
+    stderr, json.
 
         - ceph: mgr fail
         - ceph: {cmd: status, timeout: 1s, fails: true}
-        - ceph: {cmd: mgr stat, json: {available: true}, show: true}"""
+        - ceph: {cmd: mgr stat, json: {available: true}, show: true}
+        - ceph: {cmd: mgr self-test background start throw_exception, fault: true}"""
 
     expectation: ClassVar[bool] = True
     clause: CephClause | None = None
     show: bool = False
+    fault: bool = False
 
     @classmethod
     def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
-        show: bool | None = False
-        if isinstance(node, Map) and (sn := node.get("show")) is not None:
-            show = ck.boolean(sn, "ceph.show")
-            node = Map(node.mark, [(k, v) for k, v in node.pairs if k.value != "show"])
+        flags: dict[str, bool | None] = {"show": False, "fault": False}
+        if isinstance(node, Map):
+            for name in flags:
+                if (n := node.get(name)) is not None:
+                    flags[name] = ck.boolean(n, f"ceph.{name}")
+            node = Map(node.mark, [(k, v) for k, v in node.pairs if k.value not in flags])
         clause = CephClause.parse(ck, Scalar(node.mark, "ceph"), node, ctx)
         return (
-            cls(clause=clause, show=bool(show))
-            if isinstance(clause, CephClause) and show is not None
+            cls(clause=clause, show=bool(flags["show"]), fault=bool(flags["fault"]))
+            if isinstance(clause, CephClause) and None not in flags.values()
             else None
         )
 
@@ -176,7 +182,8 @@ class Ceph(Step):
         t0 = time.monotonic()
         verdict = condition.evaluate(rt, time.time())
         if self.show and self.clause.last is not None:
-            for line in (self.clause.last.stdout or self.clause.last.stderr).rstrip().splitlines():
+            shown = self.clause.last.stdout or self.clause.last.stderr
+            for line in shown.strip("\n").rstrip().splitlines():  # ceph -f json starts with \n
                 rt.timeline.raw(f"{'':22}│ {line}", "dim")
         if not verdict.ok:
             raise StepFailed(verdict.text())
@@ -186,7 +193,7 @@ class Ceph(Step):
         """Commands that fail daemons over count as faults (``since: last_fault``)."""
         assert self.clause
         words = shlex.split(self.clause.cmd.render(rt.variables, rt.options))
-        if not any(words[: len(p)] == p for p in DISRUPTIVE):
+        if not self.fault and not any(words[: len(p)] == p for p in DISRUPTIVE):
             return
         target = ""
         if words[:2] == ["mgr", "fail"]:

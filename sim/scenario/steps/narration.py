@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sim.scenario.conditions import Snapshot, Unobservable
+from sim.scenario.errors import StepFailed
+from sim.scenario.matchers import MISSING, show
 from sim.scenario.schema import Checker, ParseContext
 from sim.scenario.steps import _NAME, Outcome, Step, step
 from sim.scenario.steps.faults import resolve, shown
@@ -17,7 +21,7 @@ from sim.scenario.values import (
     parse_duration,
     parse_template,
 )
-from sim.scenario.yamlnodes import Map, Node
+from sim.scenario.yamlnodes import Map, Node, Scalar
 
 if TYPE_CHECKING:
     from sim.scenario.runtime import Runtime
@@ -74,15 +78,47 @@ class Sleep(Step):
         return Outcome(f"{seconds:g}s", took=seconds)
 
 
+@dataclass(frozen=True)
+class Observed:
+    """A value read now: a field of the MgrMap or of a daemon's admin status."""
+
+    daemon: DaemonRef | None  # None: the MgrMap
+    path: str  # dotted: services.dashboard, modules.modules.dashboard.uri
+
+    def __str__(self) -> str:
+        return f"{self.daemon or 'mgrmap'}.{self.path}"
+
+    def read(self, rt: Runtime) -> str:
+        from sim.scenario.clauses import daemon_view, mgrmap_view
+        from sim.scenario.conditions import _path
+
+        snap = Snapshot(rt, time.time(), deadline=time.monotonic() + 3.0)
+        try:
+            if self.daemon is None:
+                view = mgrmap_view(snap)
+            else:
+                view = daemon_view(snap, rt.resolve(self.daemon))
+        except Unobservable as exc:
+            raise StepFailed(f"remember {self}: {exc}") from None
+        value: Any = _path(view, self.path)
+        if value is MISSING or isinstance(value, dict | list) or value is None:
+            what = "nothing" if value is MISSING else show(value)
+            raise StepFailed(f"remember {self}: expected a single value, found {what}")
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 @step("remember")
 @dataclass
 class Remember(Step):
-    """Bind variables to the daemons that hold a role now, for later steps
-    (``$name`` where a daemon goes, ``${name}`` in text).
+    """Bind variables for later steps (``$name`` where a daemon or a value
+    goes, ``${name}`` in text): to the daemon that holds a role now, or to a
+    value observed now — a field of the MgrMap (``{mgrmap: <field>}``) or of a
+    daemon's admin status (``{mgr.x: <field>}``), dotted.
 
-        - remember: {old: mgr.active, spare: mgr.standby}"""
+        - remember: {old: mgr.active, spare: mgr.standby}
+        - remember: {uri: {mgrmap: services.dashboard}, gid: {mgr.x: gid}}"""
 
-    refs: list[tuple[str, DaemonRef]] = field(default_factory=list)
+    refs: list[tuple[str, DaemonRef | Observed]] = field(default_factory=list)
 
     @classmethod
     def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
@@ -100,21 +136,56 @@ class Remember(Step):
                 )
                 ok = False
                 continue
-            ref = parse_daemon(ck, value, f"remember.{name}", ctx)
+            ref = (
+                _observed(ck, value, f"remember.{name}", ctx)
+                if isinstance(value, Map)
+                else parse_daemon(ck, value, f"remember.{name}", ctx)
+            )
             if ref is None:
                 ok = False
                 continue
             refs.append((name, ref))
         for name, ref in refs:
-            ctx.variables[name] = ref.type
+            ctx.variables[name] = ref.type if isinstance(ref, DaemonRef) else "value"
         return cls(refs=refs) if ok else None
 
     def describe(self, variables: Mapping[str, str] | None = None) -> str:
-        return "remember " + ", ".join(f"${n} = {shown(r, variables)}" for n, r in self.refs)
+        return "remember " + ", ".join(
+            f"${n} = {shown(r, variables) if isinstance(r, DaemonRef) else r}" for n, r in self.refs
+        )
 
     def run(self, rt: Runtime) -> Outcome:
         bound = []
         for name, ref in self.refs:
-            rt.variables[name] = resolve(rt, ref, "remember")
+            if isinstance(ref, DaemonRef):
+                rt.variables[name] = resolve(rt, ref, "remember")
+            else:
+                rt.variables[name] = ref.read(rt)
             bound.append(f"${name} = {rt.variables[name]}")
         return Outcome(", ".join(bound))
+
+
+def _observed(ck: Checker, node: Map, what: str, ctx: ParseContext) -> Observed | None:
+    """``{mgrmap: services.dashboard}`` or ``{mgr.x: gid}`` (any daemon or role, or $var)."""
+    from sim.scenario.clauses import MGRMAP_FIELDS
+
+    if len(node.pairs) != 1:
+        ck.expected(node, what, "one subject and a field, e.g. {mgrmap: services.dashboard}")
+        return None
+    key, value = node.pairs[0]
+    path = ck.string(value, f"{what}.{key.value}")
+    if path is None:
+        return None
+    if not isinstance(value, Scalar) or not all(path.split(".")):
+        ck.error(value, f"{what}: expected a dotted field name such as services.dashboard")
+        return None
+    if key.value == "mgrmap":
+        head = path.split(".")[0]
+        if head not in MGRMAP_FIELDS:
+            ck.error(
+                value, f"{what}: unknown MgrMap field {head!r}; known: {', '.join(MGRMAP_FIELDS)}"
+            )
+            return None
+        return Observed(None, path)
+    daemon = parse_daemon(ck, key, what, ctx)
+    return Observed(daemon, path) if daemon is not None else None

@@ -1,0 +1,259 @@
+"""`DaemonState`: what the active mgr knows of the cluster's daemons (Ceph's
+DaemonStateIndex + ClusterState's OSDMap and PGMap).
+
+Inputs, all on the mgr's event loop:
+
+- the OSDMap, subscribed from the mon (also on standbys, so a freshly
+  promoted mgr has the map at once) -> ``notify('osd_map')``;
+- `MgrOpen` from the fleet: daemon metadata, perf schemas, service daemons
+  -> ``notify('perf_schema_update')`` (once per batch), ``fs_map`` and
+  ``service_map`` when those change;
+- `MgrReport`: perf counters (`mgr.perf_counters`), daemon status and the
+  fleet's pool I/O totals. Only the active accepts them.
+
+Outputs: the data behind ``get()`` (`get` answers the names it owns:
+``osd_map*``, PG and pool statistics, ``df``, ``io_rate``, metadata,
+``fs_map``, ``service_map``), servers, metadata, daemon status and
+counters, and — every ``mgr_stats_period`` on the active — the PG digest it
+sends to the mon (``ceph -s``'s data section and PG health), followed by
+``notify('pg_summary')``.
+
+Module threads read concurrently with the loop writing. Every input swaps
+whole objects (a new map, a new dict) or appends rows, so a reader sees one
+consistent version of each structure; answers are fresh copies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from mgr import fs_views, pg_views
+from mgr.perf_counters import CounterTable
+from sim.fleet import osd_dumps
+from sim.fleet.osdmap import OSDMap
+from sim.fleet.perf import Schema
+from sim.messages import Command, Envelope, MgrOpen, MgrReport
+from sim.transport import NotConnected
+
+log = logging.getLogger(__name__)
+
+Notify = Callable[[str, str], None]
+SERVICE_TYPES = ("rgw",)
+
+
+class DaemonState:
+    def __init__(self, fsid: str, stats_period: float) -> None:
+        self.fsid = fsid
+        self.stats_period = stats_period
+        self.osdmap = OSDMap(fsid=fsid)
+        self.metadata: dict[tuple[str, str], dict[str, str]] = {}
+        self.tables: dict[str, CounterTable] = {}
+        self.daemon_status: dict[tuple[str, str], dict[str, Any]] = {}
+        self.services: dict[str, dict[str, Any]] = {}  # rgw id -> registration
+        self.service_epoch = 1
+        self.service_modified = time.time()
+        self.fs_epoch = 1
+        self.pools: dict[str, list[tuple[float, dict[int, list[int]]]]] = {}  # sender -> 2 samples
+        self.listener: Notify = lambda kind, ident: None
+        self.pg = pg_views.PGState(self)
+        self._intern: dict[str, str] = {}
+        self.opens = self.reports = 0
+        self.metadata_since = 0.0  # first open received
+        self.digests_sent = 0
+
+    # --- inputs ----------------------------------------------------------------------
+
+    def on_osdmap(self, epoch: int, body: dict[str, Any]) -> None:
+        try:
+            m = OSDMap.from_wire(body)
+        except (KeyError, ValueError, TypeError):
+            log.warning("undecodable osdmap e%d", epoch)
+            return
+        if m.epoch <= self.osdmap.epoch:
+            return
+        osd_dumps.prepare(m)  # the dumps' strings, built here rather than in a module's get()
+        self.osdmap = m
+        self.listener("osd_map", "")
+
+    def on_message(self, env: Envelope) -> None:
+        msg = env.msg
+        try:
+            if isinstance(msg, MgrOpen):
+                self.on_open(msg)
+            elif isinstance(msg, MgrReport):
+                self.on_report(env.sender, msg)
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            log.warning("bad %s from %s: %s", env.type.value, env.sender, exc)
+
+    def on_open(self, msg: MgrOpen) -> None:
+        for dtype, defs in msg.schema.items():
+            if dtype not in self.tables or self.tables[dtype].schema != Schema.of(defs):
+                self.tables[dtype] = CounterTable(Schema.of(defs))
+        intern = self._intern
+        first = ""
+        changed_fs = False
+        for dtype, daemon_id, md in msg.daemons:
+            key = (str(dtype), str(daemon_id))
+            self.metadata[key] = {str(k): intern.setdefault(str(v), str(v)) for k, v in md.items()}
+            first = first or f"{key[0]}.{key[1]}"
+            changed_fs |= key[0] == "mds"
+        if msg.service:
+            self.services.update({str(k): dict(v) for k, v in msg.service.items()})
+            self.service_epoch += 1
+            self.service_modified = time.time()
+        self.opens += 1
+        self.metadata_since = self.metadata_since or time.time()
+        if first:
+            self.listener("perf_schema_update", first)
+        if changed_fs:
+            self.fs_epoch += 1
+            self.listener("fs_map", "")
+        if msg.service:
+            self.listener("service_map", "")
+
+    def on_report(self, sender: str, msg: MgrReport) -> None:
+        table = self.tables.get(msg.daemon_type)
+        if table is None:
+            return  # not opened yet: Ceph ignores reports before the open too
+        table.ingest(msg.ids, msg.values, float(msg.stamp))
+        if msg.status:
+            mds_changed = False
+            for daemon_id, st in msg.status.items():
+                key = (msg.daemon_type, str(daemon_id))
+                if self.daemon_status.get(key) != st:
+                    mds_changed |= msg.daemon_type == "mds"
+                    self.daemon_status[key] = dict(st)
+            if mds_changed:
+                self.fs_epoch += 1
+                self.listener("fs_map", "")
+        if msg.pools:
+            samples = self.pools.setdefault(sender, [])
+            samples.append((float(msg.stamp), {int(k): list(v) for k, v in msg.pools.items()}))
+            del samples[:-2]
+        self.reports += 1
+
+    # --- get() ---------------------------------------------------------------------------
+
+    def get(self, name: str) -> tuple[bool, Any]:
+        """(True, answer) for the names this state owns, else (False, None)."""
+        m = self.osdmap
+        if name == "osd_map":
+            return True, osd_dumps.osd_dump(m)
+        if name == "osd_map_tree":
+            return True, osd_dumps.osd_tree(m)
+        if name == "osd_map_crush":
+            return True, osd_dumps.crush_dump(m)
+        if name == "osd_metadata":
+            return True, self._metadata_of("osd")
+        if name == "mds_metadata":
+            return True, self._metadata_of("mds")
+        if name == "fs_map":
+            return True, fs_views.fs_map(self)
+        if name == "service_map":
+            return True, self.service_map()
+        answer = self.pg.get(name)
+        return (answer is not None), answer
+
+    def _metadata_of(self, dtype: str) -> dict[str, dict[str, str]]:
+        with osd_dumps.no_gc():
+            return {i: dict(md) for (t, i), md in list(self.metadata.items()) if t == dtype}
+
+    def service_map(self) -> dict[str, Any]:
+        daemons: dict[str, Any] = {"summary": ""}
+        for name, reg in sorted(self.services.items()):
+            gid = int(reg.get("gid", 0))
+            daemons[str(gid)] = {
+                "start_epoch": 1,
+                "start_stamp": osd_dumps.stamp(float(reg.get("start_stamp", 0))),
+                "gid": gid,
+                "addr": str(reg.get("addr", "")),
+                "metadata": dict(self.metadata.get(("rgw", name), {})),
+                "task_status": dict(
+                    self.daemon_status.get(("rgw", name), {}).get("task_status", {})
+                ),
+            }
+        services = {"rgw": {"daemons": daemons}} if self.services else {}
+        return {"epoch": self.service_epoch,
+                "modified": osd_dumps.stamp(self.service_modified), "services": services}  # fmt: skip
+
+    # --- daemons ---------------------------------------------------------------------------
+
+    def daemons(self) -> list[tuple[str, str]]:
+        return list(self.metadata)
+
+    def get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
+        md = self.metadata.get((svc_type, str(svc_id)))
+        return dict(md) if md else None
+
+    def get_daemon_status(self, svc_type: str, svc_id: str) -> dict[str, Any] | None:
+        key = (svc_type, str(svc_id))
+        if key not in self.metadata:
+            return None
+        return {str(k): str(v) for k, v in self.daemon_status.get(key, {}).items()}
+
+    def servers(self) -> dict[str, list[dict[str, str]]]:
+        """hostname -> services (``list_servers``)."""
+        out: dict[str, list[dict[str, str]]] = {}
+        for (t, i), md in list(self.metadata.items()):
+            out.setdefault(md.get("hostname", ""), []).append(
+                {"type": t, "id": i, "ceph_version": md.get("ceph_version", "")}
+            )
+        return out
+
+    def perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for dtype, table in list(self.tables.items()):
+            if svc_type and dtype != svc_type:
+                continue
+            dump = table.schema_dump()
+            ids = [svc_name] if svc_name else list(table.rows)
+            for i in ids:
+                if table.has(i):
+                    out[f"{dtype}.{i}"] = {k: dict(v) for k, v in dump.items()}
+        return out
+
+    def counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any] | None:
+        table = self.tables.get(svc_type)
+        return {path: table.series(str(svc_name), path)} if table is not None else None
+
+    def latest_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any] | None:
+        table = self.tables.get(svc_type)
+        return {path: table.latest(str(svc_name), path)} if table is not None else None
+
+    # --- the digest to the mon (active only) -------------------------------------------------
+
+    async def run_digest(self, monc: Any, is_active: Callable[[], bool]) -> None:
+        while True:
+            await asyncio.sleep(self.stats_period)
+            if not is_active() or not self.osdmap.epoch:
+                continue
+            try:
+                digest = self.pg.digest()
+            except Exception:
+                log.exception("cannot build the pg digest")
+                continue
+            if monc.have_session:
+                with contextlib.suppress(NotConnected):
+                    monc.send(Command(cmd={"prefix": "pg digest", "digest": digest}))
+                    self.digests_sent += 1
+            self.listener("pg_summary", "")
+
+    def status(self) -> dict[str, Any]:
+        by_type: dict[str, int] = {}
+        for t, _ in list(self.metadata):
+            by_type[t] = by_type.get(t, 0) + 1
+        reported = {t: sum(1 for i in tab.rows if tab.has(i)) for t, tab in self.tables.items()}
+        return {
+            "osdmap_epoch": self.osdmap.epoch,
+            "metadata": by_type,
+            "reported": reported,
+            "opens": self.opens,
+            "reports": self.reports,
+            "metadata_since": self.metadata_since,
+            "digests_sent": self.digests_sent,
+        }

@@ -1,0 +1,318 @@
+"""How a mon serves clients with a quorum: reads, writes, forwarding, batching.
+
+Theory of operation:
+
+- A request that arrives while this mon is not in a quorum is answered with
+  `Retry` at once (a hello with ``in_quorum=False``): the client tries again,
+  usually at another mon. Nothing is held for later, so nothing can take
+  effect after the client has given up on it.
+- Reads (commands without ``w``, hellos that reclaim a global id) wait until
+  the mon may serve reads — a peon under a valid lease with no accepted value
+  pending, a leader that has recovered — then run locally.
+- Writes (commands with ``w``, beacons, hellos needing a new global id, log
+  entries) run on the leader: a peon forwards them (`MonForward`) with the
+  election epoch and relays the reply. On the leader they go to the
+  `WritePump`, which runs every queued operation against the services (they
+  stage pending changes), recomputes health, encodes one transaction through
+  the daemon's commit path and proposes it; one proposal is in flight at a
+  time and the operations' replies are sent once it commits. While the leader
+  may not write yet (recovering, waiting out older leases) they queue.
+- When the term ends (the quorum is lost or re-formed) every queued or
+  in-flight operation and every forward still waiting is answered `Retry`: a
+  value already accepted may still be committed by the next leader during its
+  recovery, but that happens before it serves anything new, so a client's
+  retry always lands after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import itertools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mon import commands
+from mon.paxos import NotWriteable
+from sim.messages import (
+    Command,
+    CommandReply,
+    Envelope,
+    Hello,
+    HelloReply,
+    Log,
+    Message,
+    MgrBeacon,
+    MonForward,
+    MonForwardReply,
+    MsgType,
+    ProtocolError,
+    Retry,
+    message_class,
+)
+
+if TYPE_CHECKING:
+    from mon.daemon import MonDaemon
+
+log = logging.getLogger(__name__)
+
+Finish = Callable[[], Message | None]  # builds the reply once the change is committed
+Op = Callable[[], Finish]  # stages changes on the services, returns its Finish
+
+READ_WAIT = 2.0  # s a read waits for a lease while the mon is in quorum
+FORWARD_LIFETIME = 120.0  # s a forward may wait for its reply within one term
+
+
+class TermEnded(Exception):
+    """The quorum term ended before the operation was done: answer Retry."""
+
+
+@dataclass
+class _Pending:
+    op: Op
+    fut: asyncio.Future[Message | None]
+    finish: Finish | None = None
+
+
+@dataclass
+class WritePump:
+    mon: MonDaemon
+    queue: list[_Pending] = field(default_factory=list)
+    in_flight: tuple[object, list[_Pending]] | None = None
+    _scheduled: bool = False
+
+    def submit(self, op: Op) -> asyncio.Future[Message | None]:
+        fut: asyncio.Future[Message | None] = asyncio.get_running_loop().create_future()
+        self.queue.append(_Pending(op, fut))
+        self.kick()
+        return fut
+
+    def kick(self) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._run)
+
+    def owns(self, token: object) -> bool:
+        return self.in_flight is not None and self.in_flight[0] is token
+
+    def _run(self) -> None:
+        self._scheduled = False
+        mon = self.mon
+        if self.in_flight is not None or not mon.quorum.writeable():
+            return
+        ops, self.queue = self.queue, []
+        for p in ops:
+            try:
+                p.finish = p.op()
+            except Exception as exc:  # an op's bug fails that op only
+                log.exception("write operation failed")
+                if not p.fut.done():
+                    p.fut.set_exception(exc)
+        mon.update_health()
+        txn = mon.encode_pending()
+        if txn is None:
+            self._resolve(ops)
+            if self.queue:
+                self.kick()
+            return
+        token = object()
+        self.in_flight = (token, ops)
+        try:
+            mon.quorum.propose(txn.to_wire(), token)
+        except NotWriteable as exc:  # the term changed under us: nothing was sent
+            self.abort(f"cannot propose: {exc}")
+            mon.refresh_services(None)
+
+    def committed(self, token: object) -> None:
+        assert self.in_flight is not None and self.in_flight[0] is token
+        ops = self.in_flight[1]
+        self.in_flight = None
+        self._resolve(ops)
+        self.kick()  # health may follow from what just committed; queued ops
+
+    def _resolve(self, ops: list[_Pending]) -> None:
+        for p in ops:
+            if p.fut.done():
+                continue
+            try:
+                p.fut.set_result(p.finish() if p.finish is not None else None)
+            except Exception as exc:
+                log.exception("building a reply failed")
+                p.fut.set_exception(exc)
+
+    def abort(self, reason: str) -> None:
+        ops = (self.in_flight[1] if self.in_flight else []) + self.queue
+        self.in_flight, self.queue = None, []
+        for p in ops:
+            if not p.fut.done():
+                p.fut.set_exception(TermEnded(reason))
+
+
+class Router:
+    def __init__(self, mon: MonDaemon) -> None:
+        self.mon = mon
+        self.pump = WritePump(mon)
+        self.forwards: dict[int, asyncio.Future[MonForwardReply]] = {}
+        self._fids = itertools.count(1)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def term_ended(self, reason: str) -> None:
+        self.pump.abort(reason)
+        forwards, self.forwards = self.forwards, {}
+        for fut in forwards.values():
+            if not fut.done():
+                fut.set_exception(TermEnded(reason))
+
+    # --- client requests ----------------------------------------------------------------
+
+    def on_request(self, ident: bytes, env: Envelope) -> None:
+        self.spawn(self._serve(ident, env))
+
+    async def _serve(self, ident: bytes, env: Envelope) -> None:
+        try:
+            reply = await self.handle(env.sender, env.msg)
+        except Exception as exc:  # one bad request never leaves the client hanging
+            log.exception("%s from %s failed", env.type.value, env.sender)
+            self.mon.me.drops.count("handler_error")
+            if not isinstance(env.msg, Command):
+                return
+            reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}"[:500])
+        if reply is not None:
+            self.mon.server.reply(ident, env, reply)
+
+    async def handle(self, sender: str, msg: Message) -> Message | None:
+        mon = self.mon
+        q = mon.quorum
+        if not q.in_quorum():
+            return self._not_now(msg, f"mon.{mon.id} is not in quorum", in_quorum=False)
+        if self._is_read(msg):
+            if not await q.wait_readable(READ_WAIT):
+                return self._not_now(msg, f"mon.{mon.id} cannot serve reads yet")
+            return mon.serve_read(sender, msg)
+        try:
+            if q.is_leader():
+                return await self.pump.submit(mon.write_op(sender, msg))
+            return await self._forward(sender, msg)
+        except TermEnded as exc:
+            return self._not_now(msg, str(exc))
+
+    def _is_read(self, msg: Message) -> bool:
+        if isinstance(msg, Command):
+            mc = commands.COMMANDS.get(msg.cmd.get("prefix"))  # type: ignore[arg-type]
+            return mc is None or not mc.writes
+        if isinstance(msg, Hello):
+            return 0 < msg.global_id <= self.mon.auth_service.max_global_id
+        return False
+
+    def _not_now(self, msg: Message, reason: str, in_quorum: bool = True) -> Message | None:
+        if isinstance(msg, Hello):
+            return HelloReply(global_id=0, mon_name=self.mon.id, in_quorum=False)
+        if isinstance(msg, MgrBeacon | Log):
+            return None  # beacons and logs are sent again anyway
+        return Retry(reason=reason, in_quorum=in_quorum)
+
+    # --- fire-and-forget log entries ----------------------------------------------------
+
+    def submit_log(self, sender: str, entries: list[dict[str, Any]]) -> None:
+        """Cluster-log entries (from a client, or another mon's own lines)."""
+        mon, q = self.mon, self.mon.quorum
+        if q.is_leader():
+            fut = self.pump.submit(mon.log_op(sender, entries))
+            fut.add_done_callback(_consume)
+        elif not (q.in_quorum() and self._send_forward(0, sender, Log(entries=entries))):
+            mon.queue_log(entries)  # sent once there is a leader to take them
+
+    # --- peon side ------------------------------------------------------------------------
+
+    def _send_forward(self, fid: int, client: str, msg: Message) -> bool:
+        q = self.mon.quorum
+        leader = q.leader_rank()
+        if leader is None:
+            return False
+        fwd = MonForward(
+            fid=fid, client=client, kind=msg.TYPE.value, body=msg.to_body(), epoch=q.epoch
+        )
+        return q.send_to(leader, fwd)
+
+    async def _forward(self, sender: str, msg: Message) -> Message | None:
+        fid = next(self._fids)
+        fut: asyncio.Future[MonForwardReply] = asyncio.get_running_loop().create_future()
+        self.forwards[fid] = fut
+        try:
+            if not self._send_forward(fid, sender, msg):
+                raise TermEnded("the leader is not reachable")
+            reply = await asyncio.wait_for(fut, FORWARD_LIFETIME)
+        except TimeoutError:
+            return None  # outcome unknown: no answer rather than a wrong one
+        finally:
+            self.forwards.pop(fid, None)
+        if reply.retry:
+            raise TermEnded(reply.retry)
+        try:
+            out = message_class(MsgType(reply.kind)).from_body(reply.body)
+        except (ValueError, ProtocolError):
+            self.mon.me.drops.count("malformed")
+            return None
+        if isinstance(out, HelloReply):  # the session is with us, not the leader
+            out = HelloReply(global_id=out.global_id, mon_name=self.mon.id, monmap=out.monmap)
+        return out
+
+    def on_forward_reply(self, env: Envelope) -> None:
+        assert isinstance(env.msg, MonForwardReply)
+        fut = self.forwards.get(env.msg.fid)
+        if fut is not None and not fut.done():
+            fut.set_result(env.msg)
+
+    # --- leader side ----------------------------------------------------------------------
+
+    def on_forward(self, env: Envelope) -> None:
+        fwd = env.msg
+        assert isinstance(fwd, MonForward)
+        q = self.mon.quorum
+        frm = q.rank_of(env.sender)
+        if frm is None or frm == q.rank:
+            self.mon.me.drops.count("not_a_peer")
+            return
+        if not q.is_leader() or fwd.epoch != q.epoch:
+            if fwd.fid:
+                q.send_to(frm, MonForwardReply(fid=fwd.fid, retry="not the leader of that term"))
+            return
+        try:
+            msg = message_class(MsgType(fwd.kind)).from_body(fwd.body)
+        except (ValueError, ProtocolError):
+            self.mon.me.drops.count("malformed")
+            return
+        if isinstance(msg, Log):
+            self.submit_log(fwd.client, list(msg.entries))
+            return
+        self.spawn(self._serve_forward(frm, fwd, msg))
+
+    async def _serve_forward(self, frm: int, fwd: MonForward, msg: Message) -> None:
+        q = self.mon.quorum
+        try:
+            reply = await self.pump.submit(self.mon.write_op(fwd.client, msg))
+        except TermEnded as exc:
+            q.send_to(frm, MonForwardReply(fid=fwd.fid, retry=str(exc)))
+            return
+        except Exception:
+            log.exception("forwarded %s failed", fwd.kind)
+            reply = None
+        if reply is None:
+            q.send_to(frm, MonForwardReply(fid=fwd.fid, retry="no reply"))
+        else:
+            q.send_to(
+                frm, MonForwardReply(fid=fwd.fid, kind=reply.TYPE.value, body=reply.to_body())
+            )
+
+
+def _consume(fut: asyncio.Future[Any]) -> None:
+    with contextlib.suppress(BaseException):
+        fut.result()

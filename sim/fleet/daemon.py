@@ -1,0 +1,307 @@
+"""The fleet process (`python -m sim.fleet --dir DIR --id 0`): many simulated daemons.
+
+One asyncio loop runs every OSD, MDS and RGW of the fleet; what real daemons
+do one by one, the fleet does in batches:
+
+- **to the mon** (one `MonClient` session; maps ``osdmap`` and ``mgrmap``):
+  ``osd boot`` for running OSDs the map does not show up (at start, after a
+  restart, or when wrongly marked down), ``osd beacon`` every
+  ``osd_beacon_report_interval``, and ``osd failure`` for OSDs that have been
+  silent (killed, paused) for ``osd_heartbeat_grace`` — what their heartbeat
+  peers would report. A clean stop marks the OSD down at once.
+- **to the active mgr** (`MgrSession`): metadata and perf schema on open,
+  perf counters, status and pool I/O every ``mgr_stats_period``.
+
+Admin commands: ``osd_fault`` ``{"osd": N, "action": kill|stop|start|pause|resume|restart}``
+and ``fleet_status``. Pausing the whole process (SIGSTOP) silences everything:
+the maps still say "up" until ``mon_osd_report_timeout`` while the counters
+on the mgr go stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sim.daemon import DaemonShell, main_entry
+from sim.fleet import layout
+from sim.fleet.members import FaultError, Members, RunState
+from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
+from sim.fleet.mgr_session import MgrSession
+from sim.fleet.osdmap import OSDMap
+from sim.fleet.perf import schema
+from sim.fleet.workload import PoolIO, Population
+from sim.messages import Command, Envelope, MsgType
+from sim.monc import MonClient, MonUnavailable
+from sim.transport import NotConnected, Server
+
+log = logging.getLogger(__name__)
+
+BOOT_BATCH = 2500  # OSDs per `osd boot`
+BASE_USED = 1 << 30  # bytes an empty bluestore OSD uses
+RGW_PORT = 8000
+
+
+class FleetDaemon(DaemonShell):
+    entity_type = "fleet"
+
+    async def start(self) -> None:
+        spec = self.spec
+        self.members = Members(
+            list(range(spec.osds)), spec.osds, layout.mds_names(spec.mds),
+            layout.rgw_names(spec.rgws),
+        )  # fmt: skip
+        seed = int(spec.options.get("seed", 0) or 0)
+        self.populations: dict[str, Population] = {}
+        for dtype, ids in (("osd", self.members.osds), ("mds", self.members.mds),
+                           ("rgw", self.members.rgw)):  # fmt: skip
+            if ids:
+                self.populations[dtype] = Population(dtype, ids, schema(dtype), seed + len(dtype))
+        self.pool_io = PoolIO()
+        self.osdmap = OSDMap()
+        self.started_stamp = time.time()
+        self.pid = os.getpid()
+        self.last_step = time.monotonic()  # the workload advances from here
+        self.booting = False
+        self.boots_sent = self.failures_sent = 0
+        self._reported_down: set[int] = set()
+        assert self.ctx is not None
+        self.server = Server(
+            self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed
+        )
+        self.server.start()
+        self.admin_handlers["osd_fault"] = self._admin_fault
+        self.admin_handlers["fleet_status"] = lambda cmd: self.status()
+        self.monc = MonClient(
+            self.ctx, self.me, spec.mon_addrs, "osd", self.options, on_map=self.on_map,
+            link_filter=self.link_allowed,
+        )  # fmt: skip
+        self.mgr = MgrSession(
+            self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
+            self.metadata, self.service_info, self.emit,
+        )  # fmt: skip
+        for name in ("osdmap", "mgrmap"):
+            self.monc.subscribe(name, 0)
+        self.monc.start()
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._every("osd_heartbeat_interval", self.heartbeat), name="hb"),
+            loop.create_task(self._every("osd_beacon_report_interval", self.beacon), name="beacon"),
+            loop.create_task(self._every("mgr_stats_period", self.report), name="report"),
+        ]
+        log.info("fleet.%s: %d osds, %d mds, %d rgw", self.id, spec.osds, spec.mds, spec.rgws)
+        self.emit("daemon_started", addr=self.server.address)
+
+    async def shutdown(self) -> None:
+        for t in getattr(self, "_tasks", []):
+            t.cancel()
+        if hasattr(self, "mgr"):
+            self.mgr.close()
+        if hasattr(self, "monc"):
+            self.monc.close()
+        if hasattr(self, "server"):
+            self.server.close()
+
+    def on_message(self, ident: bytes, env: Envelope) -> None:
+        if env.type is MsgType.ADMIN:
+            self.server.reply(ident, env, self.handle_admin(env))
+        else:
+            self.me.drops.count("unexpected_type")
+
+    # --- maps ----------------------------------------------------------------------------
+
+    def on_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        if name == "osdmap":
+            try:
+                self.osdmap = OSDMap.from_wire(body)
+            except (KeyError, ValueError, TypeError):
+                self.me.drops.count("malformed")
+                return
+            self._reported_down = {o for o in self._reported_down if self.osdmap.is_up(o)}
+            self._kick_boot()
+        elif name == "mgrmap":
+            self.mgr.on_mgrmap(body, self.populations)
+
+    # --- to the mon --------------------------------------------------------------------------
+
+    async def _every(self, option: str, fn: Callable[[], Any]) -> None:
+        while True:
+            try:
+                result = fn()
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:
+                log.exception("%s failed", getattr(fn, "__name__", option))
+            await asyncio.sleep(float(self.options[option]))
+
+    def _to_boot(self) -> list[int]:
+        m, nonce = self.osdmap, self.members.nonce
+        return [
+            osd for i, osd in enumerate(self.members.osds)
+            if self.members.state[i] == RunState.RUNNING
+            and not (m.is_up(osd) and m.nonce[osd] == nonce[i])
+        ]  # fmt: skip
+
+    def _kick_boot(self) -> None:
+        if not self.booting and self.monc.have_session and self._to_boot():
+            self.booting = True
+            task = asyncio.get_running_loop().create_task(self._boot())
+            self._tasks.append(task)
+
+    async def _boot(self) -> None:
+        try:
+            osds = self._to_boot()
+            for start in range(0, len(osds), BOOT_BATCH):
+                batch = [self._boot_entry(o) for o in osds[start : start + BOOT_BATCH]]
+                reply = await self.monc.command({"prefix": "osd boot", "osds": batch}, timeout=10.0)
+                if reply.retval:
+                    log.warning("osd boot refused: %s", reply.outs)
+                    return
+                self.boots_sent += len(batch)
+        except (MonUnavailable, NotConnected, TimeoutError) as exc:
+            log.info("osd boot not sent: %s", exc)
+        finally:
+            self.booting = False
+            self._tasks = [t for t in self._tasks if not t.done()]
+
+    def _boot_entry(self, osd: int) -> dict[str, Any]:
+        i = self.members.row[osd]
+        return {
+            "osd": osd,
+            "uuid": str(uuid.uuid5(uuid.NAMESPACE_OID, f"{self.spec.fsid}/osd.{osd}")),
+            "host": self.members.host(osd),
+            "nonce": self.members.nonce[i],
+            "weight": layout.OSD_BYTES / (1 << 40),
+        }
+
+    def heartbeat(self) -> None:
+        """Peers' view: report OSDs silent past the grace; boot what should be up."""
+        self._kick_boot()
+        grace = float(self.options["osd_heartbeat_grace"])
+        if not self.members.running_osds():
+            return  # no peer is left to notice
+        failed = [
+            o for o in self.members.silent_since(time.monotonic(), grace)
+            if self.osdmap.is_up(o) and o not in self._reported_down
+        ]  # fmt: skip
+        if failed:
+            self._send_mon(
+                {"prefix": "osd failure", "osds": failed, "grace": grace, "reporters": 2}
+            )
+            self._reported_down.update(failed)
+            self.failures_sent += len(failed)
+
+    def beacon(self) -> None:
+        up = [o for o in self.members.running_osds() if self.osdmap.is_up(o)]
+        if up:
+            self._send_mon({"prefix": "osd beacon", "osds": up})
+
+    def _send_mon(self, cmd: dict[str, Any]) -> None:
+        with contextlib.suppress(NotConnected):
+            self.monc.send(Command(cmd=cmd))
+
+    # --- to the mgr ----------------------------------------------------------------------------
+
+    def metadata(self, dtype: str, daemon_id: str | int) -> dict[str, str]:
+        m = self.members
+        if dtype == "osd":
+            osd = int(daemon_id)
+            return osd_metadata(osd, m.host(osd), m.nonce[m.row[osd]])
+        if dtype == "mds":
+            i = m.mds.index(str(daemon_id))
+            return mds_metadata(str(daemon_id), m.service_host(i), self.pid)
+        i = m.rgw.index(str(daemon_id))
+        return rgw_metadata(str(daemon_id), m.service_host(i), self.pid, RGW_PORT + i)
+
+    def service_info(self) -> dict[str, Any]:
+        return {
+            name: {"start_stamp": self.started_stamp, "gid": 5000 + i,
+                   "addr": f"127.0.0.1:{RGW_PORT + i}/{self.pid}"}
+            for i, name in enumerate(self.members.rgw)
+        }  # fmt: skip
+
+    def report(self) -> None:
+        now = time.monotonic()
+        dt, self.last_step = now - self.last_step, now
+        m = self.members
+        running: dict[str, Callable[[int], bool]] = {
+            "osd": m.running, "mds": lambda _r: True, "rgw": lambda _r: True,
+        }  # fmt: skip
+        if dt > 0:
+            for dtype, pop in self.populations.items():
+                pop.step(dt, running[dtype])
+        osd = self.populations.get("osd")
+        if osd is not None:
+            self._osd_gauges(osd)
+        status: dict[str, dict[str, Any]] = {
+            "mds": {name: {"state": "up:active" if i == 0 else "up:standby", "rank": 0 if i == 0 else -1}
+                    for i, name in enumerate(m.mds)},
+            "rgw": {name: {"task_status": {}} for name in m.rgw},
+        }  # fmt: skip
+        self.mgr.report(self.populations, running, status, self.pool_io.to_wire())
+
+    def _osd_gauges(self, osd: Population) -> None:
+        om = self.osdmap
+        pools = {p.pool: (p.pg_num, p.size) for p in om.pools.values()}
+        self.pool_io.update(pools, osd)
+        _n, _up, n_in = om.counts() if om.max_osd else (0, 0, 0)
+        n_in = max(1, n_in)
+        copies = sum(pg * size for pg, size in pools.values())
+        per_osd_pgs = copies // n_in
+        per_osd_used = BASE_USED + int(self.pool_io.stored_bytes() * 3 / n_in)
+        for row, o in enumerate(self.members.osds):
+            in_ = om.is_in(o)
+            osd.set_gauge(row, "osd.numpg", per_osd_pgs if in_ else 0)
+            osd.set_gauge(row, "osd.numpg_primary", per_osd_pgs // 3 if in_ else 0)
+            osd.set_gauge(row, "osd.numpg_replica", per_osd_pgs - per_osd_pgs // 3 if in_ else 0)
+            osd.set_gauge(row, "osd.stat_bytes", layout.OSD_BYTES)
+            used = per_osd_used if in_ else BASE_USED
+            osd.set_gauge(row, "osd.stat_bytes_used", used)
+            osd.set_gauge(row, "osd.stat_bytes_avail", layout.OSD_BYTES - used)
+
+    # --- admin -------------------------------------------------------------------------------
+
+    def _admin_fault(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        osd, action = cmd.get("osd"), cmd.get("action")
+        if isinstance(osd, str) and osd.startswith("osd."):
+            osd = osd[4:]
+        if not (isinstance(osd, int) or (isinstance(osd, str) and osd.isdigit())):
+            raise FaultError("osd_fault needs osd: <id>")
+        if not isinstance(action, str):
+            raise FaultError("osd_fault needs action")
+        osd = int(osd)
+        state = self.members.fault(osd, action, time.monotonic())
+        log.info("osd.%d: %s -> %s", osd, action, state.name.lower())
+        self.emit("osd_fault", osd=osd, action=action, state=state.name.lower())
+        if action == "stop" and self.osdmap.is_up(osd):
+            # a clean shutdown tells the mon (MOSDMarkMeDown)
+            self._send_mon({"prefix": "osd failure", "osds": [osd], "mark_me_down": True})
+            self._reported_down.add(osd)
+        if state is RunState.RUNNING:
+            self._reported_down.discard(osd)
+            self._kick_boot()
+        return {"osd": osd, "state": state.name.lower()}
+
+    def status(self) -> dict[str, Any]:
+        m = self.osdmap
+        return super().status() | {
+            "osds": len(self.members.osds),
+            "mds": list(self.members.mds),
+            "rgw": list(self.members.rgw),
+            "states": self.members.counts(),
+            "osdmap_epoch": m.epoch,
+            "have_mon_connection": self.monc.have_session,
+            "boots_sent": self.boots_sent,
+            "failures_sent": self.failures_sent,
+            "mgr": self.mgr.status(),
+        }
+
+
+def main(argv: list[str] | None = None) -> None:
+    main_entry(FleetDaemon, "python -m sim.fleet", argv)

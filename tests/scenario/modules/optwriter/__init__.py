@@ -1,0 +1,3 @@
+from .module import OptWriter
+
+__all__ = ["OptWriter"]
