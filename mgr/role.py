@@ -71,6 +71,7 @@ class MgrRole:
         self.modules: list[str] | None = None
         self.standby_modules_running = False
         self.activated = False  # the module host finished starting the active modules
+        self.confirming_since = float("-inf")  # when the last stall was noticed
         self.last_seen: float | None = None
 
     @property
@@ -156,6 +157,10 @@ class MgrRole:
         if self.is_active_role and not active and epoch >= self.mgrmap_epoch:
             return self._respawn("I was active but no longer am")
         if self.role is Role.CONFIRMING and active:
+            # Only a beacon sent after the stall was noticed can confirm: an ack
+            # for one sent before it speaks of the time before the stall.
+            if sent_at is not None and sent_at < self.confirming_since:
+                return NOTHING
             self._confirmed()
             return Decision(reason="confirmed active after stall")
         return NOTHING
@@ -167,5 +172,6 @@ class MgrRole:
             return NOTHING
         if self.role in (Role.ACTIVE, Role.ACTIVATING):
             self.role = Role.CONFIRMING
+            self.confirming_since = now
             return Decision((Action.SEND_BEACON,), f"stalled {now - last:.1f}s; confirming")
         return NOTHING

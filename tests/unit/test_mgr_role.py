@@ -375,3 +375,18 @@ def test_activation_finishing_while_confirming_is_not_lost() -> None:
 def test_decision_defaults() -> None:
     assert Decision() == NOTHING
     assert NOTHING.actions == () and NOTHING.reason == ""
+
+
+def test_ack_for_a_beacon_sent_before_the_stall_does_not_confirm() -> None:
+    """A late ack for a pre-stall beacon must not end CONFIRMING (fencing race)."""
+    r = MgrRole("x", stall_after=1.0, lease_span=3.0)
+    r.on_session(10)
+    r.on_mgrmap({"epoch": 1, "active_gid": 10, "active_name": "x", "modules": []})
+    r.on_activated()
+    r.observe(100.0)
+    assert r.observe(105.0).actions  # stalled for 5 s: CONFIRMING
+    assert r.role is Role.CONFIRMING
+    assert r.on_beacon_ack(True, False, 1, sent_at=99.5) is NOTHING
+    assert r.role is Role.CONFIRMING and not r.claims_active
+    r.on_beacon_ack(True, False, 1, sent_at=105.1)
+    assert r.role is Role.ACTIVE and r.holds_lease(105.2)
