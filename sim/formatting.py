@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-
 __all__ = [
     "JSON_FORMATS",
     "byte_u_t",

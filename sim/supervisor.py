@@ -223,7 +223,9 @@ class Supervisor:
         conn = Connection(self.ctx, self.me, addr, FLEET)
         try:
             await conn.wait_connected(2.0)
-            env = await conn.request(Admin(cmd={"prefix": "osd_fault", "osd": who, "action": action}), 5.0)
+            env = await conn.request(
+                Admin(cmd={"prefix": "osd_fault", "osd": who, "action": action}), 5.0
+            )
         except (NotConnected, TimeoutError):
             raise KeyError(f"{who}: {FLEET} did not answer") from None
         finally:

@@ -12,12 +12,12 @@ import pytest
 from mgr_util import build_url, format_bytes, format_dimless, to_pretty_timedelta
 from object_format import ErrorResponse, Responder
 
-from sim.caps import allows, caps_for
 from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.health import module_health
 from mgr.host.native import NativeOptions
 from mgr.host.registry import discover, load
 from mgr.host.usage import help_sections, render_help
+from sim.caps import allows, caps_for
 
 
 def write_module(base: Path, name: str, body: str, init: str | None = None) -> Path:
