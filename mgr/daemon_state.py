@@ -63,6 +63,7 @@ class DaemonState:
         self.pg = pg_views.PGState(self)
         self._intern: dict[str, str] = {}
         self.opens = self.reports = 0
+        self.last_report = 0.0  # time.time() when the last MgrReport arrived
         self.metadata_since = 0.0  # first open received
         self.digests_sent = 0
 
@@ -136,6 +137,7 @@ class DaemonState:
             samples.append((float(msg.stamp), {int(k): list(v) for k, v in msg.pools.items()}))
             del samples[:-2]
         self.reports += 1
+        self.last_report = time.time()
 
     # --- get() ---------------------------------------------------------------------------
 
@@ -243,13 +245,28 @@ class DaemonState:
                     self.digests_sent += 1
             self.listener("pg_summary", "")
 
-    def status(self) -> dict[str, Any]:
+    def status(self, now: float | None = None) -> dict[str, Any]:
+        """Admin status. Besides counts: what a module would see of freshness —
+        ``osds_up`` as the mgr's OSDMap (from the mon) says, ``fresh`` daemons
+        per type whose last report (stamped by the daemon) is at most two
+        ``mgr_stats_period`` old, and ``last_report_age`` (seconds since any
+        report arrived here; None before the first)."""
+        now = time.time() if now is None else now
         by_type: dict[str, int] = {}
         for t, _ in list(self.metadata):
             by_type[t] = by_type.get(t, 0) + 1
         reported = {t: sum(1 for i in tab.rows if tab.has(i)) for t, tab in self.tables.items()}
+        horizon = now - 2 * self.stats_period
+        fresh = {
+            t: sum(1 for i in list(tab.rows) if tab.has(i) and tab.last_stamp(i) >= horizon)
+            for t, tab in list(self.tables.items())
+        }
+        age = round(now - self.last_report, 3) if self.last_report else None
         return {
             "osdmap_epoch": self.osdmap.epoch,
+            "osds_up": self.osdmap.counts()[1],
+            "fresh": fresh,
+            "last_report_age": age,
             "metadata": by_type,
             "reported": reported,
             "opens": self.opens,

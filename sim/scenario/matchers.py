@@ -96,7 +96,10 @@ class Matcher:
     ops: tuple[tuple[str, Any], ...]
 
     def test(self, actual: Any, variables: Mapping[str, str]) -> bool:
-        return all(self._one(op, resolve(want, variables), actual) for op, want in self.ops)
+        return all(
+            self._one(op, _like(want, resolve(want, variables), actual), actual)
+            for op, want in self.ops
+        )
 
     @staticmethod
     def _one(op: str, want: Any, actual: Any) -> bool:
@@ -133,6 +136,17 @@ class Matcher:
                 f"{SYMBOL[op]} {shown}" if op in SYMBOL else f"{op.replace('_', ' ')} {shown}"
             )
         return " and ".join(parts)
+
+
+def _like(want: Any, value: Any, actual: Any) -> Any:
+    """A value variable holds text (``remember`` binds ``"2"``); compared with
+    an observed number it stands for that number."""
+    if isinstance(want, Var) and isinstance(value, str) and _num(actual) is not None:
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _has_var(v: Any) -> bool:
@@ -208,7 +222,7 @@ def _check_op(ck: Checker, node: Node, what: str, op: str, want: Any) -> bool:
     if op in ("in", "not_in") and not isinstance(want, list):
         ck.expected(node, f"{what} {op}", "a list")
         return False
-    if op in ("gt", "ge", "lt", "le") and _num(want) is None:
+    if op in ("gt", "ge", "lt", "le") and _num(want) is None and not isinstance(want, Var):
         ck.expected(node, f"{what} {op}", "a number")
         return False
     if op == "exists" and not isinstance(want, bool):

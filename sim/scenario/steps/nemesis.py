@@ -1,4 +1,5 @@
-"""The nemesis: random mgr faults from a seed, Ceph's mgr_thrash in small.
+"""The nemesis: random mgr faults from a seed, Ceph's mgr_thrash in small
+(and mon faults, Ceph's mon_thrash, see `NemesisRun.inflict_mons`).
 
 Each round (after ``qa/tasks/mgr_thrash.py``): wait until a mgr is available;
 draw a fault and a victim; inject it; if the victim was the active, wait for
@@ -32,21 +33,31 @@ if TYPE_CHECKING:
 
 ACTIONS = ("fail", "kill", "stop", "pause", "restart")
 TARGETS = ("active", "standby", "any")
-FAULTS = [f"{a}_{t}" for a in ACTIONS for t in TARGETS]
+MON_FAULTS = ["kill_mon", "stop_mon", "pause_mon"]
+FAULTS = [f"{a}_{t}" for a in ACTIONS for t in TARGETS] + MON_FAULTS
 REVIVE = {"kill": "restart", "stop": "restart", "pause": "resume"}
+
+
+def max_killable(n: int) -> int:
+    """Ceph's mon_thrash with maintain_quorum: ceil(n/2) - 1 (3 -> 1, 5 -> 2)."""
+    return (n + 1) // 2 - 1
 
 
 @dataclass(frozen=True)
 class Decision:
     round: int
-    fault: str  # "kill_active"
-    victim: str  # "mgr.x"
+    fault: str  # "kill_active", "kill_mon"
+    victim: str  # "mgr.x"; for a mon fault every victim: "mon.a,mon.c"
     revive_after: float
     rest_after: float
 
     @property
     def action(self) -> str:
         return self.fault.partition("_")[0]
+
+    @property
+    def victims(self) -> list[str]:
+        return self.victim.split(",")
 
 
 @dataclass
@@ -63,11 +74,16 @@ class Planner:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
-    def next(self, active: str, standbys: list[str]) -> Decision | None:
-        """The next fault given who is active (``mgr.x`` or '') and the standbys."""
+    def next(
+        self, active: str, standbys: list[str], mons: list[str] | None = None
+    ) -> Decision | None:
+        """The next fault given who is active (``mgr.x`` or ''), the standbys and
+        the mons (all of the monmap). A mon fault hits k mons, k drawn in
+        1..max_killable(n), as Ceph's mon_thrash does, so a quorum survives."""
         u_fault, u_victim, u_revive, u_rest = (self.rng.random() for _ in range(4))
         pools = {"active": [active] if active else [], "standby": sorted(standbys)}
         pools["any"] = sorted(pools["active"] + pools["standby"])
+        pools["mon"] = sorted(mons or []) if max_killable(len(mons or [])) else []
         usable = [(f, w) for f, w in self.weights if pools[f.partition("_")[2]]]
         if not usable:
             return None
@@ -79,7 +95,12 @@ class Planner:
                 pick = f
                 break
         pool = pools[pick.partition("_")[2]]
-        victim = pool[min(int(u_victim * len(pool)), len(pool) - 1)]
+        if pick in MON_FAULTS:
+            sub = random.Random(u_victim)  # k and the sample, from this round's one draw
+            k = 1 + min(int(sub.random() * max_killable(len(pool))), max_killable(len(pool)) - 1)
+            victim = ",".join(sorted(sub.sample(pool, k)))
+        else:
+            victim = pool[min(int(u_victim * len(pool)), len(pool) - 1)]
         action = pick.partition("_")[0]
         revive = _between(self.revive_delay, u_revive) if action in REVIVE else 0.0
         self.rounds += 1
@@ -114,8 +135,11 @@ class Nemesis(Step):
     wait for an available mgr, inject a fault, wait for a new active if the
     active was hit, revive the victim, rest, repeat. Faults are
     ``<action>_<target>`` with action fail (``ceph mgr fail``), kill, stop,
-    pause or restart and target active, standby or any; a list, or a mapping
-    of fault to weight. Keys: duration (required), faults (required), seed
+    pause or restart and target active, standby or any; or mon faults
+    (kill_mon, stop_mon, pause_mon; 3 mons at least) as Ceph's mon_thrash:
+    wait for a full quorum, hit k random mons with k in 1..ceil(n/2)-1, wait
+    for the survivors' quorum, revive, wait for a full quorum. A list, or a
+    mapping of fault to weight. Keys: duration (required), faults (required), seed
     (default: the cluster's, or --seed), revive_delay, thrash_delay (a
     duration or [min, max]), available_within (how soon a mgr must be
     available again; default 2 * grace + 5s), replay (a fault log to replay).
@@ -174,8 +198,12 @@ class Nemesis(Step):
                 ck.error(f["replay"], f"nemesis.replay: no fault log at {path}")
                 path = None
             out.replay, ok = path, ok and path is not None
-        if ctx.cluster.mgrs < 2 and weights:
+        mgr_faults = [f for f, _ in weights or [] if f not in MON_FAULTS]
+        if ctx.cluster.mgrs < 2 and mgr_faults:
             ck.error(node, "nemesis: mgr faults need at least 2 mgrs (cluster.mgrs)")
+            ok = False
+        if len(mgr_faults) < len(weights or []) and ctx.cluster.mons < 3:
+            ck.error(node, "nemesis: mon faults need at least 3 mons (cluster.mons), as in Ceph")
             ok = False
         return out if ok else None
 
@@ -270,9 +298,15 @@ class NemesisRun:
         if self.replayed is not None:
             return self.replayed.pop(0) if self.replayed else None
         active, standbys = self.rt.mgrmap_brief()
-        return self.planner.next(f"mgr.{active}" if active else "", [f"mgr.{s}" for s in standbys])
+        mons = [f"mon.{m}" for m in self.rt.cfg.daemon_ids("mon")]
+        return self.planner.next(
+            f"mgr.{active}" if active else "", [f"mgr.{s}" for s in standbys], mons
+        )
 
     def inflict(self, d: Decision) -> None:
+        if d.fault in MON_FAULTS:
+            self.inflict_mons(d)
+            return
         rt = self.rt
         was_active = rt.mgrmap_brief()[0] == d.victim.removeprefix("mgr.")
         revive = f"; back in {d.revive_after:g}s" if d.action in REVIVE else ""
@@ -295,6 +329,30 @@ class NemesisRun:
         self.until(lambda: self.registered(d.victim), self.within, f"{d.victim} back in the MgrMap")
         rt.sleep(d.rest_after)
 
+    def inflict_mons(self, d: Decision) -> None:
+        """Ceph's mon_thrash round: full quorum; kill (stop, pause) k mons; the
+        survivors form a quorum of n - k; after the revive delay revive them;
+        full quorum again."""
+        rt, mons = self.rt, self.rt.cfg.daemon_ids("mon")
+        full = {f"mon.{m}" for m in mons}
+        self.until(lambda: self.quorum() == full, self.within, f"a full quorum of {len(mons)}")
+        rt.timeline.note(
+            f"⚡ nemesis #{d.round} {d.fault} → {d.victim}; back in {d.revive_after:g}s", "red"
+        )
+        rt.record("nemesis_fault", round=d.round, fault=d.fault, target=d.victim, seed=self.seed)
+        self.counts[d.fault] = self.counts.get(d.fault, 0) + 1
+        for victim in d.victims:
+            rt.fault(d.action, victim)
+        rest = full - set(d.victims)
+        self.until(
+            lambda: self.quorum() == rest, self.within, f"a quorum of the {len(rest)} survivors"
+        )
+        rt.sleep(d.revive_after)
+        for victim in d.victims:
+            rt.fault(REVIVE[d.action], victim)
+        self.until(lambda: self.quorum() == full, self.within, f"a full quorum after {d.fault}")
+        rt.sleep(d.rest_after)
+
     # --- conditions ------------------------------------------------------------------
 
     def until(self, fn: Callable[[], bool], timeout: float, what: str) -> None:
@@ -312,6 +370,20 @@ class NemesisRun:
             return dict(self.rt.mon_json("mgr dump", timeout=1.0))
         except Unobservable:
             return {}
+
+    def quorum(self) -> set[str]:
+        """The quorum as the first mon in one reports it (mon names), else empty."""
+        from sim.scenario.clauses import mon_fields
+        from sim.scenario.conditions import Unobservable
+
+        for m in self.rt.cfg.daemon_ids("mon"):
+            try:
+                view = mon_fields(self.rt.admin(f"mon.{m}", "mon_status", timeout=0.3))
+            except Unobservable:
+                continue
+            if view["state"] in ("leader", "peon"):
+                return {f"mon.{q}" for q in view["quorum"]}
+        return set()
 
     def available(self) -> bool:
         return bool(self._stat().get("available"))
