@@ -38,6 +38,7 @@ from mon.requests import Finish, Op, Router
 from mon.service import PaxosService
 from mon.status import mgrmap_summary
 from mon.store import MonStore, Transaction
+from mon.subscriptions import Subscriptions
 from sim.daemon import DaemonShell, main_entry
 from sim.fleet.osdmap import OSDMap
 from sim.messages import (
@@ -48,7 +49,6 @@ from sim.messages import (
     Hello,
     HelloReply,
     Log,
-    MapUpdate,
     Message,
     MgrBeacon,
     MsgType,
@@ -79,7 +79,6 @@ class MonDaemon(DaemonShell):
         self.addr = self.spec.mon_addrs[self.id]
         self.store = MonStore(self.run.mon_data(self.id) / "store.db")
         self._mkfs_or_load()
-        self.subscribers: dict[bytes, tuple[str, dict[str, int]]] = {}
         self.outgoing_log: deque[dict[str, Any]] = deque(maxlen=OUTGOING_LOG_MAX)
         self.next_global_id = 0
         self.inbuf = b""
@@ -97,6 +96,7 @@ class MonDaemon(DaemonShell):
             self.link_allowed,
         )
         self.server = Server(self.ctx, self.me, self.addr, self.on_message, self.link_allowed)
+        self.subs = Subscriptions(self.server, self.current_map)
         self.server.start()
         self.admin_handlers["mon_status"] = lambda cmd: self.mon_status()
         self._tick_task = asyncio.get_running_loop().create_task(self._tick_loop())
@@ -241,8 +241,7 @@ class MonDaemon(DaemonShell):
         self.refresh_services(None)
 
     def on_readable(self) -> None:
-        for ident, (peer, what) in list(self.subscribers.items()):
-            self._send_current(ident, peer, what)
+        self.subs.send_current_to_all()
         if not self.quorum.is_leader():
             self._flush_log()
 
@@ -517,15 +516,7 @@ class MonDaemon(DaemonShell):
 
     def handle_subscribe(self, ident: bytes, env: Envelope, s: Subscribe) -> None:
         what = {str(k): int(v) for k, v in s.what.items() if isinstance(v, int)}
-        self.subscribers[ident] = (env.sender, what)
-        if self.quorum.readable():
-            self._send_current(ident, env.sender, what)
-
-    def _send_current(self, ident: bytes, peer: str, what: dict[str, int]) -> None:
-        for name, start in what.items():
-            current = self.current_map(name)
-            if current is not None and current[0] >= start:
-                self._push(ident, peer, name, current[0], current[1])
+        self.subs.subscribe(ident, env.sender, what, send_now=self.quorum.readable())
 
     def current_map(self, name: str) -> tuple[int, dict[str, Any]] | None:
         if name == "monmap":
@@ -536,15 +527,8 @@ class MonDaemon(DaemonShell):
         return None
 
     def publish(self, name: str, epoch: int, body: dict[str, Any]) -> None:
-        for ident, (peer, what) in list(self.subscribers.items()):
-            if name in what and epoch >= what[name]:
-                self._push(ident, peer, name, epoch, body)
-
-    def _push(self, ident: bytes, peer: str, name: str, epoch: int, body: dict[str, Any]) -> None:
-        self.server.send(ident, peer, MapUpdate(name=name, epoch=epoch, map=body), epoch=epoch)
-        sub = self.subscribers.get(ident)
-        if sub is not None and name in sub[1]:
-            sub[1][name] = epoch + 1  # this session has it: only newer ones from now on
+        if hasattr(self, "subs"):
+            self.subs.publish(name, epoch, body)
 
     # --- maps for commands ------------------------------------------------------
 
