@@ -105,7 +105,7 @@ class MgrDaemon(DaemonShell):
         self.monc.start()
         await self.modules.load()
         self.modules_loaded = True
-        for name in ("monmap", "mgrmap", "osdmap"):
+        for name in ("monmap", "mgrmap", "osdmap", "log"):
             self.monc.subscribe(name, 0)
         self.send_beacon()
         loop = asyncio.get_running_loop()

@@ -128,7 +128,9 @@ class MonDaemon(DaemonShell):
         self.mgr_service = MgrMapService(
             self.options, self.created, self.publish, self.cluster_log, self.emit
         )
-        self.log_service = LogService(int(self.options["mon_cluster_log_keep"]), self.emit)
+        self.log_service = LogService(
+            int(self.options["mon_cluster_log_keep"]), self.emit, self.publish
+        )
         self.health_service = HealthService()
         self.auth_service = AuthService()
         # Commit order matters: services that log come before the log itself.
@@ -488,11 +490,20 @@ class MonDaemon(DaemonShell):
                     self._add_log(e)
                 else:
                     self._add_log(
-                        {**e, "name": self.name, "rank": f"mon.{self.rank}", "stamp": None}
+                        {**e, "name": sender, "rank": self._log_rank(sender), "stamp": None}
                     )
             return lambda: None
 
         return op
+
+    def _log_rank(self, sender: str) -> str:
+        """How the log names a client: ``mgr.<gid>`` for a known mgr (as Ceph does)."""
+        kind, _, ident = sender.partition(".")
+        m = self.mgrmon.map
+        if kind == "mgr" and m.active_gid and m.active_name == ident:
+            return f"mgr.{m.active_gid}"
+        standby = m.standby_by_name(ident) if kind == "mgr" else None
+        return f"mgr.{standby.gid}" if standby is not None else sender
 
     def _client_log_entries(self, msg: Log) -> list[dict[str, Any]]:
         out = []

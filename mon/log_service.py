@@ -7,17 +7,22 @@ from collections.abc import Callable
 from typing import Any
 
 from mon.cluster_log import ClusterLog, LogEntry, LogPriority
-from mon.service import PaxosService
+from mon.service import PaxosService, Publish
 from mon.store import MonStore, Transaction
+
+LOG_MAP_ENTRIES = 50
 
 
 class LogService(PaxosService):
     name = "log"
     prefixes = ("log", "logm")
 
-    def __init__(self, keep: int, emit: Callable[..., None]) -> None:
+    def __init__(
+        self, keep: int, emit: Callable[..., None], publish: Publish | None = None
+    ) -> None:
         self.keep = keep
         self.emit = emit
+        self.publish = publish
         self.clog = ClusterLog(keep=keep)
         self.last_seq = 0
         self.pending: list[LogEntry] = []
@@ -88,4 +93,16 @@ class LogService(PaxosService):
     def on_committed(self) -> None:
         for e in self._committing:
             self.clog.append(e)
-        self._committing = []
+        committed, self._committing = self._committing, []
+        current = self.current_map() if committed else None
+        if current is not None and self.publish is not None:
+            self.publish(self.name, *current)
+
+    def current_map(self) -> tuple[int, dict[str, Any]] | None:
+        """The newest cluster-channel entries, versioned by the last sequence
+        number: the mgr follows this map and turns new entries into modules'
+        ``clog`` notifies (Ceph's mgr subscribes to the log the same way)."""
+        if not self.last_seq:
+            return None
+        entries = self.clog.entries("cluster")[-LOG_MAP_ENTRIES:]
+        return self.last_seq, {"entries": [e.to_json() for e in entries]}

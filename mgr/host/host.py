@@ -35,6 +35,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from mgr.host import digest, listeners
+from mgr.host.clog_feed import ClogFeed
 from mgr.host.commands import dispatch
 from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.context import HostContext
@@ -67,6 +68,7 @@ class PyModuleHost:
         self.config = ConfigView(f"mgr.{ctx.mgr_id}")
         self.config_received = False
         self.kv = KVStore()
+        self.clog_feed = ClogFeed()
         self.state = ClusterState(
             ctx.fsid, ctx.mgr_id, ctx.ceph_version, ctx.created, daemons=ctx.daemon_state
         )
@@ -239,6 +241,9 @@ class PyModuleHost:
             self._swap_config(ConfigView.from_map(self.config.entity, body))
         elif name == "kv":
             self.kv.apply_map(body)
+        elif name == "log":
+            for entry in self.clog_feed.new_entries(body):
+                self.notify_all("clog", entry)
 
     def set_mon_connection(self, up: bool) -> None:
         if up and hasattr(self, "bridge"):

@@ -44,7 +44,7 @@ class Module(MgrModule):
         Option(name="rwoption6", type="bool", default=True),
         Option(name="rwoption7", type="int", min=1, max=42),
     ]
-    NOTIFY_TYPES = [NotifyType.command, NotifyType.health, NotifyType.mon_map]
+    NOTIFY_TYPES = [NotifyType.command, NotifyType.health, NotifyType.mon_map, NotifyType.clog]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,13 +52,16 @@ class Module(MgrModule):
         self._workload: Workload | None = None
         self._health: dict[str, Any] = {}
         self.notified: dict[str, int] = {}
+        self.last_clog: dict[str, Any] = {}
         self.config_notified = 0
 
     def config_notify(self) -> None:
         self.config_notified += 1
 
-    def notify(self, notify_type: NotifyType, notify_id: str) -> None:
+    def notify(self, notify_type: NotifyType, notify_id: Any) -> None:
         self.notified[str(notify_type)] = self.notified.get(str(notify_type), 0) + 1
+        if notify_type == NotifyType.clog:
+            self.last_clog = notify_id  # for clog the id is the log entry (a dict)
 
     # --- commands ---------------------------------------------------------------
 

@@ -226,6 +226,26 @@ def test_notify_health_and_command(c):
     wait_until(grown, SNIPPET_TIMEOUT, "health and command notifications")
 
 
+def test_notify_clog_delivers_new_cluster_log_entries(c):
+    """notify('clog', entry) for each new cluster-log entry; the id is the entry dict."""
+    rc, _, err = mgr(
+        c,
+        "mgr self-test cluster-log",
+        channel="cluster",
+        priority="warning",
+        message="conformance clog probe",
+    )
+    assert rc == 0, err
+
+    def received() -> dict | None:
+        last = json.loads(ev(c, "import json; print(json.dumps(mgr.last_clog))"))
+        return last if last.get("message") == "conformance clog probe" else None
+
+    entry = wait_until(received, SNIPPET_TIMEOUT, "the clog notify for the new entry")
+    assert entry["priority"] == "[WRN]" and entry["channel"] == "cluster"
+    assert isinstance(entry["seq"], int) and entry["name"].startswith("mgr.")
+
+
 def test_set_health_checks_reach_ceph_health(c):
     ev(
         c,
