@@ -21,7 +21,6 @@ on the mgr go stale.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import time
@@ -70,7 +69,8 @@ class FleetDaemon(DaemonShell):
         self.last_step = time.monotonic()  # the workload advances from here
         self.booting = False
         self.boots_sent = self.failures_sent = 0
-        self._reported_down: set[int] = set()
+        # osd -> when its failure was last reported (re-sent while still up)
+        self._reported_down: dict[int, float] = {}
         assert self.ctx is not None
         self.server = Server(
             self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed
@@ -123,7 +123,9 @@ class FleetDaemon(DaemonShell):
             except (KeyError, ValueError, TypeError):
                 self.me.drops.count("malformed")
                 return
-            self._reported_down = {o for o in self._reported_down if self.osdmap.is_up(o)}
+            self._reported_down = {
+                o: t for o, t in self._reported_down.items() if self.osdmap.is_up(o)
+            }
             self._kick_boot()
         elif name == "mgrmap":
             self.mgr.on_mgrmap(body, self.populations)
@@ -186,15 +188,18 @@ class FleetDaemon(DaemonShell):
         grace = float(self.options["osd_heartbeat_grace"])
         if not self.members.running_osds():
             return  # no peer is left to notice
+        # Like Ceph's OSDs, peers report again (once per grace) for as long as
+        # the map still says up: a report lost with a dead mon is re-sent to
+        # the next one.
+        now = time.monotonic()
         failed = [
-            o for o in self.members.silent_since(time.monotonic(), grace)
-            if self.osdmap.is_up(o) and o not in self._reported_down
+            o for o in self.members.silent_since(now, grace)
+            if self.osdmap.is_up(o) and now - self._reported_down.get(o, -grace) > grace
         ]  # fmt: skip
-        if failed:
-            self._send_mon(
-                {"prefix": "osd failure", "osds": failed, "grace": grace, "reporters": 2}
-            )
-            self._reported_down.update(failed)
+        if failed and self._send_mon(
+            {"prefix": "osd failure", "osds": failed, "grace": grace, "reporters": 2}
+        ):
+            self._reported_down.update(dict.fromkeys(failed, now))
             self.failures_sent += len(failed)
 
     def beacon(self) -> None:
@@ -202,9 +207,13 @@ class FleetDaemon(DaemonShell):
         if up:
             self._send_mon({"prefix": "osd beacon", "osds": up})
 
-    def _send_mon(self, cmd: dict[str, Any]) -> None:
-        with contextlib.suppress(NotConnected):
+    def _send_mon(self, cmd: dict[str, Any]) -> bool:
+        """Fire and forget to the mon; False if there is no mon session."""
+        try:
             self.monc.send(Command(cmd=cmd))
+        except NotConnected:
+            return False
+        return True
 
     # --- to the mgr ----------------------------------------------------------------------------
 
@@ -279,12 +288,15 @@ class FleetDaemon(DaemonShell):
         state = self.members.fault(osd, action, time.monotonic())
         log.info("osd.%d: %s -> %s", osd, action, state.name.lower())
         self.emit("osd_fault", osd=osd, action=action, state=state.name.lower())
-        if action == "stop" and self.osdmap.is_up(osd):
-            # a clean shutdown tells the mon (MOSDMarkMeDown)
-            self._send_mon({"prefix": "osd failure", "osds": [osd], "mark_me_down": True})
-            self._reported_down.add(osd)
+        # a clean shutdown tells the mon (MOSDMarkMeDown)
+        if (
+            action == "stop"
+            and self.osdmap.is_up(osd)
+            and self._send_mon({"prefix": "osd failure", "osds": [osd], "mark_me_down": True})
+        ):
+            self._reported_down[osd] = time.monotonic()
         if state is RunState.RUNNING:
-            self._reported_down.discard(osd)
+            self._reported_down.pop(osd, None)
             self._kick_boot()
         return {"osd": osd, "state": state.name.lower()}
 
