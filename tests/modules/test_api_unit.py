@@ -43,6 +43,7 @@ def test_hello_through_the_fake_host():
 
 
 def test_hello_descriptors_match_ceph():
+    FakeHost(mgr_id="x").load(Hello, "hello")  # registers the commands, as a mgr does
     cmds = {c["cmd"]: c for c in Hello.COMMANDS}
     assert cmds["hello name=person_name,req=false,type=CephString"]["perm"] == "r"
     assert cmds["count name=num,type=CephInt"]["desc"] == "Do some counting"
