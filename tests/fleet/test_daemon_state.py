@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,14 +18,13 @@ from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.perf import schema
 from sim.fleet.workload import PoolIO, Population
 from sim.messages import MgrOpen, MgrReport
+from tests.golden import CEPH16
 
 N = 8
-GOLDEN = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "ceph16_outputs"
+GOLDEN = CEPH16
 
 
 def golden(name: str) -> Any:
-    if not (GOLDEN / name).exists():
-        pytest.skip(f"Ceph 16.2 golden outputs not found at {GOLDEN}")
     return json.loads((GOLDEN / name).read_text())
 
 

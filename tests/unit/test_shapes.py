@@ -1,7 +1,7 @@
 """Golden tests of Ceph 16.2's output shapes: sim.formatting, mon.health, mon.cluster_log, mon.status.
 
 Every expected text is read from the captured outputs of a real Ceph 16.2.15
-cluster (``shared/reference/ceph16_outputs``); the inputs are built from other
+cluster (``tests/data/ceph16``); the inputs are built from other
 goldens (the JSON of the same state, the mgr dump, the cluster log) plus the
 times those captures imply.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,12 +33,9 @@ from sim.formatting import (
     timespan_str,
     utc_stamp,
 )
+from tests.golden import CEPH16
 
-GOLDEN = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "ceph16_outputs"
-
-pytestmark = pytest.mark.skipif(
-    not GOLDEN.is_dir(), reason=f"Ceph 16.2 golden outputs not found at {GOLDEN}"
-)
+GOLDEN = CEPH16
 
 WARN = HealthStatus.HEALTH_WARN
 ERR = HealthStatus.HEALTH_ERR
@@ -106,7 +102,7 @@ PRETTY_GOLDENS = sorted(
     p.name
     for p in GOLDEN.glob("*.json")
     if not p.name.endswith(".compact.json") and p.name not in NOT_RENDERED
-) if GOLDEN.is_dir() else []  # fmt: skip
+)
 
 
 @pytest.mark.parametrize("name", PRETTY_GOLDENS)
