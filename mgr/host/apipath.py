@@ -3,7 +3,7 @@
 - `API_DIR` (``mgr/api``) holds ``mgr_module``, ``object_format``,
   ``mgr_util``, ``ceph_module`` and ``mgr_testing``; modules import them as
   top-level names, exactly as in ceph-mgr.
-- `module_paths` is ``mgr_module_path``: the repository's ``modules/``
+- `module_paths` is ``mgr_module_path``: the shipped ``modules/`` (`sim.resources`)
   first, then the folders of the ``mgr_module_path`` option (colon-separated,
   e.g. ``/usr/share/ceph/mgr`` for Debian's stock modules). A name found in
   two folders is taken from the first.
@@ -19,9 +19,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.resources import modules_dir
+
 REPO = Path(__file__).resolve().parents[2]
 API_DIR = REPO / "mgr" / "api"
-MODULES_DIR = REPO / "modules"
+MODULES_DIR = modules_dir()
 SYSTEM_SITE = Path(f"/usr/lib/python{sys.version_info.major}/dist-packages")
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.options import OPTIONS, Profile
+from sim.resources import scenarios_dir
 from sim.scenario.errors import InvalidScenario, Mark, ScenarioError
 from sim.scenario.invariants import Invariant, parse_invariant
 from sim.scenario.model import ClusterConfig, Scenario
@@ -57,9 +58,9 @@ SUFFIXES = (".yaml", ".yml")
 
 
 def library_dirs() -> list[Path]:
-    """Where scenarios are looked up by name: $SIM_SCENARIOS, ./scenarios, the repo's."""
+    """Where scenarios are looked up by name: $SIM_SCENARIOS, ./scenarios, the shipped library."""
     dirs = [Path(p) for p in os.environ.get("SIM_SCENARIOS", "").split(os.pathsep) if p]
-    dirs += [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
+    dirs += [Path.cwd() / "scenarios", scenarios_dir()]
     out: list[Path] = []
     for d in dirs:
         if d.is_dir() and d.resolve() not in [o.resolve() for o in out]:
