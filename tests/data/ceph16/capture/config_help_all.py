@@ -1,22 +1,26 @@
 #!/usr/bin/python3
-"""Dump `ceph config help <opt> -f json` for every option of `ceph config ls`.
+"""Dump `ceph config help <opt>` for every option of `ceph config ls`.
 
 Run with the system python3 (it needs the `rados` binding of ceph-common):
     /usr/bin/python3 config_help_all.py CEPH_CONF OUT.json
-Writes a JSON list of the records exactly as the mon returns them, in
-`config ls` order, one mon_command per option over a single connection.
+One mon_command per option over a single connection, each asked with
+format=json-pretty; the mon's own texts (numbers as Ceph prints them, e.g.
+0.96999999999999997) are joined, one level deeper, into a JSON list in
+`config ls` order, laid out as `ceph ... -f json-pretty` prints a list:
+a leading newline, 4-space indent, a trailing newline.
 """
+
 import json
 import sys
 
 import rados
 
 
-def mon(cluster, **cmd):
+def mon(cluster, **cmd) -> str:
     rc, out, err = cluster.mon_command(json.dumps(cmd), b"", timeout=30)
     if rc != 0:
         raise RuntimeError(f"{cmd}: rc={rc} {err}")
-    return out
+    return out.decode()
 
 
 def main() -> None:
@@ -25,16 +29,16 @@ def main() -> None:
     cluster.connect(timeout=30)
     try:
         names = json.loads(mon(cluster, prefix="config ls", format="json"))
-        records = []
+        texts = []
         for name in names:
-            out = mon(cluster, prefix="config help", key=name, format="json")
-            records.append(json.loads(out))
+            text = mon(cluster, prefix="config help", key=name, format="json-pretty").rstrip("\n")
+            assert json.loads(text)["name"] == name
+            texts.append("\n".join("    " + line for line in text.split("\n")))
     finally:
         cluster.shutdown()
     with open(dest, "w") as f:
-        json.dump(records, f, indent=1)
-        f.write("\n")
-    print(f"{len(records)} options", file=sys.stderr)
+        f.write("\n[\n" + ",\n".join(texts) + "\n]\n")
+    print(f"{len(texts)} options", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ container_name values by <container>; renames `X.stderr` to `X.stderr.txt`
 and `out/watch/N.raw|.stamped` to `watch_N.txt|watch_N.stamped.txt`; refuses
 to overwrite an existing file; appends the manifest rows to DEST/manifest.tsv.
 """
+
 import pathlib
 import re
 import socket
@@ -31,8 +32,11 @@ def scrubber(tdir: pathlib.Path):
 def target_name(rel: pathlib.Path) -> str:
     if rel.parts[0] == "watch":
         stem, _, kind = rel.name.rpartition(".")
-        return {"raw": f"watch_{stem}.txt", "stamped": f"watch_{stem}.stamped.txt",
-                "stderr": f"watch_{stem}.stderr.txt"}.get(kind, "")
+        return {
+            "raw": f"watch_{stem}.txt",
+            "stamped": f"watch_{stem}.stamped.txt",
+            "stderr": f"watch_{stem}.stderr.txt",
+        }.get(kind, "")
     if rel.name.endswith(".stderr"):
         base = rel.name[: -len(".stderr")]
         return base.rsplit(".", 1)[0] + ".stderr.txt"
@@ -56,7 +60,9 @@ def main() -> None:
             target = dest / name
             if target.exists():
                 raise SystemExit(f"refusing to overwrite {target}")
-            target.write_text(scrub(path.read_text(errors="surrogateescape")), errors="surrogateescape")
+            target.write_text(
+                scrub(path.read_text(errors="surrogateescape")), errors="surrogateescape"
+            )
         man = out / "manifest.rows"
         if man.exists():
             rows += [scrub(line) for line in man.read_text().splitlines() if line]

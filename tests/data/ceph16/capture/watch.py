@@ -7,6 +7,7 @@ prefixed with the UTC time it was read, `HH:MM:SS.ffffff  `), PREFIX.stderr
 and PREFIX.pid (the pid of the ceph process; kill it to stop). The child runs
 with PYTHONUNBUFFERED=1 so that lines arrive as the CLI prints them.
 """
+
 import datetime
 import os
 import subprocess
@@ -23,7 +24,7 @@ def main() -> None:
         assert child.stdout is not None
         with open(prefix + ".raw", "wb") as raw, open(prefix + ".stamped", "w") as st:
             for line in iter(child.stdout.readline, b""):
-                now = datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S.%f")
+                now = datetime.datetime.now(datetime.UTC).strftime("%H:%M:%S.%f")
                 raw.write(line)
                 raw.flush()
                 st.write(f"{now}  {line.decode(errors='replace')}")
