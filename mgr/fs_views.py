@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mgr.host.apipath import ensure_api_path
-from sim.fleet.osd_dumps import stamp
+from sim.maps.osd_dumps import stamp
 
 ensure_api_path()  # the module API directory, where the Ceph-shaped templates live
 from _mgrapi import clusterdata  # noqa: E402

@@ -16,9 +16,9 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from mgr.host.apipath import ensure_api_path
-from sim.fleet import pgmap
-from sim.fleet.osd_dumps import no_gc, stamp
-from sim.fleet.pgmap import PoolPGs
+from sim.maps import pgmap
+from sim.maps.osd_dumps import no_gc, stamp
+from sim.maps.pgmap import PoolPGs
 
 ensure_api_path()  # the module API directory, where the Ceph-shaped templates live
 from _mgrapi import clusterdata  # noqa: E402

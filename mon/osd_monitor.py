@@ -32,9 +32,9 @@ from typing import Any
 from mon.health import HealthCheck, HealthStatus
 from mon.service import PaxosService, Publish
 from mon.store import MonStore, Transaction
-from sim.fleet import layout
-from sim.fleet.osd_dumps import osd_port
-from sim.fleet.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
+from sim.maps import layout
+from sim.maps.osd_dumps import osd_port
+from sim.maps.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
 from sim.options import Options
 
 Clog = list[tuple[str, str]]

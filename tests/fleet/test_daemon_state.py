@@ -13,11 +13,11 @@ import pytest
 
 from mgr.daemon_state import DaemonState
 from mon.osd_monitor import initial_map
-from sim.fleet import layout
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
-from sim.fleet.perf import schema
 from sim.fleet.workload import PoolIO, Population
+from sim.maps import layout
 from sim.messages import MgrOpen, MgrReport
+from sim.perf import schema
 from tests.golden import CEPH16
 
 N = 8

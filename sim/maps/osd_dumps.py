@@ -14,8 +14,8 @@ import gc
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sim.fleet.osdmap import EXISTS, NEW, UP, WEIGHT_IN, OSDMap, Pool
 from sim.formatting import utc_stamp
+from sim.maps.osdmap import EXISTS, NEW, UP, WEIGHT_IN, OSDMap, Pool
 
 CRUSH_TYPES = [
     "osd", "host", "chassis", "rack", "row", "pdu", "pod", "room",
