@@ -15,13 +15,9 @@ import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from mgr.host.apipath import ensure_api_path
-from sim.maps import pgmap
+from sim.maps import clusterdata, pgmap
 from sim.maps.osd_dumps import no_gc, stamp
 from sim.maps.pgmap import PoolPGs
-
-ensure_api_path()  # the module API directory, where the Ceph-shaped templates live
-from _mgrapi import clusterdata  # noqa: E402
 
 if TYPE_CHECKING:
     from mgr.daemon_state import DaemonState
