@@ -40,7 +40,7 @@ from mon.status import mgrmap_summary
 from mon.store import MonStore, Transaction
 from mon.subscriptions import Subscriptions
 from sim.daemon import DaemonShell, main_entry
-from sim.fleet.osdmap import OSDMap
+from sim.maps.osdmap import OSDMap
 from sim.messages import (
     BeaconAck,
     Command,

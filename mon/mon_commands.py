@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mon import mon_map
 from mon.commands import Reply, command, signatures
 from sim.cmdparse import Flag
-from sim.fleet.osd_dumps import osd_stat
+from sim.maps.osd_dumps import osd_stat
 
 if TYPE_CHECKING:
     from mon.daemon import MonDaemon

@@ -15,8 +15,8 @@ from mon.commands import CommandError, Reply, command
 from mon.osd_monitor import OSDMonitor, map_key
 from mon.status import osdmap_summary
 from sim.cmdparse import Flag
-from sim.fleet import osd_dumps
-from sim.fleet.osdmap import SETTABLE_FLAGS, OSDMap
+from sim.maps import osd_dumps
+from sim.maps.osdmap import SETTABLE_FLAGS, OSDMap
 
 if TYPE_CHECKING:
     from mon.daemon import MonDaemon

@@ -7,7 +7,7 @@ Theory of operation:
   staged between two proposals becomes *one* epoch, so 10,000 OSDs booting
   together make a handful of epochs, not 10,000. The leader's write pump
   calls `encode_pending`; once committed the map is published to subscribers
-  (``osdmap``) as its compact wire form (`sim.fleet.osdmap`).
+  (``osdmap``) as its compact wire form (`sim.maps.osdmap`).
 - OSDs (the fleet) send, as hidden mon commands: ``osd boot`` (a batch of
   OSDs coming up), ``osd beacon`` (still alive; leader memory only, like
   Ceph's ``last_osd_report``) and ``osd failure`` (their heartbeat peers
@@ -32,9 +32,9 @@ from typing import Any
 from mon.health import HealthCheck, HealthStatus
 from mon.service import PaxosService, Publish
 from mon.store import MonStore, Transaction
-from sim.fleet import layout
-from sim.fleet.osd_dumps import osd_port
-from sim.fleet.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
+from sim.maps import layout
+from sim.maps.osd_dumps import osd_port
+from sim.maps.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
 from sim.options import Options
 
 Clog = list[tuple[str, str]]

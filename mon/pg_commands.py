@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mon.commands import Reply, command
-from sim.fleet.osd_dumps import aligned_table
 from sim.formatting import byte_u_t, si_u_t
+from sim.maps.osd_dumps import aligned_table
 
 if TYPE_CHECKING:
     from mon.daemon import MonDaemon

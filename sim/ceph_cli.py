@@ -123,7 +123,7 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
 
     descs = json.loads(r.outbuf or b"[]")
     if args.help or args.words == ["help"]:
-        from mgr.host.usage import help_sections
+        from sim.cmdparse.usage import help_sections
 
         words = [] if args.words == ["help"] else args.words
         out.write(help_sections(descs, " ".join(words) or None))

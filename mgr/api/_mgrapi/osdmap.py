@@ -204,6 +204,6 @@ class OSDMap:
 
     @classmethod
     def build_simple(cls, epoch: int = 1, uuid: str | None = None, num_osd: int = -1) -> OSDMap:
-        from _mgrapi.clusterdata import empty_crush, empty_osd_map
+        from _mgrapi.clusterdata import empty_osd_map, fresh
 
-        return cls({"osd_map": empty_osd_map(epoch, uuid or ""), "crush": empty_crush()})
+        return cls({"osd_map": empty_osd_map(epoch, uuid or ""), "crush": fresh("osd_map_crush")})

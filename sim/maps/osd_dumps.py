@@ -14,8 +14,8 @@ import gc
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sim.fleet.osdmap import EXISTS, NEW, UP, WEIGHT_IN, OSDMap, Pool
 from sim.formatting import utc_stamp
+from sim.maps.osdmap import EXISTS, NEW, UP, WEIGHT_IN, OSDMap, Pool
 
 CRUSH_TYPES = [
     "osd", "host", "chassis", "rack", "row", "pdu", "pod", "room",
@@ -45,6 +45,7 @@ def state_names(s: int) -> list[str]:
 
 
 def pool_dump(p: Pool) -> dict[str, Any]:
+    """``pg_pool_t::dump`` of a replicated pool (no tiering, hit sets or snapshots)."""
     return {
         "pool": p.pool,
         "pool_name": p.name,
@@ -55,6 +56,10 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "size": p.size,
         "min_size": p.min_size,
         "crush_rule": p.crush_rule,
+        "peering_crush_bucket_count": 0,
+        "peering_crush_bucket_target": 0,
+        "peering_crush_bucket_barrier": 0,
+        "peering_crush_bucket_mandatory_member": 2147483647,
         "object_hash": 2,
         "pg_autoscale_mode": "on",
         "pg_num": p.pg_num,
@@ -62,7 +67,18 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "pg_placement_num_target": p.pg_num,
         "pg_num_target": p.pg_num,
         "pg_num_pending": p.pg_num,
+        "last_pg_merge_meta": {
+            "source_pgid": "0.0",
+            "ready_epoch": 0,
+            "last_epoch_started": 0,
+            "last_epoch_clean": 0,
+            "source_version": "0'0",
+            "target_version": "0'0",
+        },
         "last_change": str(p.last_change),
+        "last_force_op_resend": "0",
+        "last_force_op_resend_prenautilus": "0",
+        "last_force_op_resend_preluminous": "0",
         "auid": 0,
         "snap_mode": "selfmanaged",
         "snap_seq": 0,
@@ -76,7 +92,23 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "read_tier": -1,
         "write_tier": -1,
         "cache_mode": "none",
+        "target_max_bytes": 0,
+        "target_max_objects": 0,
+        "cache_target_dirty_ratio_micro": 400000,
+        "cache_target_dirty_high_ratio_micro": 600000,
+        "cache_target_full_ratio_micro": 800000,
+        "cache_min_flush_age": 0,
+        "cache_min_evict_age": 0,
         "erasure_code_profile": "",
+        "hit_set_params": {"type": "none"},
+        "hit_set_period": 0,
+        "hit_set_count": 0,
+        "use_gmt_hitset": True,
+        "min_read_recency_for_promote": 0,
+        "min_write_recency_for_promote": 0,
+        "hit_set_grade_decay_rate": 0,
+        "hit_set_search_last_n": 0,
+        "grade_table": [],
         "stripe_width": 0,
         "expected_num_objects": 0,
         "fast_read": False,

@@ -6,7 +6,7 @@ one, in `array`/`bytearray` columns. That keeps a 10,000-OSD map small on
 the wire (the columns travel as bytes: one msgpack scalar each, nothing for
 the frame checks to walk) and cheap to copy for a pending change. The
 Ceph-shaped JSON and text (``osd dump``, ``osd tree`` …) are built from it on
-demand by `sim.fleet.osd_dumps`.
+demand by `sim.maps.osd_dumps`.
 
 CRUSH is reduced to what the simulator needs: a ``default`` root with one
 host bucket per hostname, in the order hosts first appeared; an OSD's

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sim.cmdparse import CommandSig, DescriptorError, Flag
+from sim.cmdparse.descriptor import CommandSig, Flag
+from sim.cmdparse.errors import DescriptorError
 
 SIG_WIDTH = 40
 HELP_WIDTH = 39

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sim.fleet.osdmap import UP, OSDMap
+from sim.maps.osdmap import UP, OSDMap
 
 CLEAN = "active+clean"
 DEGRADED = "active+undersized+degraded"
