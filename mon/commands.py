@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mon.errors import CommandError
 from sim.caps import allows, caps_for
 from sim.cmdparse import CommandSig, Flag
 from sim.formatting import render
 
 if TYPE_CHECKING:
     from mon.daemon import MonDaemon
+
+__all__ = ["CommandError", "MonCommand", "Reply", "command", "dispatch", "signatures"]
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +43,6 @@ class Reply:
         if self.data is None:
             return b""
         return render(self.data, fmt or "plain", self.plain).encode()
-
-
-class CommandError(Exception):
-    """Raised by a handler: becomes (-errno, outs)."""
-
-    def __init__(self, err: int, message: str) -> None:
-        super().__init__(message)
-        self.errno = err
 
 
 Handler = Callable[["MonDaemon", dict[str, Any]], Reply]

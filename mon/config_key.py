@@ -18,7 +18,7 @@ import errno
 from collections.abc import Callable
 from typing import Any
 
-from mon.commands import CommandError
+from mon.errors import CommandError
 from mon.service import PaxosService, Publish
 from mon.store import MonStore, Transaction
 from sim.options import CEPH_OPTIONS

@@ -30,8 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mon.commands import CommandError
 from mon.config_values import ParseError, module_option, parse_value, to_str, typed_default
+from mon.errors import CommandError
 from mon.mgr_map import MgrMap
 from mon.service import PaxosService, Publish
 from mon.store import MonStore, Transaction
