@@ -34,7 +34,7 @@ from mon.config_values import ParseError, module_option, parse_value, to_str, ty
 from mon.errors import CommandError
 from mon.mgr_map import MgrMap
 from mon.service import PaxosService, Publish
-from mon.store import MonStore, Transaction
+from mon.store import StoreReader, Transaction
 from mon.text_table import text_table
 from sim.options import (
     CEPH_OPTIONS,
@@ -142,7 +142,10 @@ class Entry:
         return "" if self.opt.can_update_at_runtime else "*"
 
 
-class ConfigMonitor(PaxosService):
+ConfigChanges = dict[tuple[str, str], str | None]  # (who, name) -> value (None: removed)
+
+
+class ConfigMonitor(PaxosService[ConfigChanges]):
     name = "config"
     prefixes = (STORE_PREFIX, META_PREFIX)
 
@@ -164,23 +167,25 @@ class ConfigMonitor(PaxosService):
         self.emit = emit or (lambda *a, **k: None)
         self.version = 0
         self.db: dict[str, dict[str, str]] = {}
-        self.pending: dict[tuple[str, str], str | None] = {}
-        self._committing: dict[tuple[str, str], str | None] = {}
+        self.pending: ConfigChanges = {}
 
     # --- PaxosService --------------------------------------------------------------
 
-    def load(self, store: MonStore) -> None:
+    def load(self, store: StoreReader) -> None:
         self.version = int(store.get(META_PREFIX, "last_committed", 0))
         self.db = {}
         for _, (who, name, value) in store.items(STORE_PREFIX):
             self.db.setdefault(str(who), {})[str(name)] = str(value)
         self.apply_mon_options()
 
-    def encode_pending(self, txn: Transaction) -> None:
+    def take_pending(self) -> ConfigChanges | None:
         changes, self.pending = self.pending, {}
-        self._committing = changes
-        if not changes:
-            return
+        return changes or None
+
+    def drop_pending(self) -> None:
+        self.pending = {}
+
+    def encode(self, changes: ConfigChanges, txn: Transaction) -> None:
         for (who, name), value in changes.items():
             key = json.dumps([who, name])
             if value is None:
@@ -189,14 +194,7 @@ class ConfigMonitor(PaxosService):
                 txn.put(STORE_PREFIX, key, [who, name, value])
         txn.put(META_PREFIX, "last_committed", self.version + 1)
 
-    def discard_pending(self) -> None:
-        self.pending = {}
-        self._committing = {}
-
-    def on_committed(self) -> None:
-        changes, self._committing = self._committing, {}
-        if not changes:
-            return
+    def commit(self, changes: ConfigChanges) -> None:
         for (who, name), value in changes.items():
             if value is None:
                 section = self.db.get(who, {})

@@ -96,6 +96,11 @@ class MgrMonitor:
         self.pending = None
         self.pending_metadata = {}
 
+    def discard_pending(self) -> None:
+        """The staged epoch and metadata will not be committed."""
+        self.pending = None
+        self.pending_metadata = {}
+
     def on_restart(self) -> None:
         """New leader / restarted mon: beacon times start now for everyone."""
         now = self.clock()
