@@ -70,11 +70,6 @@ class MonDaemon(DaemonShell):
     entity_type = "mon"
 
     async def start(self) -> None:
-        import mon.config_commands  # noqa: F401  (registers commands)
-        import mon.mgr_commands  # noqa: F401
-        import mon.mon_commands  # noqa: F401
-        import mon.osd_commands  # noqa: F401
-
         self.rank = self.spec.mon_rank(self.id)
         self.addr = self.spec.mon_addrs[self.id]
         self.store = MonStore(self.run.mon_data(self.id) / "store.db")

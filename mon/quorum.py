@@ -230,6 +230,9 @@ class QuorumShell:
     def readable(self) -> bool:
         return self.core.readable()
 
+    def last_committed(self) -> int:
+        return self.core.paxos.storage.last_committed()
+
     def writeable(self) -> bool:
         return self.core.writeable()
 

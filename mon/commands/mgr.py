@@ -3,46 +3,39 @@
 from __future__ import annotations
 
 import errno
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mon.commands import CommandError, Reply, command
+from mon.commands.table import CommandTable, Reply
+from mon.context import MonContext
+from mon.errors import CommandError
 
-if TYPE_CHECKING:
-    from mon.daemon import MonDaemon
+TABLE = CommandTable()
 
 
-@command("mgr stat", "dump basic info about the mgr cluster state")
-def mgr_stat(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("mgr stat", "dump basic info about the mgr cluster state")
+def mgr_stat(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(data=mon.mgrmon.map.stat())
 
 
-@command("mgr dump name=epoch,type=CephInt,range=0,req=false", "dump the latest MgrMap")
-def mgr_dump(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
-    from mon.mgr_map import MgrMap
-
+@TABLE.command("mgr dump name=epoch,type=CephInt,range=0,req=false", "dump the latest MgrMap")
+def mgr_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     epoch = cmd.get("epoch")
-    m = mon.mgrmon.map
-    if epoch is not None and epoch != m.epoch:
-        stored = mon.store.get("mgrmap", str(epoch))
-        if stored is None:
-            raise CommandError(errno.ENOENT, f"there is no map for epoch {epoch}")
-        m = MgrMap.from_store(stored)
-    return Reply(data=m.dump())
+    return Reply(data=mon.mgr_service.map_at(mon.store, epoch).dump())
 
 
-@command(
+@TABLE.command(
     "mgr fail name=who,type=CephString,req=false", "treat the named manager daemon as failed", "rw"
 )
-def mgr_fail(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+def mgr_fail(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     who = cmd.get("who")
     return Reply(outs=mon.mgrmon.fail(str(who) if who is not None else None))
 
 
-@command(
+@TABLE.command(
     "mgr metadata name=who,type=CephString,req=false",
     "dump metadata for all daemons or a specific daemon",
 )
-def mgr_metadata(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+def mgr_metadata(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     md = mon.mgrmon.metadata
     who = cmd.get("who")
     if who is not None:
@@ -52,12 +45,12 @@ def mgr_metadata(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     return Reply(data=[{"name": n, **md[n]} for n in sorted(md)])
 
 
-@command(
+@TABLE.command(
     "mgr set name=var,type=CephChoices,strings=down name=val,type=CephString",
     "set mgr parameter <var> to <val>",
     "rw",
 )
-def mgr_set(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+def mgr_set(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     val = str(cmd.get("val", "")).lower()
     if val not in ("true", "false", "1", "0", "yes", "no"):
         raise CommandError(errno.EINVAL, f"value must be true or false: '{cmd.get('val')}'")
@@ -65,13 +58,13 @@ def mgr_set(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     return Reply()
 
 
-@command("mgr services", "list service endpoints provided by mgr modules")
-def mgr_services(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("mgr services", "list service endpoints provided by mgr modules")
+def mgr_services(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(data=dict(mon.mgrmon.map.services))
 
 
-@command("mgr module ls", "list active mgr modules")
-def mgr_module_ls(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("mgr module ls", "list active mgr modules")
+def mgr_module_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     m = mon.mgrmon.map
     always = m.always_on()
     disabled = [
@@ -90,7 +83,7 @@ def mgr_module_ls(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     )
 
 
-def _reported_by_all(mon: MonDaemon, module: str) -> bool:
+def _reported_by_all(mon: MonContext, module: str) -> bool:
     m = mon.mgrmon.map
     reports = [m.available_modules] if m.active_gid else []
     reports += [s.available_modules for s in m.standbys.values()]
@@ -99,12 +92,12 @@ def _reported_by_all(mon: MonDaemon, module: str) -> bool:
     return all(any(i.get("name") == module for i in r if isinstance(i, dict)) for r in reports)
 
 
-@command(
+@TABLE.command(
     "mgr module enable name=module,type=CephString name=force,type=CephBool,req=false",
     "enable mgr module",
     "rw",
 )
-def mgr_module_enable(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+def mgr_module_enable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     module = str(cmd.get("module"))
     force = bool(cmd.get("force"))
     m = mon.mgrmon.pending if mon.mgrmon.pending is not None else mon.mgrmon.map
@@ -128,8 +121,8 @@ def mgr_module_enable(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     return Reply()
 
 
-@command("mgr module disable name=module,type=CephString", "disable mgr module", "rw")
-def mgr_module_disable(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("mgr module disable name=module,type=CephString", "disable mgr module", "rw")
+def mgr_module_disable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     module = str(cmd.get("module"))
     m = mon.mgrmon.pending if mon.mgrmon.pending is not None else mon.mgrmon.map
     if module in m.always_on():
@@ -140,8 +133,8 @@ def mgr_module_disable(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     return Reply()
 
 
-@command("mgr versions", "check running versions of ceph-mgr daemons")
-def mgr_versions(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("mgr versions", "check running versions of ceph-mgr daemons")
+def mgr_versions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     counts: dict[str, int] = {}
     for name in mon.mgrmon.map.all_names():
         v = mon.mgrmon.metadata.get(name, {}).get("ceph_version", "unknown")
