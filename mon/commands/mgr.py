@@ -83,54 +83,18 @@ def mgr_module_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     )
 
 
-def _reported_by_all(mon: MonContext, module: str) -> bool:
-    m = mon.mgrmon.map
-    reports = [m.available_modules] if m.active_gid else []
-    reports += [s.available_modules for s in m.standbys.values()]
-    if not reports:
-        return False
-    return all(any(i.get("name") == module for i in r if isinstance(i, dict)) for r in reports)
-
-
 @TABLE.command(
     "mgr module enable name=module,type=CephString name=force,type=CephBool,req=false",
     "enable mgr module",
     "rw",
 )
 def mgr_module_enable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    module = str(cmd.get("module"))
-    force = bool(cmd.get("force"))
-    m = mon.mgrmon.pending if mon.mgrmon.pending is not None else mon.mgrmon.map
-    if module in m.always_on():
-        return Reply(outs=f"module '{module}' is already enabled (always-on)")
-    if not force and not _reported_by_all(mon, module):
-        raise CommandError(
-            errno.ENOENT,
-            f"all mgr daemons do not support module '{module}', pass --force to force enablement",
-        )
-    info = next((i for i in m.available_modules if i.get("name") == module), None)
-    if not force and info is not None and not info.get("can_run", True):
-        raise CommandError(
-            errno.ENOENT,
-            f"module '{module}' reports that it cannot run on the active manager daemon: "
-            f"{info.get('error_string', '')} (pass --force to force enablement)",
-        )
-    if module in m.modules:
-        return Reply(outs=f"module '{module}' is already enabled")
-    mon.mgrmon.pending_map().modules = sorted([*m.modules, module])
-    return Reply()
+    return Reply(outs=mon.mgrmon.enable_module(str(cmd.get("module")), bool(cmd.get("force"))))
 
 
 @TABLE.command("mgr module disable name=module,type=CephString", "disable mgr module", "rw")
 def mgr_module_disable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    module = str(cmd.get("module"))
-    m = mon.mgrmon.pending if mon.mgrmon.pending is not None else mon.mgrmon.map
-    if module in m.always_on():
-        raise CommandError(errno.EINVAL, f"module '{module}' cannot be disabled (always-on)")
-    if module not in m.modules:
-        return Reply(outs=f"module '{module}' is already disabled")
-    mon.mgrmon.pending_map().modules = [x for x in m.modules if x != module]
-    return Reply()
+    return Reply(outs=mon.mgrmon.disable_module(str(cmd.get("module"))))
 
 
 @TABLE.command("mgr versions", "check running versions of ceph-mgr daemons")
