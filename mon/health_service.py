@@ -20,6 +20,7 @@ from mon.service import PaxosService
 from mon.store import StoreReader, Transaction
 
 FIRST_GLOBAL_ID = 4100
+GLOBAL_ID_BLOCK = 100  # ids reserved (committed) at a time by the leader
 
 
 HealthChanges = tuple[HealthMap, dict[str, Any]]
@@ -74,9 +75,22 @@ class AuthService(PaxosService[int]):
     def __init__(self) -> None:
         self.max_global_id = FIRST_GLOBAL_ID
         self.pending: int | None = None
+        self.next_global_id = 0  # leader memory: the next id to hand out
 
     def load(self, store: StoreReader) -> None:
         self.max_global_id = int(store.get("auth", "max_global_id", FIRST_GLOBAL_ID))
+
+    def start_term(self) -> None:
+        """A new leader hands out ids after every block committed so far."""
+        self.next_global_id = self.max_global_id + 1
+
+    def assign_global_id(self) -> int:
+        """Leader: the next id, reserving a new block when it passes the last one."""
+        gid = self.next_global_id
+        self.next_global_id += 1
+        if gid > max(self.max_global_id, self.pending or 0):
+            self.reserve(gid + GLOBAL_ID_BLOCK)
+        return gid
 
     def reserve(self, upto: int) -> None:
         """Stage a new block: ids up to ``upto`` are ours to hand out once committed."""
