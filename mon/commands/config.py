@@ -7,8 +7,9 @@ import errno
 from dataclasses import dataclass
 from typing import Any
 
-from mon import config_monitor as cm
+from mon import config_render as cm
 from mon.commands.table import CommandTable, Reply
+from mon.config_names import normalize_key_name
 from mon.context import MonContext
 from mon.errors import CommandError
 from sim.formatting import dumps_pretty
@@ -80,7 +81,7 @@ def config_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 
 @TABLE.command("config help name=key,type=CephString", "Describe a configuration option")
 def config_help(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    name = cm.normalize_key_name(_str(cmd, "key") or "")
+    name = normalize_key_name(_str(cmd, "key") or "")
     opt = mon.config_service.find_option(name)
     if opt is None:
         raise CommandError(errno.ENOENT, f"configuration option '{name}' not recognized")
