@@ -13,6 +13,9 @@ which Paxos leases rely on); the one timer is re-armed at the core's next
 deadline after every input. What the core decides (a new leader, a commit, a
 lost quorum …) is carried out by the daemon through the `QuorumListener` hooks;
 commits and snapshots go straight to the commit path (`CommitListener`).
+
+Who may import it: the daemon shell (which builds it) and tests; others see
+it as `mon.context.QuorumView` / `QuorumPort`.
 """
 
 from __future__ import annotations

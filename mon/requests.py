@@ -327,6 +327,3 @@ class Router:
 def _consume(fut: asyncio.Future[Any]) -> None:
     with contextlib.suppress(BaseException):
         fut.result()
-
-
-# Who may import this file: the daemon shell (which builds the router) and tests.

@@ -1,5 +1,10 @@
-"""Cluster-wide commands served by the mon: status, health, log, monmap and
-the command descriptions the CLI validates against."""
+"""Cluster-wide commands served by the mon: status, health, log, monmap
+(``get_command_descriptions``, which needs the whole table, is in
+`mon.commands`).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """``ceph config …`` and ``ceph config-key …``, served by the mon (Ceph 16.2's
-descriptors from MonCommands.h; behaviour of ConfigMonitor and KVMonitor)."""
+descriptors from MonCommands.h; behaviour of ConfigMonitor and KVMonitor).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
 
 from __future__ import annotations
 

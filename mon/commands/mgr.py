@@ -1,4 +1,8 @@
-"""`ceph mgr …` commands served by the mon (MgrMonitor's command side)."""
+"""`ceph mgr …` commands served by the mon (MgrMonitor's command side).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
 
 from __future__ import annotations
 

@@ -2,7 +2,11 @@
 the hidden commands the fleet and the active mgr send (``osd boot``, ``osd
 beacon``, ``osd failure``, ``pg digest``: Ceph's MOSDBoot, MOSDBeacon,
 MOSDFailure and MMonMgrReport, carried as commands so that peons forward
-them to the leader like any write)."""
+them to the leader like any write).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """``ceph df``: a mon command served from the active mgr's last PG digest
 (Ceph's MgrStatMonitor answers it from the PGMapDigest, so it still answers,
-with the last figures, while no mgr is active)."""
+with the last figures, while no mgr is active).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
 
 from __future__ import annotations
 
