@@ -1,21 +1,25 @@
-"""Cluster-wide commands served by the mon: status, health, log, monmap and
-the command descriptions the CLI validates against."""
+"""Cluster-wide commands served by the mon: status, health, log, monmap
+(``get_command_descriptions``, which needs the whole table, is in
+`mon.commands`).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mon import mon_map
-from mon.commands import Reply, command, signatures
-from sim.cmdparse import Flag
+from mon.commands.table import CommandTable, Reply
+from mon.context import MonContext
 from sim.maps.osd_dumps import osd_stat
 
-if TYPE_CHECKING:
-    from mon.daemon import MonDaemon
+TABLE = CommandTable()
 
 
-def status_data(mon: MonDaemon) -> dict[str, Any]:
+def status_data(mon: MonContext) -> dict[str, Any]:
     """The JSON of `ceph status` (Ceph 16.2 keys)."""
     m = mon.mgrmon.map
     ranks, names = mon_map.quorum(mon)
@@ -41,7 +45,7 @@ def status_data(mon: MonDaemon) -> dict[str, Any]:
     }
 
 
-def _status_plain(mon: MonDaemon) -> Any:
+def _status_plain(mon: MonContext) -> Any:
     from mon.status import status_plain
 
     m = mon.mgrmon.map
@@ -63,25 +67,27 @@ def _status_plain(mon: MonDaemon) -> Any:
     return plain
 
 
-@command("status", "show cluster status")
-def status(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("status", "show cluster status")
+def status(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(data=status_data(mon), plain=_status_plain(mon))
 
 
-@command("health name=detail,type=CephChoices,strings=detail,req=false", "show cluster health")
-def health(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command(
+    "health name=detail,type=CephChoices,strings=detail,req=false", "show cluster health"
+)
+def health(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     detail = cmd.get("detail") == "detail"
     h = mon.health
     return Reply(data=h.to_json(detail=detail), plain=lambda _d: h.plain(detail=detail))
 
 
-@command(
+@TABLE.command(
     "log last name=num,type=CephInt,range=1,req=false "
     "name=level,type=CephChoices,strings=debug|info|sec|warn|error,req=false "
     "name=channel,type=CephChoices,strings=*|cluster|audit|cephadm,req=false",
     "print last few lines of the cluster log",
 )
-def log_last(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+def log_last(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     entries = mon.clog.last(
         int(cmd.get("num", 20)), str(cmd.get("level", "info")), str(cmd.get("channel", "cluster"))
     )
@@ -91,14 +97,14 @@ def log_last(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     )
 
 
-@command("mon dump name=epoch,type=CephInt,range=0,req=false", "dump formatted monmap")
-def mon_dump(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("mon dump name=epoch,type=CephInt,range=0,req=false", "dump formatted monmap")
+def mon_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     m = mon.monmap() | {"quorum": mon_map.quorum(mon)[0]}
     return Reply(data=m, plain=mon_map.monmap_plain, outs=f"dumped monmap epoch {m['epoch']}")
 
 
-@command("mon stat", "summarize monitor status")
-def mon_stat(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("mon stat", "summarize monitor status")
+def mon_stat(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     _, names = mon_map.quorum(mon)
     lead = mon_map.leader(mon)
     data = {
@@ -111,18 +117,9 @@ def mon_stat(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
     return Reply(data=data, plain=lambda _d: mon_map.mon_stat_plain(mon))
 
 
-@command("quorum_status", "report status of monitor quorum")
-def quorum_status(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+@TABLE.command("quorum_status", "report status of monitor quorum")
+def quorum_status(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     import json
 
     data = mon_map.quorum_status(mon)
     return Reply(data=data, plain=lambda d: json.dumps(d, separators=(",", ":")))
-
-
-@command("get_command_descriptions", "list commands and their signatures")
-def get_command_descriptions(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
-    descs = [s.to_json() for s in signatures() if s.prefix != "get_command_descriptions"]
-    for d in mon.mgrmon.map.command_descs:
-        if isinstance(d, dict):
-            descs.append({**d, "flags": int(d.get("flags", 0)) | Flag.MGR})
-    return Reply(data=descs)

@@ -1,17 +1,21 @@
 """``ceph df``: a mon command served from the active mgr's last PG digest
 (Ceph's MgrStatMonitor answers it from the PGMapDigest, so it still answers,
-with the last figures, while no mgr is active)."""
+with the last figures, while no mgr is active).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mon.commands import Reply, command
+from mon.commands.table import CommandTable, Reply
+from mon.context import MonContext
 from sim.formatting import byte_u_t, si_u_t
 from sim.maps.osd_dumps import aligned_table
 
-if TYPE_CHECKING:
-    from mon.daemon import MonDaemon
+TABLE = CommandTable()
 
 
 def _pct(ratio: float) -> str:
@@ -47,7 +51,7 @@ def df_plain(data: dict[str, Any], pg_num: dict[int, int]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def empty_df(mon: MonDaemon) -> dict[str, Any]:
+def empty_df(mon: MonContext) -> dict[str, Any]:
     zero = {"total_bytes": 0, "total_avail_bytes": 0, "total_used_bytes": 0,
             "total_used_raw_bytes": 0, "total_used_raw_ratio": 0}  # fmt: skip
     return {
@@ -61,10 +65,10 @@ def empty_df(mon: MonDaemon) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@command(
+@TABLE.command(
     "df name=detail,type=CephChoices,strings=detail,req=false", "show cluster free space stats"
 )
-def df(mon: MonDaemon, cmd: dict[str, Any]) -> Reply:
+def df(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     data = mon.osd_service.digest.get("df")
     if not isinstance(data, dict) or "stats" not in data:
         data = empty_df(mon)
