@@ -111,8 +111,8 @@ class Runtime:
         try:
             launcher.up(
                 self.run_dir, mons=cfg.mons, mgrs=cfg.mgrs, options=options, profile=cfg.profile,
-                timeout=cfg.start_timeout, die_with_parent=die_with_parent, wipe=True, **kwargs,
-            )  # fmt: skip  (a scenario always starts from a new cluster)
+                timeout=cfg.start_timeout, die_with_parent=die_with_parent, wipe=True, **kwargs,  # always a new cluster
+            )  # fmt: skip
         except Exception as exc:
             raise SimulatorFailure(f"the cluster did not start: {exc}") from exc
         self.events.start()

@@ -113,7 +113,10 @@ def test_two_concurrent_ups_one_wins(run_dir: Path) -> None:
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "sim", "up", "--mgrs", "2", "--dir", str(run_dir)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
         )  # fmt: skip
         for _ in range(2)
     ]
