@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from sim.client import AsyncCluster
+from sim.client import AsyncCluster, MgrCommandLost
 from sim.cluster import default_dir
 from sim.cmdparse import CommandSig, Flag, InvalidArguments, NoMatchingCommand, validate
 from sim.formatting import cli_stdout
 from sim.messages import CommandReply
 from sim.monc import MonUnavailable
+from sim.wire import FrameTooLarge
 
 USAGE = (
     "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-o FILE] [-p PERIOD]\n"
@@ -114,12 +115,24 @@ async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
     except MonUnavailable as exc:
         print(f"error: {exc} (timeout {args.timeout:g}s)", file=err)
         return errno.ETIMEDOUT
+    except FrameTooLarge as exc:  # refused before sending (or the answer was)
+        print(error_line(-errno.EFBIG, str(exc)), file=err)
+        return errno.EFBIG
+    except MgrCommandLost as exc:
+        print(error_line(-errno.ECONNRESET, str(exc)), file=err)
+        return errno.ECONNRESET
     finally:
         await cluster.close()
 
 
 async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -> int:
-    r = await cluster.mon_command({"prefix": "get_command_descriptions"}, timeout=args.timeout)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + args.timeout  # one deadline for the whole call
+
+    def left() -> float:
+        return max(0.01, deadline - loop.time())
+
+    r = await cluster.mon_command({"prefix": "get_command_descriptions"}, timeout=left())
     if r.retval:
         print(error_line(r.retval, r.outs), file=err)
         return -r.retval
@@ -161,9 +174,9 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
             return errno.EINVAL
     while True:
         if sig.flags & Flag.MGR:
-            reply = await cluster.mgr_command(cmd, inbuf, timeout=args.timeout)
+            reply = await cluster.mgr_command(cmd, inbuf, timeout=left())
         else:
-            reply = await cluster.mon_command(cmd, inbuf, timeout=args.timeout)
+            reply = await cluster.mon_command(cmd, inbuf, timeout=left())
         status = _print_reply(reply, args.format, out, err, args.output_file)
         if status or not sig.flags & Flag.POLL:
             return status
@@ -172,6 +185,7 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         out.write("\n")
         out.flush()
         await asyncio.sleep(args.period)
+        deadline = loop.time() + args.timeout  # each poll is a call of its own
 
 
 INT_RANGE = (-(1 << 63), (1 << 64) - 1)  # what Ceph's JSON reader takes (int64 or uint64)
