@@ -160,7 +160,9 @@ class Server:
     def _refuse(self, ident: bytes, o: wire.Oversized) -> None:
         """Answer a request that was too big to take (never silence)."""
         if o.tid:
-            self.send(ident, o.sender, CommandReply(-errno.EFBIG, outs=f"refused: {o}"), tid=o.tid)
+            what = (f"{self.me.name}: a message of {o.size} bytes exceeds the "
+                    f"{codec.MAX_FRAME_BYTES}-byte message size limit")  # fmt: skip
+            self.send(ident, o.sender, CommandReply(-errno.EFBIG, outs=what), tid=o.tid)
 
     def send(
         self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0

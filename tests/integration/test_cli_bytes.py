@@ -80,3 +80,32 @@ def test_missing_keys_answer_as_ceph_16_kvmonitor(cluster: TestCluster) -> None:
     assert (r.returncode, r.stdout, r.stderr) == (2, b"", b"Error ENOENT: \n")
     r = ceph(cluster, "config-key", "rm", "nosuchkey")
     assert (r.returncode, r.stderr) == (0, b"key deleted\n")
+
+
+def test_a_request_over_the_limit_is_answered_not_dropped(cluster: TestCluster) -> None:
+    """A raw sender that ignores the limit gets an EFBIG reply from the mon."""
+    import zmq
+
+    from sim import codec, wire
+    from sim.messages import Command, CommandReply, MsgType
+
+    spec = cluster.core.spec
+    header = codec.pack([MsgType.COMMAND.value, "client.raw", spec.fsid, 7, 0])
+    body = codec.pack(
+        Command(cmd={"prefix": "mgr stat"}, inbuf=b"\0" * codec.MAX_FRAME_BYTES).to_body()
+    )
+    signer = wire.Signer(cluster.run.secret())
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    try:
+        sock.connect(spec.mon_addrs["a"])
+        sock.send_multipart([signer.sign(header, body), header, body])
+        assert sock.poll(20000), "the mon never answered"
+        env = wire.decode(sock.recv_multipart(), signer, spec.fsid)
+    finally:
+        sock.close()
+        ctx.term()
+    assert env.tid == 7 and isinstance(env.msg, CommandReply)
+    assert env.msg.retval == -27 and "exceeds" in env.msg.outs
+    assert cluster.mgr_stat()["available"]  # and the mon serves on
