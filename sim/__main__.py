@@ -1,7 +1,7 @@
 """`python -m sim`: the operator's command line.
 
     up [--dir DIR] [--mons N] [--mgrs M] [--osds N] [--mds N] [--rgws N]
-       [--profile fast|ceph] [--set OPT=VAL]…
+       [--profile fast|ceph] [--set OPT=VAL]… [--wipe]
     status | down [--dir DIR]
     kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active,
                                                               osd.3, fleet.0)
@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--profile", choices=["fast", "ceph"], default="fast")
     up.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE")
     up.add_argument("--timeout", type=float, default=60.0)
+    up.add_argument(
+        "--wipe", action="store_true", help="start a new cluster, deleting a stopped one's stores"
+    )
     with_dir(sub.add_parser("down", help="stop the cluster; no process is left"))
     st = with_dir(sub.add_parser("status", help="daemons, pids and states"))
     st.add_argument("--json", action="store_true")
@@ -109,6 +112,7 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
             osds=args.osds,
             mds=args.mds,
             rgws=args.rgws,
+            wipe=args.wipe,
         )
         print(run.path)
         return 0

@@ -54,6 +54,7 @@ CLUSTER_KEYS = (
     "start_timeout",
 )
 MAX_MONS, MAX_MGRS, MAX_OSDS = 9, 8, 10000
+MAX_FILE_BYTES = 1 << 20  # a scenario file is a few KiB; anything this big is a mistake
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -85,13 +86,36 @@ def find(name: str, dirs: list[Path] | None = None) -> Path:
 
 def load(path: Path | str, seed: int | None = None) -> Scenario:
     path = Path(path)
+    return load_text(read_text(path), str(path), path.parent, default_name=path.stem)
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text, at most `MAX_FILE_BYTES`; `InvalidScenario` otherwise."""
     try:
-        text = path.read_text()
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InvalidScenario(
             [ScenarioError(Mark(str(path), 1, 1), f"cannot read the file: {exc.strerror}")]
         ) from None
-    return load_text(text, str(path), path.parent, default_name=path.stem)
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidScenario(
+            [
+                ScenarioError(
+                    Mark(str(path), 1, 1), f"the file is larger than {MAX_FILE_BYTES} bytes"
+                )
+            ]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise InvalidScenario(
+            [ScenarioError(Mark(str(path), line, col),
+                           f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})")]
+        ) from None  # fmt: skip
 
 
 def load_text(
