@@ -8,6 +8,7 @@
     partition A B [--one-way] | heal [A B] [--dir DIR]
     ceph [--dir DIR] [-f FORMAT] ARGS…
     scenario NAME|FILE [--junit F] [--report F] | --list | --check FILE | --help-steps
+    release fetch 16.2|18.2|20.2 | release ls   (Ceph's own manager Python, docs/releases.md)
 
 DIR defaults to $SIM_DIR, else ./.sim.
 """
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     heal.add_argument("b", nargs="?")
     sub.add_parser("ceph", help="a ceph-like CLI (python -m sim ceph --help)", add_help=False)
     sub.add_parser("scenario", help="run, check and list YAML scenarios", add_help=False)
+    sub.add_parser("release", help="fetch and list Ceph release trees", add_help=False)
     sup = sub.add_parser("supervise", help=argparse.SUPPRESS)
     sup.add_argument("--dir", required=True)
     return p
@@ -76,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         from sim.scenario.cli import main as scenario_main
 
         return scenario_main(argv[1:])
+    if argv[:1] == ["release"]:
+        from sim.release.cli import main as release_main
+
+        return release_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.verb == "supervise":
         from sim import supervisor
