@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from sim.release.catalog import RELEASES
 from sim.release.errors import ReleaseError
@@ -55,7 +56,7 @@ def _fetch(name: str, cache: Path | None) -> int:
 
 def _ls(cache: Path | None, as_json: bool) -> int:
     have = trees(cache)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"release": t.release, "version": t.version, "path": str(t.mgr_dir), "size": t.size()}
         for t in have
     ]
@@ -66,7 +67,7 @@ def _ls(cache: Path | None, as_json: bool) -> int:
             "codename": r.codename,
             "suite": r.suite,
             "fetched": r.series in fetched,
-        }  # fmt: skip
+        }
         for r in RELEASES.values()
     ]
     if as_json:

@@ -31,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sim.release.aptconf import DIRS, AptConfig
 from sim.release.aptsources import debian_mirror, read_sources
@@ -170,7 +171,7 @@ def _download_and_unpack(
     say(f"downloading {', '.join(wanted)}")
     _apt(run, ["apt-get", *conf.options(), "-q", "download", *wanted], cwd=debs,
          what=f"download Ceph {rel.series}")  # fmt: skip
-    packages = []
+    packages: list[dict[str, Any]] = []
     for p, entry in index.items():
         deb = _one_deb(debs, p)
         ctl = _control_fields(_dpkg_deb(run, "-f", str(deb), "Package", "Version"))
@@ -188,7 +189,7 @@ def _download_and_unpack(
         raise Corrupt(f"the unpacked Ceph {rel.series} has no {MGR_SUBDIR}/mgr_module.py")
     manifest = {
         "release": rel.series,
-        "version": upstream_version(packages[0]["version"]),
+        "version": upstream_version(index[PACKAGES[0]]["Version"]),
         "suite": rel.suite,
         "mgr_dir": str(MGR_SUBDIR),
         "fetched": time.time(),
