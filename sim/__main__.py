@@ -2,6 +2,7 @@
 
     up [--dir DIR] [--mons N] [--mgrs M] [--osds N] [--mds N] [--rgws N]
        [--profile fast|ceph] [--set OPT=VAL]…
+       [--ceph-release 16.2|18.2|20.2 [--fetch] | --ceph-python DIR]
     status | down [--dir DIR]
     kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active,
                                                               osd.3, fleet.0)
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cluster import default_dir
+from sim.release.errors import ReleaseError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--profile", choices=["fast", "ceph"], default="fast")
     up.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE")
     up.add_argument("--timeout", type=float, default=60.0)
+    up.add_argument("--ceph-release", metavar="R", default=None,
+                    help="the mgrs run this fetched release's own Python (16.2, 18.2, 20.2)")  # fmt: skip
+    up.add_argument("--ceph-python", metavar="DIR", default=None,
+                    help="the mgrs run the Python in DIR (src/pybind/mgr or like /usr/share/ceph/mgr)")  # fmt: skip
+    up.add_argument("--fetch", action="store_true",
+                    help="fetch --ceph-release now if it is not in the cache")  # fmt: skip
     with_dir(sub.add_parser("down", help="stop the cluster; no process is left"))
     st = with_dir(sub.add_parser("status", help="daemons, pids and states"))
     st.add_argument("--json", action="store_true")
@@ -93,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args, run_dir)
     except KeyboardInterrupt:
         return 130
+    except ReleaseError as exc:  # a release not fetched, a bad --ceph-python
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except Exception as exc:  # the operator gets one clear line, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -115,6 +126,9 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
             osds=args.osds,
             mds=args.mds,
             rgws=args.rgws,
+            ceph_release=args.ceph_release,
+            ceph_python=args.ceph_python,
+            fetch=args.fetch,
         )
         print(run.path)
         return 0

@@ -25,6 +25,7 @@ from sim.client import Cluster
 from sim.cluster import ClusterSpec, RunDir, mgr_names, mon_names
 from sim.options import Profile, defaults
 from sim.ports import reserve_ports
+from sim.release.select import resolve as select_python
 
 
 class LaunchError(RuntimeError):
@@ -62,9 +63,14 @@ def up(
     osds: int = 0,
     mds: int = 0,
     rgws: int = 0,
+    ceph_release: str | None = None,
+    ceph_python: str | Path | None = None,
+    fetch: bool = False,
 ) -> RunDir:
     if mons < 1 or mgrs < 0:
         raise LaunchError("a cluster needs at least one mon")
+    # before the run directory is touched: a bad selection loses nothing
+    selection = select_python(ceph_release, ceph_python, fetch=fetch)
     run = RunDir(run_dir)
     if run.exists():
         if supervisor_pid(run) is not None:
@@ -83,6 +89,8 @@ def up(
             osds=osds,
             mds=mds,
             rgws=rgws,
+            ceph_release=selection.ceph_release,
+            ceph_python=selection.ceph_python,
         )
         run.create(spec)
         env = dict(os.environ)
