@@ -14,8 +14,8 @@ import psutil
 import pytest
 
 from sim import launcher
-from sim.cluster import ClusterSpec, RunDir
 from sim.client import Cluster
+from sim.cluster import ClusterSpec, RunDir
 from sim.scenario import loader
 from sim.scenario.errors import InvalidScenario
 from sim.testing import wait_until
