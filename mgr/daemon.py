@@ -25,7 +25,7 @@ import psutil
 from mgr.daemon_state import DaemonState
 from mgr.module_host import ModuleHost, NullModuleHost
 from mgr.role import Action, Decision, MgrRole, Role
-from sim.daemon import PARENT_FD_ENV, DaemonShell, main_entry
+from sim.daemon import PARENT_FD_ENV, DaemonShell, daemon_argparser
 from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
 from sim.monc import MonClient
 from sim.transport import NotConnected, Server
@@ -76,9 +76,12 @@ class MgrDaemon(DaemonShell):
         self.beacons_sent = 0
         self.modules_loaded = False
         self._tasks: list[asyncio.Task[Any]] = []
+        self.ceph_python: str | None = None  # --ceph-python DIR (a release tree)
 
     async def start(self) -> None:
         assert self.ctx is not None
+        if self.ceph_python:  # accepted; loading that tree is the native side's (issue 11)
+            log.warning("--ceph-python %s: this mgr still hosts the embedded API", self.ceph_python)
         self.server = Server(
             self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed
         )
@@ -311,4 +314,11 @@ class MgrDaemon(DaemonShell):
 
 
 def main(argv: list[str] | None = None) -> None:
-    main_entry(MgrDaemon, "python -m mgr", argv)
+    p = daemon_argparser("python -m mgr")
+    # a release tree (sim.release): the folder with that release's mgr_module.py
+    p.add_argument("--ceph-python", metavar="DIR", default=None)
+    args = p.parse_args(argv)
+    daemon = MgrDaemon(args.dir, args.id)
+    daemon.ceph_python = args.ceph_python
+    daemon.run_forever()
+    sys.exit(0)

@@ -2,7 +2,7 @@
 
 Layout of DIR::
 
-    cluster.json      the spec: fsid, daemons, mon addresses, options
+    cluster.json      the spec: fsid, daemons, mon addresses, options, manager Python
     keyring           the cluster secret (HMAC key), mode 0600
     addresses.json    the address book: daemon name -> zmq endpoint
     supervisor.pid    pid of the supervisor that owns the daemons
@@ -52,6 +52,9 @@ class ClusterSpec:
     osds: int = 0  # simulated daemons, run by the fleet process (sim.fleet)
     mds: int = 0
     rgws: int = 0
+    # the manager Python (sim.release.select): "" = the embedded API
+    ceph_release: str = ""  # e.g. "16.2.15" when a fetched release was selected
+    ceph_python: str = ""  # absolute folder with mgr_module.py, passed to each mgr
 
     @classmethod
     def new(cls, mons: list[str], mgrs: list[str], mon_ports: list[int], **kw: Any) -> ClusterSpec:

@@ -30,6 +30,7 @@ from sim.cluster import ClusterSpec, RunDir, mgr_names, mon_names
 from sim.options import Profile, defaults
 from sim.ownership import RunLock, is_locked, read_records
 from sim.ports import reserve_given, reserve_ports
+from sim.release.select import resolve as select_python
 from sim.supervisor import LOCK_FD_ENV
 
 
@@ -60,9 +61,14 @@ def up(
     mds: int = 0,
     rgws: int = 0,
     wipe: bool = False,
+    ceph_release: str | None = None,
+    ceph_python: str | Path | None = None,
+    fetch: bool = False,
 ) -> RunDir:
     if mons < 1 or mgrs < 0:
         raise LaunchError("a cluster needs at least one mon")
+    # before the run directory is touched: a bad selection loses nothing
+    selection = select_python(ceph_release, ceph_python, fetch=fetch)
     run = RunDir(run_dir)
     run.path.mkdir(parents=True, exist_ok=True)
     lock = RunLock(run.path)
@@ -79,6 +85,7 @@ def up(
         opts = defaults(profile) | (options or {})
         if run.exists() and not wipe:
             spec = _restart_spec(run, shape, opts, profile)
+            spec.ceph_release, spec.ceph_python = selection.ceph_release, selection.ceph_python
             reserved = reserve_given([int(a.rsplit(":", 1)[1]) for a in spec.mon_addrs.values()])
         else:
             _wipe(run)
@@ -86,6 +93,7 @@ def up(
             spec = ClusterSpec.new(
                 mon_names(mons), mgr_names(mgrs), [p for p, _ in reserved], options=opts,
                 profile=profile.value, created=time.time(), **{k: shape[k] for k in ("osds", "mds", "rgws")},
+                ceph_release=selection.ceph_release, ceph_python=selection.ceph_python,
             )  # fmt: skip
         try:
             if run.exists():

@@ -70,7 +70,10 @@ class Supervisor:
         for m in self.spec.mons:
             self._add(f"mon.{m}", ["-m", "mon", "--dir", str(self.run.path), "--id", m])
         for m in self.spec.mgrs:
-            self._add(f"mgr.{m}", ["-m", "mgr", "--dir", str(self.run.path), "--id", m])
+            argv = ["-m", "mgr", "--dir", str(self.run.path), "--id", m]
+            if self.spec.ceph_python:  # a release tree (sim.release): the mgr loads its Python
+                argv += ["--ceph-python", self.spec.ceph_python]
+            self._add(f"mgr.{m}", argv)
         if self.spec.osds or self.spec.mds or self.spec.rgws:
             self._add(FLEET, ["-m", "sim.fleet", "--dir", str(self.run.path), "--id", "0"])
         for p in self.procs.values():
