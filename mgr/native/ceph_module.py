@@ -24,6 +24,7 @@ Nothing here imports the simulator; the host is reached through `HostAPI`.
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from _simnative.hostapi import HostAPI
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 ROCKSDB_VERSION = "6.8.1"
+_in_log = threading.local()
 
 
 class _HostBound:
@@ -61,9 +63,18 @@ class _HostBound:
         return self._ceph_host_api.get_store(key)
 
     def _ceph_log(self, *args: Any) -> None:
-        # Ceph: _ceph_log(message); ours also takes (level, message).
+        # Ceph: _ceph_log(message); ours also takes (level, message). Ceph's
+        # own mgr_module hangs its handler on the root logger (one per
+        # sub-interpreter there, one shared here): the host's own record of
+        # this line must not come back through it.
+        if getattr(_in_log, "active", False):
+            return
         level, message = (args[0], args[1]) if len(args) == 2 else (20, args[0])
-        self._ceph_host_api.log(int(level), str(message))
+        _in_log.active = True
+        try:
+            self._ceph_host_api.log(int(level), str(message))
+        finally:
+            _in_log.active = False
 
     def _ceph_get(self, data_name: str, mutable: bool = False) -> Any:
         return self._ceph_host_api.get(data_name)  # always a fresh copy: mutable either way
