@@ -37,7 +37,8 @@ def owner_of(host: PyModuleHost, prefix: str) -> str | None:
     module and a Ceph stock module may declare the same command)."""
     owners = [name for name, rec in host.records.items() if prefix in rec.perms]
     enabled = [name for name in owners if name in host.enabled]
-    return (enabled or owners or [None])[0]
+    chosen = enabled or owners
+    return chosen[0] if chosen else None
 
 
 async def dispatch(

@@ -104,13 +104,13 @@ class OSDMap(ceph_module.BasePyOSDMap):
         return {str(p["pool_name"]): p for p in self.dump().get("pools", [])}
 
     def new_incremental(self) -> OSDMapIncremental:
-        return self._new_incremental()  # type: ignore[no-any-return]
+        return self._new_incremental()
 
     def apply_incremental(self, inc: OSDMapIncremental) -> OSDMap:
-        return self._apply_incremental(inc)  # type: ignore[no-any-return]
+        return self._apply_incremental(inc)
 
     def get_crush(self) -> CRUSHMap:
-        return self._get_crush()  # type: ignore[no-any-return]
+        return self._get_crush()
 
     def get_pools_by_take(self, take: int) -> list[int]:
         return list(self._get_pools_by_take(take).get("pools", []))
