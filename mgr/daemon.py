@@ -18,6 +18,7 @@ import platform
 import socket
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -60,6 +61,7 @@ def system_metadata(name: str, addr: str) -> dict[str, str]:
 
 class MgrDaemon(DaemonShell):
     entity_type = "mgr"
+    ceph_python: str | None = None  # --ceph-python (or the cluster option mgr_ceph_python)
 
     def __init__(self, run_dir: str, daemon_id: str) -> None:
         super().__init__(run_dir, daemon_id)
@@ -76,12 +78,9 @@ class MgrDaemon(DaemonShell):
         self.beacons_sent = 0
         self.modules_loaded = False
         self._tasks: list[asyncio.Task[Any]] = []
-        self.ceph_python: str | None = None  # --ceph-python DIR (a release tree)
 
     async def start(self) -> None:
         assert self.ctx is not None
-        if self.ceph_python:  # accepted; loading that tree is the native side's (issue 11)
-            log.warning("--ceph-python %s: this mgr still hosts the embedded API", self.ceph_python)
         self.server = Server(
             self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed
         )
@@ -129,11 +128,21 @@ class MgrDaemon(DaemonShell):
         from mgr.host.context import HostContext
         from mgr.host.host import PyModuleHost
 
+        version, release = CEPH_VERSION, "pacific"
+        tree = self.ceph_python or self.options.get("mgr_ceph_python")
+        if tree:
+            from mgr.host import apipath, cephtree
+
+            apipath.use_ceph_tree(Path(str(tree)))
+            found = cephtree.detect(Path(str(tree)))
+            version, release = found.version_string, found.name
+            log.info("mgr.%s runs Ceph's own mgr Python from %s (%s)", self.id, tree, version)
         ctx = HostContext(
             mgr_id=self.id,
             fsid=self.spec.fsid,
             created=self.spec.created,
-            ceph_version=CEPH_VERSION,
+            ceph_version=version,
+            ceph_release=release,
             options=self.options.as_dict(),
             log_dir=self.run.log_dir,
             monc=self.monc,
@@ -314,11 +323,12 @@ class MgrDaemon(DaemonShell):
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = daemon_argparser("python -m mgr")
-    # a release tree (sim.release): the folder with that release's mgr_module.py
-    p.add_argument("--ceph-python", metavar="DIR", default=None)
-    args = p.parse_args(argv)
-    daemon = MgrDaemon(args.dir, args.id)
-    daemon.ceph_python = args.ceph_python
-    daemon.run_forever()
+    """``python -m mgr --dir D --id x [--ceph-python TREE]``: TREE (Ceph's
+    ``mgr_module.py`` and stock modules, a release tree of `sim.release`)
+    replaces the embedded API."""
+    parser = daemon_argparser("python -m mgr")
+    parser.add_argument("--ceph-python", help="a Ceph release's manager Python (mgr_module.py …)")
+    args = parser.parse_args(argv)
+    MgrDaemon.ceph_python = args.ceph_python
+    MgrDaemon(args.dir, args.id).run_forever()
     sys.exit(0)

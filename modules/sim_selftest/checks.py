@@ -81,10 +81,10 @@ def config(m: Any) -> None:
     m.set_module_option("rwoption2", None)
     assert m.get_module_option("rwoption2") is None
     assert m.get_module_option_ex("foo", "bar") is None
-    assert m.get_module_option_ex("dashboard", "bar") is None
-    assert m.get_module_option_ex("dashboard", "password", "foobar") == "foobar"
-    m.set_module_option_ex("selftest", "rwoption1", 1234)
-    assert m.get_module_option_ex("selftest", "rwoption1") == "1234"
+    assert m.get_module_option_ex("sim_dashboard", "bar") is None
+    assert m.get_module_option_ex("sim_dashboard", "password", "foobar") == "foobar"
+    m.set_module_option_ex("sim_selftest", "rwoption1", 1234)
+    assert m.get_module_option_ex("sim_selftest", "rwoption1") == "1234"
     assert isinstance(m.get_ceph_option("mgr_tick_period"), float)
     assert isinstance(m.get_ceph_option("mgr_stats_period"), int)
     assert isinstance(m.get_ceph_option("mgr_standby_modules"), bool)

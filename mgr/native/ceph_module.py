@@ -1,75 +1,46 @@
-"""The seam between module code and the mgr host (Ceph's C++ ``ceph_module``).
+"""``ceph_module``: the native side of ceph-mgr, simulated (Ceph's C++ extension of that name).
 
-In Ceph, ``ceph_module`` is a C extension whose ``BaseMgrModule`` methods
-``_ceph_get``, ``_ceph_set_store`` … call into the daemon. Here those
-methods reach the host only through one narrow object, a `HostAPI` bound to
-one module instance (Ceph's "this" capsule). The mgr passes its real
-implementation (`mgr.host.handle.ModuleHandle`); tests may pass
-`mgr_testing.FakeHost` and unit-test a module without any process.
+Ceph's ``mgr_module.py`` (any release) and our embedded API both subclass
+these: ``BaseMgrModule``, ``BaseMgrStandbyModule``, ``BasePyOSDMap``,
+``BasePyOSDMapIncremental``, ``BasePyCRUSH``. Every ``_ceph_*`` method
+reaches the mgr only through one `HostAPI` bound to the instance (the
+``this`` capsule, the constructor's last argument).
 
-Nothing else in the API directory touches the host.
+One implementation serves 16.2, 18.2 and 20.2: where a call's signature
+changed between releases it accepts every release's form (the table is in
+docs/releases.md, "native API by release"):
+
+- ``_ceph_get(name[, mutable])``; ``_ceph_log(message)`` or ``(level, message)``;
+- ``_ceph_send_command(result, type, id, cmd, tag, inbuf[, one_shot=])``;
+- ``_ceph_register_client(addrs)`` (16.2) or ``(name, addrs, replace)`` (18.2+),
+  ``_ceph_unregister_client(addrs)`` or ``(name, addrs)``;
+- ``_ceph_get_latest_counter(type, name, path)`` or, labelled (20.2),
+  ``(type, name, counter, sub_counter, labels)``;
+- 20.2's ``_ceph_get_unlabeled_*``, ``_ceph_notify_all``, ``_ceph_exit``.
+
+Nothing here imports the simulator; the host is reached through `HostAPI`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import os
+import threading
+from typing import Any
 
+from _simnative.hostapi import HostAPI
+from _simnative.maps import BasePyCRUSH, BasePyOSDMap, BasePyOSDMapIncremental, wrapper_class
 
-class HostAPI(Protocol):
-    """Everything a module instance may ask of its host (one per instance)."""
+__all__ = [
+    "BaseMgrModule",
+    "BaseMgrStandbyModule",
+    "BasePyCRUSH",
+    "BasePyOSDMap",
+    "BasePyOSDMapIncremental",
+    "HostAPI",
+]
 
-    module_name: str
-
-    # identity and build
-    def get_mgr_id(self) -> str: ...
-    def get_version(self) -> str: ...
-    def get_release_name(self) -> str: ...
-    def lookup_release_name(self, major: int) -> str: ...
-    def get_context(self) -> object: ...
-    def get_ceph_conf_path(self) -> str: ...
-
-    # native and module configuration (reads are local)
-    def get_option(self, key: str) -> Any: ...
-    def get_foreign_option(self, entity: str, key: str) -> Any: ...
-    def get_module_option(self, module: str, key: str, localized_prefix: str = "") -> Any: ...
-    def set_module_option(self, module: str, key: str, value: str | None) -> None: ...
-
-    # this module's KV store (config-key mgr/<module>/...)
-    def get_store(self, key: str) -> str | None: ...
-    def set_store(self, key: str, value: str | None) -> None: ...
-    def get_store_prefix(self, prefix: str) -> dict[str, str]: ...
-
-    # cluster state (local copies)
-    def get(self, data_name: str) -> Any: ...
-    def get_server(self, hostname: str | None) -> Any: ...
-    def get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None: ...
-    def get_daemon_status(self, svc_type: str, svc_id: str) -> dict[str, str] | None: ...
-    def get_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]: ...
-    def get_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]: ...
-    def get_latest_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]: ...
-    def get_osdmap(self) -> dict[str, Any]: ...
-    def get_daemon_health_metrics(self) -> dict[str, Any]: ...
-    def have_mon_connection(self) -> bool: ...
-
-    # commands, health, logs, services, other modules
-    def send_command(
-        self, result: Any, svc_type: str, svc_id: str, command: str, tag: str, inbuf: str | None
-    ) -> None: ...
-    def set_health_checks(self, checks: Any) -> None: ...
-    def log(self, level: int, message: str) -> None: ...
-    def cluster_log(self, channel: str, priority: int, message: str) -> None: ...
-    def set_uri(self, uri: str) -> None: ...
-    def get_active_uri(self) -> str: ...
-    def dispatch_remote(
-        self, module_name: str, method_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any: ...
-    def update_progress_event(
-        self, evid: str, desc: str, progress: float, add_to_ceph_s: bool
-    ) -> None: ...
-    def complete_progress_event(self, evid: str) -> None: ...
-    def clear_all_progress_events(self) -> None: ...
-    def set_device_wear_level(self, devid: str, wear_level: float) -> None: ...
-    def is_authorized(self, arguments: dict[str, str]) -> bool: ...
+ROCKSDB_VERSION = "6.8.1"
+_in_log = threading.local()
 
 
 class _HostBound:
@@ -92,12 +63,21 @@ class _HostBound:
         return self._ceph_host_api.get_store(key)
 
     def _ceph_log(self, *args: Any) -> None:
-        # Ceph 16: _ceph_log(message); ours also takes (level, message).
+        # Ceph: _ceph_log(message); ours also takes (level, message). Ceph's
+        # own mgr_module hangs its handler on the root logger (one per
+        # sub-interpreter there, one shared here): the host's own record of
+        # this line must not come back through it.
+        if getattr(_in_log, "active", False):
+            return
         level, message = (args[0], args[1]) if len(args) == 2 else (20, args[0])
-        self._ceph_host_api.log(int(level), str(message))
+        _in_log.active = True
+        try:
+            self._ceph_host_api.log(int(level), str(message))
+        finally:
+            _in_log.active = False
 
-    def _ceph_get(self, data_name: str) -> Any:
-        return self._ceph_host_api.get(data_name)
+    def _ceph_get(self, data_name: str, mutable: bool = False) -> Any:
+        return self._ceph_host_api.get(data_name)  # always a fresh copy: mutable either way
 
 
 class BaseMgrModule(_HostBound):
@@ -145,19 +125,39 @@ class BaseMgrModule(_HostBound):
     def _ceph_get_daemon_status(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
         return self._ceph_host_api.get_daemon_status(svc_type, svc_id)
 
+    # --- perf counters (20.2 splits them into unlabeled and labelled calls) ---
+
     def _ceph_get_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
+        return self._ceph_host_api.get_perf_schema(svc_type, svc_name)
+
+    def _ceph_get_unlabeled_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
         return self._ceph_host_api.get_perf_schema(svc_type, svc_name)
 
     def _ceph_get_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
         return self._ceph_host_api.get_counter(svc_type, svc_name, path)
 
-    def _ceph_get_latest_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
+    def _ceph_get_unlabeled_counter(self, svc_type: str, svc_name: str, path: str) -> Any:
+        return self._ceph_host_api.get_counter(svc_type, svc_name, path)
+
+    def _ceph_get_latest_unlabeled_counter(self, svc_type: str, svc_name: str, path: str) -> Any:
         return self._ceph_host_api.get_latest_counter(svc_type, svc_name, path)
 
-    def _ceph_get_osdmap(self) -> Any:
-        from _mgrapi.osdmap import OSDMap
+    def _ceph_get_latest_counter(self, svc_type: str, svc_name: str, *rest: Any) -> Any:
+        if len(rest) == 1:  # 16.2/18.2: (path)
+            return self._ceph_host_api.get_latest_counter(svc_type, svc_name, str(rest[0]))
+        counter, sub_counter = str(rest[0]), str(rest[1])
+        labels = list(rest[2]) if len(rest) > 2 and rest[2] else []
+        if labels:  # no daemon here reports labelled counters yet
+            return {}
+        path = f"{counter}.{sub_counter}"
+        return self._ceph_host_api.get_latest_counter(svc_type, svc_name, path)
 
-        return OSDMap(self._ceph_host_api.get_osdmap())
+    def _ceph_get_rocksdb_version(self) -> str:
+        return ROCKSDB_VERSION
+
+    def _ceph_get_osdmap(self) -> Any:
+        capsule = self._ceph_host_api.get_osdmap()
+        return wrapper_class(self, "OSDMap")(capsule)
 
     def _ceph_get_daemon_health_metrics(self) -> dict[str, Any]:
         return self._ceph_host_api.get_daemon_health_metrics()
@@ -165,10 +165,28 @@ class BaseMgrModule(_HostBound):
     def _ceph_have_mon_connection(self) -> bool:
         return self._ceph_host_api.have_mon_connection()
 
+    # --- commands, notifications, health, logs, services ---
+
     def _ceph_send_command(
-        self, result: Any, svc_type: str, svc_id: str, command: str, tag: str, inbuf: Any = None
+        self,
+        result: Any,
+        svc_type: str,
+        svc_id: str,
+        command: str,
+        tag: str,
+        inbuf: Any = None,
+        one_shot: bool = False,
     ) -> None:
         self._ceph_host_api.send_command(result, svc_type, svc_id, command, tag, inbuf)
+
+    def _ceph_notify_all(self, notify_type: str, notify_id: Any) -> None:
+        notify = getattr(self._ceph_host_api, "notify_all", None)
+        if notify is not None:
+            notify(str(notify_type), notify_id)
+
+    def _ceph_exit(self, code: int, hard: bool = False) -> None:
+        # the sqlite3 kill points of 20.2's MgrModule.db: the daemon ends at once
+        os._exit(int(code))
 
     def _ceph_set_health_checks(self, checks: Any) -> None:
         self._ceph_host_api.set_health_checks(checks)
@@ -201,13 +219,11 @@ class BaseMgrModule(_HostBound):
     def _ceph_is_authorized(self, arguments: dict[str, str]) -> bool:
         return self._ceph_host_api.is_authorized(arguments)
 
-    def _ceph_get_rocksdb_version(self) -> str:
-        return "6.8.1"
-
-    def _ceph_register_client(self, addrs: Any) -> None:
+    # librados clients a module opened (16.2: (addrs); 18.2+: (name, addrs, replace))
+    def _ceph_register_client(self, *args: Any) -> None:
         return None
 
-    def _ceph_unregister_client(self, addrs: Any) -> None:
+    def _ceph_unregister_client(self, *args: Any) -> None:
         return None
 
     # OSD/MDS perf queries need daemons that report them (not simulated yet).

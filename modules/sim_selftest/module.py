@@ -16,7 +16,7 @@ import threading
 from code import InteractiveInterpreter
 from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
-from typing import Any
+from typing import Any, List, Optional
 
 from mgr_module import CLICommand, CommandResult, HandleCommandResult, MgrModule, NotifyType, Option
 
@@ -153,7 +153,7 @@ class Module(MgrModule):
         return 0, "", ""
 
     @CLICommand("mgr self-test health clear")
-    def health_clear(self, checks: list[str] | None = None) -> tuple[int, str, str]:
+    def health_clear(self, checks: Optional[List[str]] = None) -> tuple[int, str, str]:
         """Clear health checks by name. If no names provided, clear all."""
         if checks is not None:
             for check in checks:
@@ -170,7 +170,7 @@ class Module(MgrModule):
         return 0, "", ""
 
     @CLICommand("mgr self-test eval")
-    def eval(self, s: str | None = None, inbuf: str | None = None) -> HandleCommandResult:
+    def eval(self, s: Optional[str] = None, inbuf: Optional[str] = None) -> HandleCommandResult:
         """Evaluate Python source (give it as an argument or with -i FILE)"""
         source = s or inbuf
         if source is None:
