@@ -85,9 +85,14 @@ def test_a_command_that_kills_its_mgr_is_resent_once(
     assert r.returncode == 104, (r.returncode, r.stdout, r.stderr)  # ECONNRESET
     assert "went away while running the command" in r.stderr
     assert "re-sent 1 time(s)" in r.stderr
-    daemons = c.supervisor("status")["daemons"]
-    exited = sorted(n for n, d in daemons.items() if d["state"] == "exited")
-    assert len(exited) == 2, daemons  # the first active and the one it was re-sent to
+
+    def exited_mgrs() -> list[str] | None:
+        daemons = c.supervisor("status")["daemons"]
+        gone = sorted(n for n, d in daemons.items() if d["state"] == "exited")
+        return gone if len(gone) == 2 else None
+
+    # the first active and the one it was re-sent to (the supervisor reaps them asynchronously)
+    exited = wait_until(exited_mgrs, 15, "both mgrs that ran the command to have exited")
     survivor = next(n for n in ("mgr.x", "mgr.y", "mgr.z") if n not in exited)
     wait_until(
         lambda: f"mgr.{active_name(c)}" == survivor, 30, f"{survivor}, unhurt, to become active"

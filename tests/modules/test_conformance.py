@@ -338,7 +338,12 @@ def test_selftest_health_set_and_clear(c):
 def test_log_to_file_writes_the_module_log(c):
     me = c.mgr_stat()["active_name"]
     rc, _, err = c.mon_command(
-        {"prefix": "config set", "who": "mgr", "name": "mgr/sim_selftest/log_to_file", "value": "true"}
+        {
+            "prefix": "config set",
+            "who": "mgr",
+            "name": "mgr/sim_selftest/log_to_file",
+            "value": "true",
+        }
     )
     assert rc == 0, err
     wait_until(lambda: ev(c, "print(mgr.log_to_file)") == "True", SNIPPET_TIMEOUT, "log_to_file on")

@@ -72,11 +72,13 @@ def test_serve_exception_fails_only_that_module(module_cluster):
     check = wait_until(error_check, DEADLINE, "MGR_MODULE_ERROR")
     assert check["severity"] == "HEALTH_ERR"
     assert (
-        check["summary"]["message"] == "Module 'sim_selftest' has failed: Synthetic exception in serve"
+        check["summary"]["message"]
+        == "Module 'sim_selftest' has failed: Synthetic exception in serve"
     )
     text = c.mon_command({"prefix": "health", "detail": "detail"})[1].decode()
     assert (
-        "[ERR] MGR_MODULE_ERROR: Module 'sim_selftest' has failed: Synthetic exception in serve" in text
+        "[ERR] MGR_MODULE_ERROR: Module 'sim_selftest' has failed: Synthetic exception in serve"
+        in text
     )
     line = f"Unhandled exception from module 'sim_selftest' while running on mgr.{active}: Synthetic exception in serve"
     wait_until(

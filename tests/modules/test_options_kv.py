@@ -70,7 +70,9 @@ def test_module_writes_are_committed_before_returning(module_cluster):
     assert ev(c, "mgr.set_store('k', 'v'); print(mgr.get_store('k'))") == "v"
     assert c.mon_command({"prefix": "config-key get", "key": "mgr/sim_selftest/k"})[:2] == (0, b"v")
     assert (
-        c.mon_command({"prefix": "config-key set", "key": "mgr/sim_selftest/k", "val": "outside"})[0]
+        c.mon_command({"prefix": "config-key set", "key": "mgr/sim_selftest/k", "val": "outside"})[
+            0
+        ]
         == 0
     )
     wait_until(

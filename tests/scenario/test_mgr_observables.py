@@ -61,7 +61,11 @@ def test_module_option_and_module_uris(ceph_cluster: Factory) -> None:
     c.wait_for(
         {
             mgrs[1]: {
-                "module": {"name": "sim_dashboard", "kind": "standby", "uri": {"matches": "^http://"}}
+                "module": {
+                    "name": "sim_dashboard",
+                    "kind": "standby",
+                    "uri": {"matches": "^http://"},
+                }
             }
         },
         timeout="5s",
