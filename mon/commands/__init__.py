@@ -75,7 +75,8 @@ def _daemon_message(cmd: dict[str, Any]) -> bool:
     """A hidden command stands for one of Ceph's daemon messages (``osd boot`` is
     MOSDBoot, ``osd beacon`` MOSDBeacon …), not an operator's command: it carries
     structures a command map cannot, and only the simulator's daemons send it."""
-    mc = COMMANDS.get(cmd.get("prefix")) if isinstance(cmd.get("prefix"), str) else None
+    prefix = cmd.get("prefix")
+    mc = COMMANDS.get(prefix) if isinstance(prefix, str) else None
     return mc is not None and bool(mc.sig.flags & Flag.HIDDEN)
 
 
