@@ -13,7 +13,8 @@ used from its one asyncio loop (module threads reach it through
   milliseconds); ZMTP heartbeats catch a peer that is alive but silent
   (SIGSTOP).
 - ``link_filter`` lets a daemon drop traffic to and from named peers (network
-  partitions injected by the simulator).
+  partitions injected by the simulator); the identity's `sim.links.Links`
+  delays, drops or duplicates what it sends (link faults), in `_deliver`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import functools
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import zmq
@@ -33,6 +34,7 @@ import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 
 from sim import codec, wire
+from sim.links import Links
 from sim.messages import CommandReply, Envelope, Message
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class Identity:
     fsid: str
     signer: wire.Signer
     drops: wire.DropCounters
+    links: Links = field(default_factory=Links)  # link faults on what we send
 
 
 def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
@@ -64,6 +67,28 @@ def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
         return fut.exception() is None
     fut.add_done_callback(lambda f: f.exception())
     return True
+
+
+def _deliver(me: Identity, peer: str, sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
+    """Send now, or as the link to ``peer`` says (later, twice, never). False
+    only if ZeroMQ could not take a message sent now."""
+    plan = me.links.plan(peer)
+    if plan is None:
+        return _send_now(sock, frames)
+    if not plan:
+        me.drops.count("link_loss")
+        return True  # lost on the way, as far as the sender can tell
+    loop = asyncio.get_running_loop()
+    for delay in plan:
+        loop.call_later(delay, _send_late, sock, frames)
+    if len(plan) > 1:
+        me.drops.count("link_duplicate")
+    return True
+
+
+def _send_late(sock: zmq.asyncio.Socket, frames: list[bytes]) -> None:
+    with contextlib.suppress(zmq.ZMQError):  # the socket may be closed by now
+        _send_now(sock, frames)
 
 
 def _accept(
@@ -183,7 +208,7 @@ class Server:
                            CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
             frames = wire.encode(env, self.me.signer)
         with contextlib.suppress(zmq.ZMQError):
-            _send_now(self.sock, [ident, *frames])
+            _deliver(self.me, peer_name, self.sock, [ident, *frames])
 
     def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
         self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch)
@@ -227,6 +252,7 @@ class Connection:
         self.on_message = on_message
         self.on_state = on_state
         self.link_filter = link_filter
+        self.immediate = immediate
         self.connected = False
         self._up = asyncio.Event()
         self._tids = itertools.count(1)
@@ -318,8 +344,10 @@ class Connection:
         if not self.link_filter(self.peer_name):
             return  # silently lost, as on a cut network
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
+        if self.immediate and not self.connected and self.me.links.fault_for(self.peer_name):
+            raise NotConnected(f"{self.peer_name} is not reachable")  # nothing to delay it on
         try:
-            sent = _send_now(self.sock, wire.encode(env, self.me.signer))
+            sent = _deliver(self.me, self.peer_name, self.sock, wire.encode(env, self.me.signer))
         except zmq.ZMQError:
             sent = False
         if not sent:

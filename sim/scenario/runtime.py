@@ -86,7 +86,9 @@ class Runtime:
         self.events.subscribe(timeline.cluster_event)
         self.probe: Probe | None = None
         self.held: dict[str, str] = {}  # daemon -> "down" | "paused", by a step
-        self.blocked: dict[str, set[str]] = {}  # daemon -> peers it drops (partitions)
+        self.blocked: dict[
+            str, set[str]
+        ] = {}  # daemon -> peers it cuts or shapes (partition, link)
         self.started = time.time()
         self.last_fault = self.started
         self.last_mon_change = self.started
