@@ -43,7 +43,10 @@ def test_latency_to_the_mon_shows_in_set_module_option(
     slow = committed_ms(c, "green")
     assert slow >= 600, (before, slow)  # the command and its reply each wait 300 ms
     assert sim(c, "heal", active, "mon.a").returncode == 0
-    assert c.admin(active, "status")["link_faults"] == {} and c.admin("mon.a", "status")["link_faults"] == {}
+    assert (
+        c.admin(active, "status")["link_faults"] == {}
+        and c.admin("mon.a", "status")["link_faults"] == {}
+    )
     after = committed_ms(c, "blue")
     assert after < 300, (before, slow, after)
 
