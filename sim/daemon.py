@@ -25,10 +25,11 @@ from typing import Any
 import zmq
 import zmq.asyncio
 
-from sim import codec, wire
+from sim import codec, msglog, wire
 from sim.cluster import RunDir
 from sim.links import LinkFault, daemon_seed
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
+from sim.msglog import MessageLog
 from sim.options import Options
 from sim.transport import Connection, Identity, NotConnected
 
@@ -93,6 +94,8 @@ class DaemonShell:
             "delay": self._admin_delay,
         }
         self.me.links.reseed(daemon_seed(self.name))
+        if self.spec.message_events:
+            self.me.msglog = MessageLog()
         self.ctx: zmq.asyncio.Context | None = None
         self._events: Connection | None = None
         self._stop = asyncio.Event()
@@ -119,14 +122,28 @@ class DaemonShell:
         sup = os.environ.get(SUPERVISOR_ENV)
         if sup:
             self._events = Connection(self.ctx, self.me, sup, "sim.supervisor", immediate=False)
+        flusher = loop.create_task(self._flush_messages()) if self.me.msglog else None
         try:
             await self.start()
             await self._stop.wait()
         finally:
             await self.shutdown()
+            if flusher is not None:
+                flusher.cancel()
+                self._emit_messages()
             if self._events:
                 self._events.close()
             self.ctx.destroy(linger=0)
+
+    async def _flush_messages(self) -> None:
+        while True:
+            await asyncio.sleep(msglog.PERIOD)
+            self._emit_messages()
+
+    def _emit_messages(self) -> None:
+        batch = self.me.msglog.flush() if self.me.msglog else None
+        if batch is not None:
+            self.emit("messages", **batch)
 
     def request_stop(self) -> None:
         self._stop.set()

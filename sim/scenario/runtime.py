@@ -105,7 +105,7 @@ class Runtime:
         options = dict(cfg.options)
         if cfg.module_paths:
             options["mgr_module_path"] = os.pathsep.join(str(p) for p in cfg.module_paths)
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"message_events": True}  # the report draws them
         if cfg.osds:
             if "osds" not in inspect.signature(launcher.up).parameters:
                 raise SimulatorFailure("cluster.osds: this simulator has no OSD fleet yet")
