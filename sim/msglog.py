@@ -11,8 +11,10 @@ period, and beyond that counts per (direction, type, peer) — a fleet of
 hundreds of OSDs stays a few lines a second.
 
 A record is ``[t, dir, type, peer, tid, epoch, size, reason]``: ``dir`` is
-``send``, ``recv`` or ``drop``; ``peer`` is whom it went to or came from
-(``?`` when a dropped frame's sender could not be read). Traffic with the
+``send``, ``recv``, ``drop_out`` (dropped before it left: a partition, a
+lossy link) or ``drop_in`` (refused on arrival: a partition, a bad
+signature …); ``peer`` is whom it went to or came from (``?`` when a refused
+frame's sender could not be read). Traffic with the
 harness (the supervisor's event stream, admin requests) is not recorded: it
 is the observer, not the system.
 """

@@ -64,7 +64,7 @@ class Identity:
 
     def note_drop(self, reason: str, peer: str = "?") -> None:
         if self.msglog is not None:
-            self.msglog.note("drop", "?", peer, reason=reason)
+            self.msglog.note("drop_in", "?", peer, reason=reason)
 
 
 def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
@@ -85,7 +85,7 @@ def _deliver(
     """Send now, or as the link to ``peer`` says (later, twice, never). False
     only if ZeroMQ could not take a message sent now."""
     plan = me.links.plan(peer)
-    me.note("send" if plan != [] else "drop", env, peer, sum(map(len, frames)),
+    me.note("send" if plan != [] else "drop_out", env, peer, sum(map(len, frames)),
             "" if plan != [] else "link_loss")  # fmt: skip
     if plan is None:
         return _send_now(sock, frames)
@@ -130,7 +130,7 @@ def _accept(
     size = sum(map(len, frames))
     if not link_filter(env.sender):
         me.drops.count("partitioned")
-        me.note("drop", env, env.sender, size, "partitioned")
+        me.note("drop_in", env, env.sender, size, "partitioned")
         return None
     me.note("recv", env, env.sender, size)
     return env
@@ -213,7 +213,7 @@ class Server:
         """Fire and forget; a reply over the size limit becomes an EFBIG reply."""
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
         if not self.link_filter(peer_name):
-            self.me.note("drop", env, peer_name, 0, "partitioned")
+            self.me.note("drop_out", env, peer_name, 0, "partitioned")
             return
         try:
             frames = wire.encode(env, self.me.signer)
@@ -362,7 +362,7 @@ class Connection:
         """Fire and forget. Raises NotConnected if the peer is unreachable."""
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
         if not self.link_filter(self.peer_name):
-            self.me.note("drop", env, self.peer_name, 0, "partitioned")
+            self.me.note("drop_out", env, self.peer_name, 0, "partitioned")
             return  # silently lost, as on a cut network
         if self.immediate and not self.connected and self.me.links.fault_for(self.peer_name):
             raise NotConnected(f"{self.peer_name} is not reachable")  # nothing to delay it on

@@ -17,6 +17,7 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from sim.scenario import arrows
 from sim.scenario.events import ENGINE, category
 from sim.scenario.lanes import build_lanes
 
@@ -47,7 +48,7 @@ def data(r: RunResult) -> dict[str, Any]:
         "seed": r.seed,
         "lanes": build_lanes(r),
         "events": events,
-        "messages": messages(r),
+        "diagram": diagram(r),
         "steps": [
             vars(x)
             | {
@@ -77,6 +78,13 @@ def messages(r: RunResult) -> dict[str, Any]:
             counts.append({"daemon": who, "since": e.get("since"), "until": e.get("until"), **agg})
     rows.sort(key=lambda row: row[0])
     return {"rows": rows, "aggregated": counts}
+
+
+def diagram(r: RunResult) -> dict[str, Any]:
+    """The space-time diagram's arrows (`arrows.build`) and the counts of
+    messages beyond each period's recording limit."""
+    m = messages(r)
+    return arrows.build(m["rows"]) | {"aggregated": m["aggregated"]}
 
 
 def _esc(x: Any) -> str:
@@ -139,6 +147,6 @@ def render(r: RunResult) -> str:
         log=_log_table(r),
         source=_esc(r.scenario.source),
         css=_asset("report.css"),
-        js=_asset("report.js"),
+        js=_asset("report.js") + "\n" + _asset("diagram.js"),
         data=payload,
     )

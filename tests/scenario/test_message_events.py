@@ -40,9 +40,9 @@ def test_a_scenario_records_sends_receives_and_drops(tmp_path: Path) -> None:
     assert ("mon.a", "recv", "mgr_beacon", "mgr.x", "") in rows
     assert ("mon.a", "send", "beacon_ack", "mgr.x", "") in rows
     # the partition: mgr.x's beacons are dropped on its side of the cut
-    assert ("mgr.x", "drop", "mgr_beacon", "mon.a", "partitioned") in rows
+    assert ("mgr.x", "drop_out", "mgr_beacon", "mon.a", "partitioned") in rows
     # the observer is not recorded
     assert not [r for r in rows if r[3].startswith(("sim.", "client.scenario"))]
     assert not [r for r in rows if r[2] in ("event", "admin")]
     html = (out / "report.html").read_text()
-    assert '"messages": {"rows": [[' in html
+    assert '"diagram": {"arrows": [{' in html

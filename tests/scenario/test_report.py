@@ -72,6 +72,12 @@ def test_report_renders_lanes_and_events_in_chromium(report: Path, tmp_path: Pat
         and 'class="seg seg-down"' in dom
     )
     assert 'class="fault-line"' in dom
+    # the space-time diagram: beacons, beacon acks and map pushes as arrows
+    arrows = int(re.search(r'data-arrows="(\d+)"', dom).group(1))  # type: ignore[union-attr]
+    assert arrows >= 50, arrows
+    assert 'class="arrow k-beacon f-delivered"' in dom and 'class="arrow k-map f-delivered"' in dom
+    names = re.findall(r'class="dname"[^>]*>([^<]+)<', dom)
+    assert {"mon.a", "mgr.x", "mgr.y"} <= set(names), names  # one line per daemon (+ clients)
 
     shot = tmp_path / "shot.png"
     r = chromium(
