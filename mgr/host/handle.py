@@ -17,15 +17,15 @@ from _mgrapi.dispatch import call_remote
 from _mgrapi.optvalues import option_type, typed_value
 from _mgrapi.types import CephReleases
 
+from mgr.host.native import schema as native_schema
+
 if TYPE_CHECKING:
-    from mgr.host.host import PyModuleHost
+    from mgr.host.py_modules import PyModules
 
 PRIORITIES = {0: "[DBG]", 1: "[INF]", 2: "[SEC]", 3: "[WRN]", 4: "[ERR]"}
 
 
-def read_module_option(
-    host: PyModuleHost, module: str, key: str, localized_prefix: str = ""
-) -> Any:
+def read_module_option(host: PyModules, module: str, key: str, localized_prefix: str = "") -> Any:
     """The stored value of ``mgr/<module>/[<prefix>/]<key>`` in the mgr's config
     snapshot, typed by the module's schema; None when unset (the module's
     side then applies its declared default)."""
@@ -45,7 +45,7 @@ def read_module_option(
 
 
 class _Common:
-    def __init__(self, host: PyModuleHost, module_name: str) -> None:
+    def __init__(self, host: PyModules, module_name: str) -> None:
         self.host = host
         self.module_name = module_name
 
@@ -106,7 +106,7 @@ class ModuleHandle(_Common):
         if data_name == "config":
             return self.host.native.as_strings(self.host.config.effective)
         if data_name == "config_options":
-            return {"options": self.host.native_schema()}
+            return {"options": native_schema()}
         if data_name == "modified_config_options":
             return {"options": sorted(k for k in self.host.config.effective if "/" not in k)}
         if data_name == "have_local_config_map":
@@ -176,7 +176,7 @@ class ModuleHandle(_Common):
     def dispatch_remote(
         self, module_name: str, method_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        runner = self.host.runners.get(module_name)
+        runner = self.host.runner(module_name)
         target = runner.instance if runner is not None else None
         return call_remote(target, method_name, args, kwargs)
 

@@ -28,13 +28,13 @@ from _mgrapi.optvalues import check_value
 from mgr.host.monbridge import HostClosing
 
 if TYPE_CHECKING:
-    from mgr.host.host import PyModuleHost
+    from mgr.host.py_modules import PyModules
 
 log = logging.getLogger(__name__)
 
 
 class Writes:
-    def __init__(self, host: PyModuleHost) -> None:
+    def __init__(self, host: PyModules) -> None:
         self.host = host
 
     # --- options ----------------------------------------------------------------
