@@ -14,10 +14,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from _mgrapi.dispatch import call_remote
-from _mgrapi.optvalues import option_type, typed_value
 from _mgrapi.types import CephReleases
 
 from mgr.host.native import schema as native_schema
+from sim.options.modules import module_spec
+from sim.options.values import python_value
 
 if TYPE_CHECKING:
     from mgr.host.py_modules import PyModules
@@ -27,8 +28,9 @@ PRIORITIES = {0: "[DBG]", 1: "[INF]", 2: "[SEC]", 3: "[WRN]", 4: "[ERR]"}
 
 def read_module_option(host: PyModules, module: str, key: str, localized_prefix: str = "") -> Any:
     """The stored value of ``mgr/<module>/[<prefix>/]<key>`` in the mgr's config
-    snapshot, typed by the module's schema; None when unset (the module's
-    side then applies its declared default)."""
+    snapshot, typed by the module's schema as Ceph's PyUtil.cc does (a value that
+    does not parse is returned as stored); None when unset (the module's side
+    then applies its declared default)."""
     effective = host.config.effective
     names = [f"mgr/{module}/{localized_prefix}/{key}"] if localized_prefix else []
     names.append(f"mgr/{module}/{key}")
@@ -38,7 +40,7 @@ def read_module_option(host: PyModules, module: str, key: str, localized_prefix:
             rec = host.records.get(module)
             opt = rec.option(key) if rec is not None else None
             try:
-                return typed_value(option_type(opt) if opt else "str", value)
+                return python_value(module_spec(module, opt or {"name": key}), value)
             except ValueError:
                 return value
     return None

@@ -2,7 +2,8 @@
 
 - ``set_module_option`` is checked locally against the declared schema first
   (undeclared in a known module, or a bad type/range/enum -> ValueError with
-  the mon's words), then sent as ``config set who=mgr name=mgr/<m>/<key>``
+  the mon's words: the one validator, `sim.options.values.parse_value`, on
+  the spec the mon builds from the ModuleInfo), then sent as ``config set who=mgr name=mgr/<m>/<key>``
   (``config rm`` for None) and waited for. A refusal by the mon is a
   ValueError too. After the mon's answer the value is in the local config
   snapshot, so the next read sees it, and ``config_notify()`` follows.
@@ -23,9 +24,9 @@ import errno
 import logging
 from typing import TYPE_CHECKING, Any
 
-from _mgrapi.optvalues import check_value
-
 from mgr.host.monbridge import HostClosing
+from sim.options.modules import module_spec
+from sim.options.values import ParseError, parse_value
 
 if TYPE_CHECKING:
     from mgr.host.py_modules import PyModules
@@ -46,9 +47,10 @@ class Writes:
         opt = rec.option(key)
         if opt is None:
             raise ValueError(f"unrecognized config option 'mgr/{module}/{key}'")
-        problem = check_value(opt, value)
-        if problem:
-            raise ValueError(problem)
+        try:
+            parse_value(module_spec(module, opt), value)
+        except ParseError as exc:
+            raise ValueError(f"error parsing value: {exc}") from None
 
     def set_module_option(self, caller: str, module: str, key: str, value: str | None) -> None:
         name = f"mgr/{module}/{key}"
