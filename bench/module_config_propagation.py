@@ -69,7 +69,7 @@ def measure(args: Any) -> dict[str, Any]:
         path = new("c")
         launcher.up(path, mons=1, mgrs=2, die_with_parent=True)
         with Cluster(path) as c:
-            enable(c, "hello", "selftest")
+            enable(c, "hello", "sim_selftest")
             propagation(c, 5)
             res["config set -> module sees it"] = stats(propagation(c, args.runs))
             print("  propagation: done", file=sys.stderr)

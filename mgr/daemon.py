@@ -18,6 +18,7 @@ import platform
 import socket
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -25,7 +26,7 @@ import psutil
 from mgr.daemon_state import DaemonState
 from mgr.module_host import ModuleHost, NullModuleHost
 from mgr.role import Action, Decision, MgrRole, Role
-from sim.daemon import PARENT_FD_ENV, DaemonShell, main_entry
+from sim.daemon import PARENT_FD_ENV, DaemonShell, daemon_argparser
 from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
 from sim.monc import MonClient
 from sim.transport import NotConnected, Server
@@ -60,6 +61,7 @@ def system_metadata(name: str, addr: str) -> dict[str, str]:
 
 class MgrDaemon(DaemonShell):
     entity_type = "mgr"
+    ceph_python: str | None = None  # --ceph-python (or the cluster option mgr_ceph_python)
 
     def __init__(self, run_dir: str, daemon_id: str) -> None:
         super().__init__(run_dir, daemon_id)
@@ -126,11 +128,21 @@ class MgrDaemon(DaemonShell):
         from mgr.host.context import HostContext
         from mgr.host.host import PyModuleHost
 
+        version, release = CEPH_VERSION, "pacific"
+        tree = self.ceph_python or self.options.get("mgr_ceph_python")
+        if tree:
+            from mgr.host import apipath, cephtree
+
+            apipath.use_ceph_tree(Path(str(tree)))
+            found = cephtree.detect(Path(str(tree)))
+            version, release = found.version_string, found.name
+            log.info("mgr.%s runs Ceph's own mgr Python from %s (%s)", self.id, tree, version)
         ctx = HostContext(
             mgr_id=self.id,
             fsid=self.spec.fsid,
             created=self.spec.created,
-            ceph_version=CEPH_VERSION,
+            ceph_version=version,
+            ceph_release=release,
             options=self.options.as_dict(),
             log_dir=self.run.log_dir,
             monc=self.monc,
@@ -311,4 +323,12 @@ class MgrDaemon(DaemonShell):
 
 
 def main(argv: list[str] | None = None) -> None:
-    main_entry(MgrDaemon, "python -m mgr", argv)
+    """``python -m mgr --dir D --id x [--ceph-python TREE]``: TREE (Ceph's
+    ``mgr_module.py`` and stock modules, a release tree of `sim.release`)
+    replaces the embedded API."""
+    parser = daemon_argparser("python -m mgr")
+    parser.add_argument("--ceph-python", help="a Ceph release's manager Python (mgr_module.py …)")
+    args = parser.parse_args(argv)
+    MgrDaemon.ceph_python = args.ceph_python
+    MgrDaemon(args.dir, args.id).run_forever()
+    sys.exit(0)

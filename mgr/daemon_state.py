@@ -34,10 +34,10 @@ from typing import Any
 
 from mgr import fs_views, pg_views
 from mgr.perf_counters import CounterTable
-from sim.fleet import osd_dumps
-from sim.fleet.osdmap import OSDMap
-from sim.fleet.perf import Schema
+from sim.maps import osd_dumps
+from sim.maps.osdmap import OSDMap
 from sim.messages import Command, Envelope, MgrOpen, MgrReport
+from sim.perf import Schema
 from sim.transport import NotConnected
 
 log = logging.getLogger(__name__)

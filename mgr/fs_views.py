@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mgr.host.apipath import ensure_api_path
-from sim.fleet.osd_dumps import stamp
-
-ensure_api_path()  # the module API directory, where the Ceph-shaped templates live
-from _mgrapi import clusterdata  # noqa: E402
+from sim.maps import clusterdata
+from sim.maps.osd_dumps import stamp
 
 if TYPE_CHECKING:
     from mgr.daemon_state import DaemonState

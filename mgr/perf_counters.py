@@ -13,7 +13,7 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
-from sim.fleet.perf import LONGRUNAVG, Schema
+from sim.perf import LONGRUNAVG, Schema
 
 HISTORY = 8  # reports kept per daemon
 

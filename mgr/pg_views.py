@@ -3,7 +3,7 @@
 PG digest the active mgr sends to the mon, in Ceph 16.2's shapes.
 
 Backing (`PGState`): PG placement and states from the OSDMap
-(`sim.fleet.pgmap`, recomputed only when the map or the set of reporting
+(`sim.maps.pgmap`, recomputed only when the map or the set of reporting
 OSDs changes), OSD usage from the OSDs' perf counters (``osd.stat_bytes*``),
 pool contents and client I/O from the fleet's pool totals (two samples per
 fleet: the newest and the one before, for rates).
@@ -15,13 +15,9 @@ import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from mgr.host.apipath import ensure_api_path
-from sim.fleet import pgmap
-from sim.fleet.osd_dumps import no_gc, stamp
-from sim.fleet.pgmap import PoolPGs
-
-ensure_api_path()  # the module API directory, where the Ceph-shaped templates live
-from _mgrapi import clusterdata  # noqa: E402
+from sim.maps import clusterdata, pgmap
+from sim.maps.osd_dumps import no_gc, stamp
+from sim.maps.pgmap import PoolPGs
 
 if TYPE_CHECKING:
     from mgr.daemon_state import DaemonState

@@ -18,9 +18,9 @@ import errno
 from collections.abc import Callable
 from typing import Any
 
-from mon.commands import CommandError
+from mon.errors import CommandError
 from mon.service import PaxosService, Publish
-from mon.store import MonStore, Transaction
+from mon.store import StoreReader, Transaction
 from sim.options import CEPH_OPTIONS
 
 STORE_PREFIX = "mon_config_key"  # Ceph's prefix for these keys
@@ -35,7 +35,10 @@ def is_binary(value: bytes) -> bool:
     return any((b < 0x20 and b not in (0x0A, 0x09)) or b >= 0x7F for b in value)
 
 
-class ConfigKeyService(PaxosService):
+KVChanges = dict[str, bytes | None]  # key -> new value (None: removed)
+
+
+class ConfigKeyService(PaxosService[KVChanges]):
     name = "kv"
     prefixes = (STORE_PREFIX, META_PREFIX)
 
@@ -50,22 +53,24 @@ class ConfigKeyService(PaxosService):
         self.max_entry_size = max_entry_size
         self.version = 0
         self.data: dict[str, bytes] = {}
-        self.pending: dict[str, bytes | None] = {}
-        self._committing: dict[str, bytes | None] = {}
+        self.pending: KVChanges = {}
 
     # --- PaxosService --------------------------------------------------------------
 
-    def load(self, store: MonStore) -> None:
+    def load(self, store: StoreReader) -> None:
         self.version = int(store.get(META_PREFIX, "last_committed", 0))
         self.data = {}
         for key, value in store.items(STORE_PREFIX):
             self.data[key] = value if isinstance(value, bytes) else str(value).encode()
 
-    def encode_pending(self, txn: Transaction) -> None:
+    def take_pending(self) -> KVChanges | None:
         changes, self.pending = self.pending, {}
-        self._committing = changes
-        if not changes:
-            return
+        return changes or None
+
+    def drop_pending(self) -> None:
+        self.pending = {}
+
+    def encode(self, changes: KVChanges, txn: Transaction) -> None:
         for key, value in changes.items():
             if value is None:
                 txn.erase(STORE_PREFIX, key)
@@ -73,14 +78,7 @@ class ConfigKeyService(PaxosService):
                 txn.put(STORE_PREFIX, key, value)
         txn.put(META_PREFIX, "last_committed", self.version + 1)
 
-    def discard_pending(self) -> None:
-        self.pending = {}
-        self._committing = {}
-
-    def on_committed(self) -> None:
-        changes, self._committing = self._committing, {}
-        if not changes:
-            return
+    def commit(self, changes: KVChanges) -> None:
         for key, value in changes.items():
             if value is None:
                 self.data.pop(key, None)

@@ -5,7 +5,8 @@ The database maps a *who* to option values: ``global``, a daemon type
 ``osd/class:ssd``). Writes are validated like Ceph 16.2 does: a known Ceph
 option (`sim.options.CEPH_OPTIONS`) or a mgr module option that some mgr
 reported in its ``available_modules`` (``mgr/<module>/<opt>``, or localized
-``mgr/<module>/<mgr_id>/<opt>``), typed and normalized by `mon.config_values`;
+``mgr/<module>/<mgr_id>/<opt>``), typed and normalized by the one option parser
+(`sim.options.values`);
 ``--force`` skips validation. An entity's effective value is the most
 specific of ``global`` < ``<type>`` < ``<type>.<id>``, then the default.
 
@@ -19,6 +20,11 @@ The mon applies the simulator's own options (`sim.options.OPTIONS`) that
 resolve for ``mon.<id>`` to its `Options`, so ``config set mon
 mon_mgr_beacon_grace 10`` takes effect on the next tick and ``config rm``
 reverts to the value the mon was started with.
+
+This file owns the database (state, staging, reads); parsing targets and
+names is `mon.config_names`, typing values `sim.options.values`, printing
+`mon.config_render`. Who may import it: the commit path, the mon context
+and tests.
 """
 
 from __future__ import annotations
@@ -27,122 +33,44 @@ import errno
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from mon.commands import CommandError
-from mon.config_values import ParseError, module_option, parse_value, to_str, typed_default
+from mon.config_names import (
+    Entry,
+    Mask,
+    normalize_key_name,
+    parse_entity,
+    parse_mask,
+    split_who,
+    stray_option,
+)
+from mon.errors import CommandError
 from mon.mgr_map import MgrMap
 from mon.service import PaxosService, Publish
-from mon.store import MonStore, Transaction
-from mon.text_table import text_table
+from mon.store import StoreReader, Transaction
 from sim.options import (
     CEPH_OPTIONS,
-    FLAG_CLUSTER_CREATE,
-    FLAG_CREATE,
     FLAG_NO_MON_UPDATE,
-    FLAG_RUNTIME,
-    FLAG_STARTUP,
     OPTIONS,
     CephOption,
     Options,
 )
+from sim.options.modules import module_option
+from sim.options.values import ParseError, parse_value, to_str, typed_default
 
 log = logging.getLogger(__name__)
 
-ENTITY_TYPES = ("auth", "mon", "osd", "mds", "mgr", "client")
 DUMP_TYPES = ("mon", "mgr", "osd", "mds", "client")  # the sections `config dump` shows
-TABLE_HEADERS = ("WHO", "MASK", "LEVEL", "OPTION", "VALUE", "RO")
 STORE_PREFIX = "config"  # key: json [who, name]; value: [who, name, value]
 META_PREFIX = "config_meta"  # last_committed
 # The mon sleeps this long between ticks: 0 would spin (the value stays stored).
 POSITIVE_ONLY = frozenset({"mon_tick_interval"})
 
 
-def normalize_key_name(name: str) -> str:
-    """``ConfFile::normalize_key_name``: trim, inner whitespace and ``-`` become ``_``."""
-    return "_".join(name.split()).replace("-", "_")
+ConfigChanges = dict[tuple[str, str], str | None]  # (who, name) -> value (None: removed)
 
 
-@dataclass(frozen=True)
-class Mask:
-    location_type: str = ""
-    location_value: str = ""
-    device_class: str = ""
-
-    def __str__(self) -> str:
-        r = f"{self.location_type}:{self.location_value}" if self.location_type else ""
-        if self.device_class:
-            r += ("/" if r else "") + f"class:{self.device_class}"
-        return r
-
-    def dump(self) -> dict[str, str]:
-        d: dict[str, str] = {}
-        if self.location_type:
-            d |= {"location_type": self.location_type, "location_value": self.location_value}
-        if self.device_class:
-            d["device_class"] = self.device_class
-        return d
-
-
-def parse_mask(who: str) -> tuple[str, Mask] | None:
-    """``ConfigMap::parse_mask``: ``osd.1``, ``osd/host:h1``, ``global/class:ssd`` ->
-    (section, mask); None for an unknown daemon type. The section may be empty."""
-    section, loc_type, loc_value, dev_class = "", "", "", ""
-    for part in who.split("/"):
-        if part == "global":
-            section = "global"
-            continue
-        key, colon, value = part.partition(":")
-        if colon:
-            if key == "class":
-                dev_class = value
-            else:
-                loc_type, loc_value = key, value
-            continue
-        if part.split(".", 1)[0] not in ENTITY_TYPES:
-            return None
-        section = part
-    return section, Mask(loc_type, loc_value, dev_class)
-
-
-def split_who(who: str) -> tuple[str, Mask]:
-    """A stored who (``section[/mask]``) -> (section, mask)."""
-    section, _, rest = who.partition("/")
-    parsed = parse_mask(rest) if rest else None
-    return section, (parsed[1] if parsed else Mask())
-
-
-def parse_entity(who: str) -> tuple[str, str] | None:
-    """``EntityName::from_str`` of ``who`` or ``who.``: (type, id), or None."""
-    for s in (who, who + "."):
-        etype, dot, eid = s.partition(".")
-        if dot and etype in ENTITY_TYPES:
-            return etype, eid
-    return None
-
-
-def stray_option(name: str) -> CephOption:
-    """What Ceph makes of a stored option it does not know (level ``unknown``)."""
-    return CephOption(name, "str", "unknown")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One stored value with where it came from (a row of ``config dump``/``get``)."""
-
-    section: str
-    mask: Mask
-    name: str
-    value: str
-    opt: CephOption
-
-    @property
-    def ro(self) -> str:
-        return "" if self.opt.can_update_at_runtime else "*"
-
-
-class ConfigMonitor(PaxosService):
+class ConfigMonitor(PaxosService[ConfigChanges]):
     name = "config"
     prefixes = (STORE_PREFIX, META_PREFIX)
 
@@ -164,23 +92,25 @@ class ConfigMonitor(PaxosService):
         self.emit = emit or (lambda *a, **k: None)
         self.version = 0
         self.db: dict[str, dict[str, str]] = {}
-        self.pending: dict[tuple[str, str], str | None] = {}
-        self._committing: dict[tuple[str, str], str | None] = {}
+        self.pending: ConfigChanges = {}
 
     # --- PaxosService --------------------------------------------------------------
 
-    def load(self, store: MonStore) -> None:
+    def load(self, store: StoreReader) -> None:
         self.version = int(store.get(META_PREFIX, "last_committed", 0))
         self.db = {}
         for _, (who, name, value) in store.items(STORE_PREFIX):
             self.db.setdefault(str(who), {})[str(name)] = str(value)
         self.apply_mon_options()
 
-    def encode_pending(self, txn: Transaction) -> None:
+    def take_pending(self) -> ConfigChanges | None:
         changes, self.pending = self.pending, {}
-        self._committing = changes
-        if not changes:
-            return
+        return changes or None
+
+    def drop_pending(self) -> None:
+        self.pending = {}
+
+    def encode(self, changes: ConfigChanges, txn: Transaction) -> None:
         for (who, name), value in changes.items():
             key = json.dumps([who, name])
             if value is None:
@@ -189,14 +119,7 @@ class ConfigMonitor(PaxosService):
                 txn.put(STORE_PREFIX, key, [who, name, value])
         txn.put(META_PREFIX, "last_committed", self.version + 1)
 
-    def discard_pending(self) -> None:
-        self.pending = {}
-        self._committing = {}
-
-    def on_committed(self) -> None:
-        changes, self._committing = self._committing, {}
-        if not changes:
-            return
+    def commit(self, changes: ConfigChanges) -> None:
         for (who, name), value in changes.items():
             if value is None:
                 section = self.db.get(who, {})
@@ -410,117 +333,3 @@ class ConfigMonitor(PaxosService):
             return False
         self.pending[(key, name)] = None
         return True
-
-
-# --- renderings -------------------------------------------------------------------------
-
-
-def _indent_who(section: str) -> str:
-    if section == "global":
-        return section
-    return ("    " if "." in section else "  ") + section
-
-
-def dump_json(entries: list[Entry]) -> list[dict[str, Any]]:
-    return [
-        {
-            "section": e.section,
-            "name": e.name,
-            "value": e.value,
-            "level": e.opt.level,
-            "can_update_at_runtime": e.opt.can_update_at_runtime,
-            "mask": str(e.mask),
-            **e.mask.dump(),
-        }
-        for e in entries
-    ]
-
-
-def dump_plain(entries: list[Entry]) -> str:
-    rows = [
-        (_indent_who(e.section), str(e.mask), e.opt.level, e.name, e.value, e.ro) for e in entries
-    ]
-    return text_table(TABLE_HEADERS, rows)
-
-
-def get_json(entries: list[Entry]) -> dict[str, Any]:
-    return {
-        e.name: {
-            "value": e.value,
-            "section": e.section,
-            "mask": e.mask.dump(),
-            "can_update_at_runtime": e.opt.can_update_at_runtime,
-        }
-        for e in entries
-    }
-
-
-def get_plain(entries: list[Entry]) -> str:
-    rows = [(e.section, str(e.mask), e.opt.level, e.name, e.value, e.ro) for e in entries]
-    return text_table(TABLE_HEADERS, rows)
-
-
-# --- `config help` ----------------------------------------------------------------------
-
-
-def _dump_value(opt: CephOption, value: Any) -> Any:
-    if value is None:
-        return ""
-    if opt.type in ("int", "uint", "float", "bool", "str"):
-        return value
-    return to_str(opt.type, value)
-
-
-def help_json(opt: CephOption) -> dict[str, Any]:
-    """``Option::dump``."""
-    flag_names = [
-        (FLAG_RUNTIME, "runtime"),
-        (FLAG_NO_MON_UPDATE, "no_mon_update"),
-        (FLAG_STARTUP, "startup"),
-        (FLAG_CLUSTER_CREATE, "cluster_create"),
-        (FLAG_CREATE, "create"),
-    ]
-    d: dict[str, Any] = {
-        "name": opt.name,
-        "type": opt.type,
-        "level": opt.level,
-        "desc": opt.desc,
-        "long_desc": opt.long_desc,
-        "default": _dump_value(opt, typed_default(opt, daemon=False)),
-        "daemon_default": _dump_value(opt, opt.daemon_default),
-        "tags": list(opt.tags),
-        "services": list(opt.services),
-        "see_also": list(opt.see_also),
-    }
-    if opt.type == "str":
-        d["enum_values"] = list(opt.enum_allowed)
-    d["min"] = _dump_value(opt, opt.min)
-    d["max"] = _dump_value(opt, opt.max)
-    d["can_update_at_runtime"] = opt.can_update_at_runtime
-    d["flags"] = [n for f, n in flag_names if opt.has_flag(f)]
-    return d
-
-
-def help_plain(opt: CephOption) -> str:
-    """``Option::print``."""
-    out = f"{opt.name} - {opt.desc}\n  ({opt.type}, {opt.level})\n"
-    default = to_str(opt.type, typed_default(opt, daemon=False))
-    if opt.daemon_default is not None:
-        out += f"  Default (non-daemon): {default}\n"
-        out += f"  Default (daemon): {to_str(opt.type, opt.daemon_default)}\n"
-    else:
-        out += f"  Default: {default}\n"
-    if opt.enum_allowed:
-        out += "  Possible values: " + "".join(f" {v}" for v in opt.enum_allowed) + "\n"
-    if opt.min is not None:
-        out += f"  Minimum: {to_str(opt.type, opt.min)}\n  Maximum: {to_str(opt.type, opt.max)}\n"
-    out += f"  Can update at runtime: {'true' if opt.can_update_at_runtime else 'false'}\n"
-    if opt.services:
-        out += f"  Services: [{','.join(opt.services)}]\n"
-    if opt.tags:
-        out += f"  Tags: [{','.join(opt.tags)}]\n"
-    if opt.see_also:
-        out += f"  See also: [{','.join(opt.see_also)}]\n"
-    if opt.long_desc:
-        out += f"\n{opt.long_desc}\n"
-    return out

@@ -8,12 +8,12 @@ from typing import Any
 
 from mon.cluster_log import ClusterLog, LogEntry, LogPriority
 from mon.service import PaxosService, Publish
-from mon.store import MonStore, Transaction
+from mon.store import StoreReader, Transaction
 
 LOG_MAP_ENTRIES = 50
 
 
-class LogService(PaxosService):
+class LogService(PaxosService[list[LogEntry]]):
     name = "log"
     prefixes = ("log", "logm")
 
@@ -26,15 +26,14 @@ class LogService(PaxosService):
         self.clog = ClusterLog(keep=keep)
         self.last_seq = 0
         self.pending: list[LogEntry] = []
-        self._committing: list[LogEntry] = []
 
-    def load(self, store: MonStore) -> None:
+    def load(self, store: StoreReader) -> None:
         self.clog = ClusterLog(keep=self.keep)
         for _, entry in store.items("log"):
             self.clog.append(LogEntry.from_json(entry))
         self.last_seq = int(store.get("logm", "last_seq", 0))
 
-    def refresh(self, store: MonStore) -> None:
+    def refresh(self, store: StoreReader) -> None:
         """Take the entries committed since ours (a peon following the leader)."""
         self.discard_pending()
         last = int(store.get("logm", "last_seq", 0))
@@ -72,11 +71,14 @@ class LogService(PaxosService):
         self.emit("clog", priority=priority, message=message, channel=channel, who=name)
         return e
 
-    def encode_pending(self, txn: Transaction) -> None:
+    def take_pending(self) -> list[LogEntry] | None:
         entries, self.pending = self.pending, []
-        self._committing = entries
-        if not entries:
-            return
+        return entries or None
+
+    def drop_pending(self) -> None:
+        self.pending = []
+
+    def encode(self, entries: list[LogEntry], txn: Transaction) -> None:
         for e in entries:
             txn.put("log", f"{e.seq:016d}", e.to_json())
         txn.put("logm", "last_seq", self.last_seq)
@@ -86,15 +88,10 @@ class LogService(PaxosService):
         for seq in range(max(1, first_new - window - len(entries)), self.last_seq - window + 1):
             txn.erase("log", f"{seq:016d}")
 
-    def discard_pending(self) -> None:
-        self.pending = []
-        self._committing = []
-
-    def on_committed(self) -> None:
-        for e in self._committing:
+    def commit(self, entries: list[LogEntry]) -> None:
+        for e in entries:
             self.clog.append(e)
-        committed, self._committing = self._committing, []
-        current = self.current_map() if committed else None
+        current = self.current_map()
         if current is not None and self.publish is not None:
             self.publish(self.name, *current)
 

@@ -23,16 +23,20 @@ Theory of operation (Ceph's MgrMonitor, 16.2):
   ERR after ``mon_mgr_inactive_grace`` without an active.
 
 Time comes from injected clocks (``clock`` monotonic, ``wall`` for stamps);
-no sockets here. Changes go to ``pending`` (the next epoch); the daemon shell
+no sockets here. Changes go to ``pending`` (the next epoch): every change,
+also an operator's (`fail`, `set_down`, `enable_module`, `disable_module`),
+is a method here, so nothing else edits ``pending``; `mon.mgr_service`
 commits it and calls `committed`.
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mon.errors import CommandError
 from mon.health import HealthCheck, HealthStatus
 from mon.mgr_map import FLAG_DOWN, MgrMap, Standby
 from sim.messages import MgrBeacon
@@ -93,6 +97,11 @@ class MgrMonitor:
             elif not self.map.active_gid and self.inactive_since is None:
                 self.inactive_since = self.clock()
         self.metadata.update(self.pending_metadata)
+        self.pending = None
+        self.pending_metadata = {}
+
+    def discard_pending(self) -> None:
+        """The staged epoch and metadata will not be committed."""
         self.pending = None
         self.pending_metadata = {}
 
@@ -256,6 +265,46 @@ class MgrMonitor:
                 self.last_beacon.pop(sgid, None)
                 return ""
         return f"Daemon not found '{who}', already failed?"
+
+    def _reported_by_all(self, module: str) -> bool:
+        m = self.map
+        reports = [m.available_modules] if m.active_gid else []
+        reports += [s.available_modules for s in m.standbys.values()]
+        if not reports:
+            return False
+        return all(any(i.get("name") == module for i in r if isinstance(i, dict)) for r in reports)
+
+    def enable_module(self, module: str, force: bool) -> str:
+        """`mgr module enable <module> [--force]`: stage it; returns the status text."""
+        m = self.pending if self.pending is not None else self.map
+        if module in m.always_on():
+            return f"module '{module}' is already enabled (always-on)"
+        if not force and not self._reported_by_all(module):
+            raise CommandError(
+                errno.ENOENT,
+                f"all mgr daemons do not support module '{module}', pass --force to force enablement",
+            )
+        info = next((i for i in m.available_modules if i.get("name") == module), None)
+        if not force and info is not None and not info.get("can_run", True):
+            raise CommandError(
+                errno.ENOENT,
+                f"module '{module}' reports that it cannot run on the active manager daemon: "
+                f"{info.get('error_string', '')} (pass --force to force enablement)",
+            )
+        if module in m.modules:
+            return f"module '{module}' is already enabled"
+        self.pending_map().modules = sorted([*m.modules, module])
+        return ""
+
+    def disable_module(self, module: str) -> str:
+        """`mgr module disable <module>`: stage it; returns the status text."""
+        m = self.pending if self.pending is not None else self.map
+        if module in m.always_on():
+            raise CommandError(errno.EINVAL, f"module '{module}' cannot be disabled (always-on)")
+        if module not in m.modules:
+            return f"module '{module}' is already disabled"
+        self.pending_map().modules = [x for x in m.modules if x != module]
+        return ""
 
     def set_down(self, down: bool) -> Clog:
         p = self.pending if self.pending is not None else self.map

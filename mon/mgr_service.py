@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable
 from typing import Any
 
+from mon.errors import CommandError
 from mon.mgr_map import MgrMap
 from mon.mgr_monitor import MgrMonitor
 from mon.service import PaxosService, Publish
 from mon.status import mgrmap_summary
-from mon.store import MonStore, Transaction
+from mon.store import StoreReader, Transaction
 from sim.options import Options
 
 MGRMAP_EPOCHS_KEPT = 100
 
 
-class MgrMapService(PaxosService):
+# The next epoch (None: only metadata changed) and the metadata reported since.
+MgrChanges = tuple[MgrMap | None, dict[str, dict[str, Any]]]
+
+
+class MgrMapService(PaxosService[MgrChanges]):
     name = "mgrmap"
     prefixes = ("mgrmap", "mgr_metadata")
 
@@ -34,9 +40,8 @@ class MgrMapService(PaxosService):
         self.clog = clog
         self.emit = emit
         self.mgrmon: MgrMonitor
-        self._committing: MgrMap | None = None
 
-    def load(self, store: MonStore) -> None:
+    def load(self, store: StoreReader) -> None:
         epoch = store.get("mgrmap", "last_committed", 0)
         mgrmap = MgrMap.from_store(store.get("mgrmap", str(epoch))) if epoch else MgrMap()
         metadata = dict(store.items("mgr_metadata"))
@@ -44,8 +49,19 @@ class MgrMapService(PaxosService):
             self.options, time.monotonic, time.time, mgrmap, metadata, created=self.created
         )
 
-    def encode_pending(self, txn: Transaction) -> None:
-        pm = self._committing = self.mgrmon.pending
+    def take_pending(self) -> MgrChanges | None:
+        """The MgrMonitor keeps its pending map until `MgrMonitor.committed`
+        (it is what the next beacon or command builds on)."""
+        mm = self.mgrmon
+        if not mm.has_pending():
+            return None
+        return mm.pending, dict(mm.pending_metadata)
+
+    def drop_pending(self) -> None:
+        self.mgrmon.discard_pending()
+
+    def encode(self, changes: MgrChanges, txn: Transaction) -> None:
+        pm, metadata = changes
         if pm is not None:
             txn.put("mgrmap", str(pm.epoch), pm.to_store()).put(
                 "mgrmap", "last_committed", pm.epoch
@@ -64,11 +80,11 @@ class MgrMapService(PaxosService):
                     epoch=pm.epoch,
                 ),
             )
-        for name, md in self.mgrmon.pending_metadata.items():
+        for name, md in metadata.items():
             txn.put("mgr_metadata", name, md)
 
-    def on_committed(self) -> None:
-        pm, self._committing = self._committing, None
+    def commit(self, changes: MgrChanges) -> None:
+        pm, _ = changes
         self.mgrmon.committed(pm)
         if pm is None:
             return
@@ -82,10 +98,15 @@ class MgrMapService(PaxosService):
             standbys=[s.name for s in pm.standbys.values()],
         )
 
-    def discard_pending(self) -> None:
-        self._committing = None
-        self.mgrmon.pending = None
-        self.mgrmon.pending_metadata = {}
+    def map_at(self, store: StoreReader, epoch: int | None) -> MgrMap:
+        """The MgrMap of ``epoch`` (the current one for None): ``mgr dump <epoch>``."""
+        m = self.mgrmon.map
+        if epoch is None or epoch == m.epoch:
+            return m
+        stored = store.get("mgrmap", str(epoch))
+        if stored is None:
+            raise CommandError(errno.ENOENT, f"there is no map for epoch {epoch}")
+        return MgrMap.from_store(stored)
 
     @staticmethod
     def body(m: MgrMap) -> dict[str, Any]:

@@ -1,18 +1,20 @@
 """The monmap and the quorum as Ceph prints them (`mon dump`, `mon stat`,
 `quorum_status`, `mon_status`): names, ranks and addresses from the cluster
 spec (fixed per cluster, epoch 1), leader, quorum and election epoch from the
-mon's quorum shell."""
+mon's quorum view.
+
+Renderings only: the functions read a `mon.context.MonContext` and never
+import the daemon. Who may import it: the command files, `mon.monitor` and
+the daemon shell (``mon_status`` for the admin socket)."""
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mon.context import MonContext
 from sim.cluster import ClusterSpec
 from sim.formatting import utc_stamp
-
-if TYPE_CHECKING:
-    from mon.daemon import MonDaemon
 
 FEATURES = [
     "kraken", "luminous", "mimic", "osdmap-prune", "nautilus", "octopus", "pacific",
@@ -72,21 +74,21 @@ def monmap_plain(m: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def quorum(mon: MonDaemon) -> tuple[list[int], list[str]]:
+def quorum(mon: MonContext) -> tuple[list[int], list[str]]:
     """(ranks, names) of the quorum this mon is in (empty when it is in none)."""
     return mon.quorum.quorum_ranks(), mon.quorum.quorum_names()
 
 
-def leader(mon: MonDaemon) -> tuple[int, str] | None:
+def leader(mon: MonContext) -> tuple[int, str] | None:
     r = mon.quorum.leader_rank() if mon.quorum.in_quorum() else None
     return None if r is None else (r, mon.spec.mons[r])
 
 
-def quorum_age(mon: MonDaemon) -> int:
+def quorum_age(mon: MonContext) -> int:
     return int(time.time() - mon.quorum.quorum_stamp) if mon.quorum.in_quorum() else 0
 
 
-def mon_status(mon: MonDaemon) -> dict[str, Any]:
+def mon_status(mon: MonContext) -> dict[str, Any]:
     ranks, _ = quorum(mon)
     return {
         "name": mon.id,
@@ -109,14 +111,14 @@ def mon_status(mon: MonDaemon) -> dict[str, Any]:
         # not in Ceph's output: the simulator's view of replication
         "leader": (leader(mon) or (None, ""))[1],
         "paxos": {
-            "last_committed": mon.quorum.core.paxos.storage.last_committed(),
+            "last_committed": mon.quorum.last_committed(),
             "readable": mon.quorum.readable(),
             "writeable": mon.quorum.writeable(),
         },
     }
 
 
-def quorum_status(mon: MonDaemon) -> dict[str, Any]:
+def quorum_status(mon: MonContext) -> dict[str, Any]:
     ranks, names = quorum(mon)
     lead = leader(mon)
     return {
@@ -130,7 +132,7 @@ def quorum_status(mon: MonDaemon) -> dict[str, Any]:
     }
 
 
-def mon_stat_plain(mon: MonDaemon) -> str:
+def mon_stat_plain(mon: MonContext) -> str:
     m = mon.monmap()
     ranks, names = quorum(mon)
     lead = leader(mon) or (-1, "")

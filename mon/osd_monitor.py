@@ -7,7 +7,7 @@ Theory of operation:
   staged between two proposals becomes *one* epoch, so 10,000 OSDs booting
   together make a handful of epochs, not 10,000. The leader's write pump
   calls `encode_pending`; once committed the map is published to subscribers
-  (``osdmap``) as its compact wire form (`sim.fleet.osdmap`).
+  (``osdmap``) as its compact wire form (`sim.maps.osdmap`).
 - OSDs (the fleet) send, as hidden mon commands: ``osd boot`` (a batch of
   OSDs coming up), ``osd beacon`` (still alive; leader memory only, like
   Ceph's ``last_osd_report``) and ``osd failure`` (their heartbeat peers
@@ -25,16 +25,18 @@ Theory of operation:
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable
 from typing import Any
 
+from mon.errors import CommandError
 from mon.health import HealthCheck, HealthStatus
 from mon.service import PaxosService, Publish
-from mon.store import MonStore, Transaction
-from sim.fleet import layout
-from sim.fleet.osd_dumps import osd_port
-from sim.fleet.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
+from mon.store import StoreReader, Transaction
+from sim.maps import layout
+from sim.maps.osd_dumps import osd_port
+from sim.maps.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
 from sim.options import Options
 
 Clog = list[tuple[str, str]]
@@ -54,7 +56,11 @@ def initial_map(fsid: str, created: float, osds: int, mds: int, rgws: int) -> OS
     return m
 
 
-class OSDMonitor(PaxosService):
+# The next OSDMap epoch and the newest PG digest (either may be None).
+OSDChanges = tuple[OSDMap | None, dict[str, Any] | None]
+
+
+class OSDMonitor(PaxosService[OSDChanges]):
     name = "osdmap"
     prefixes = ("osdmap", "pgdigest")
 
@@ -71,17 +77,15 @@ class OSDMonitor(PaxosService):
         self.emit = emit
         self.map = OSDMap()
         self.pending: OSDMap | None = None
-        self._committing: OSDMap | None = None
         self.digest: dict[str, Any] = {}
         self.pending_digest: dict[str, Any] | None = None
-        self._committing_digest: dict[str, Any] | None = None
         self.last_report: dict[int, float] = {}  # leader memory: osd -> monotonic time
         self.auto_out: set[int] = set()
         self._wire: dict[str, Any] | None = None  # the committed map's wire form (cached)
 
     # --- PaxosService -----------------------------------------------------------------
 
-    def load(self, store: MonStore) -> None:
+    def load(self, store: StoreReader) -> None:
         last = store.get("osdmap", "last_committed")
         raw = store.get("osdmap", map_key(int(last))) if last else None
         self.map = OSDMap.from_wire(raw) if isinstance(raw, dict) else self.initial()
@@ -89,35 +93,35 @@ class OSDMonitor(PaxosService):
         digest = store.get("pgdigest", "latest")
         self.digest = dict(digest) if isinstance(digest, dict) else {}
 
-    def encode_pending(self, txn: Transaction) -> None:
-        pm, self.pending = self.pending, None
-        self._committing = pm
+    def take_pending(self) -> OSDChanges | None:
+        pm, d = self.pending, self.pending_digest
+        self.pending = self.pending_digest = None
+        return None if pm is None and d is None else (pm, d)
+
+    def drop_pending(self) -> None:
+        self.pending = self.pending_digest = None
+
+    def encode(self, changes: OSDChanges, txn: Transaction) -> None:
+        pm, d = changes
         if pm is not None:
             pm.modified = time.time()
             wire = pm.to_wire()
             txn.put("osdmap", map_key(pm.epoch), wire).put("osdmap", "last_committed", pm.epoch)
             if pm.epoch > OSDMAP_EPOCHS_KEPT:
                 txn.erase("osdmap", map_key(pm.epoch - OSDMAP_EPOCHS_KEPT))
-        d, self.pending_digest = self.pending_digest, None
-        self._committing_digest = d
         if d is not None:
             txn.put("pgdigest", "latest", d)
 
-    def on_committed(self) -> None:
-        pm, self._committing = self._committing, None
+    def commit(self, changes: OSDChanges) -> None:
+        pm, d = changes
         if pm is not None:
             self.map = pm
             self._wire = None
             n, up, inn = pm.counts()
             self.emit("osdmap", epoch=pm.epoch, num_osds=n, num_up_osds=up, num_in_osds=inn)
             self.publish(self.name, pm.epoch, self.wire())
-        d, self._committing_digest = self._committing_digest, None
         if d is not None:
             self.digest = d
-
-    def discard_pending(self) -> None:
-        self.pending = self._committing = None
-        self.pending_digest = self._committing_digest = None
 
     def current_map(self) -> tuple[int, dict[str, Any]] | None:
         return self.map.epoch, self.wire()
@@ -135,6 +139,17 @@ class OSDMonitor(PaxosService):
             self.pending = self.map.copy()
             self.pending.epoch = self.map.epoch + 1
         return self.pending
+
+    def map_at(self, store: StoreReader, epoch: int | None) -> OSDMap:
+        """The OSDMap of ``epoch`` (the current one for None; the last
+        OSDMAP_EPOCHS_KEPT are kept): ``osd dump <epoch>`` and the like."""
+        m = self.map
+        if epoch is None or epoch == m.epoch:
+            return m
+        raw = store.get("osdmap", map_key(int(epoch)))
+        if raw is None:
+            raise CommandError(errno.ENOENT, f"there is no map for epoch {epoch}")
+        return OSDMap.from_wire(raw)
 
     def newest(self) -> OSDMap:
         return self.pending if self.pending is not None else self.map

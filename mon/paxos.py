@@ -39,14 +39,16 @@ Theory of operation (Ceph's ``Paxos.cc``, one value at a time):
 Messages carry the election epoch; anything from another epoch, or from a
 mon that is not our leader or quorum member, changes nothing. Handlers are a
 table keyed by (role, op). The store is reached through the injected
-`Storage`; time through the injected clock. No sockets here.
+`Storage`; time through the injected clock. No sockets here. What a lagging
+member is sent, and how it takes it, is `mon.paxos_catchup`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from mon.paxos_catchup import catch_up, last_reply, learn
 from mon.paxos_defs import (
     Action,
     CallElection,
@@ -90,9 +92,6 @@ __all__ = [
 
 class NotWriteable(RuntimeError):
     """`Paxos.propose` called when the leader cannot propose (a bug in the shell)."""
-
-
-_KEEP_SNAPSHOT_GAP = 1  # a follower more than its store's window behind gets a snapshot
 
 
 @dataclass
@@ -309,24 +308,12 @@ class Paxos:
             return
         if msg.pn < self.pn:
             return  # an answer to an older collect
-        self._learn(msg, out)
+        learn(self.storage, msg, out)
         self.lasts[frm] = msg.last_committed
         if msg.uncommitted is not None:
             self.candidates.append(msg.uncommitted)
         if set(self.lasts) >= self.peons:
             self._finish_collect(out)
-
-    def _learn(self, msg: PaxosMsg, out: list[Action]) -> None:
-        """Take committed versions (or a snapshot) someone has and we lack."""
-        s = self.storage
-        snap = msg.snapshot
-        if snap is not None and snap.last_committed > s.last_committed():
-            s.install(snap)
-            out.append(Installed(snap.last_committed))
-        for version, value in msg.values:
-            if version == s.last_committed() + 1:
-                s.commit(version, value)
-                out.append(Committed(version, value, None))
 
     def _finish_collect(self, out: list[Action]) -> None:
         self.collect_deadline = None
@@ -351,14 +338,7 @@ class Paxos:
             self._begin(best.value, None, out)  # finish what an earlier term started
 
     def _share(self, their_lc: int) -> PaxosMsg:
-        s = self.storage
-        if their_lc + _KEEP_SNAPSHOT_GAP < s.first_committed():
-            return PaxosMsg(PaxosOp.SHARE, self.epoch, snapshot=s.snapshot())
-        return PaxosMsg(
-            PaxosOp.SHARE,
-            self.epoch,
-            values=tuple(s.values(their_lc + 1, s.last_committed())),
-        )
+        return catch_up(self.storage, PaxosMsg(PaxosOp.SHARE, self.epoch), their_lc)
 
     def _recovered(self, out: list[Action]) -> None:
         first = not self.recovered
@@ -450,26 +430,10 @@ class Paxos:
             s.promise(msg.pn)
         self.phase, self.has_lease = Phase.RECOVERING, False
         self.lease_timeout_at = self.clock() + self.timing.ack_timeout + self.timing.accept_timeout
-        lc = s.last_committed()
-        reply = PaxosMsg(
-            PaxosOp.LAST,
-            self.epoch,
-            pn=s.accepted_pn(),
-            first_committed=s.first_committed(),
-            last_committed=lc,
-        )
-        if lc > msg.last_committed:
-            if msg.last_committed + _KEEP_SNAPSHOT_GAP < s.first_committed():
-                reply = replace(reply, snapshot=s.snapshot())
-            else:
-                reply = replace(reply, values=tuple(s.values(msg.last_committed + 1, lc)))
-        unc = s.uncommitted()
-        if unc is not None and unc.version == lc + 1:
-            reply = replace(reply, uncommitted=unc)
-        out.append(Send(frm, reply))
+        out.append(Send(frm, last_reply(s, self.epoch, msg.last_committed)))
 
     def _on_share(self, frm: int, msg: PaxosMsg, out: list[Action]) -> None:
-        self._learn(msg, out)
+        learn(self.storage, msg, out)
 
     def _on_begin(self, frm: int, msg: PaxosMsg, out: list[Action]) -> None:
         s = self.storage
@@ -510,17 +474,10 @@ class Paxos:
         self.lease_timeout_at = now + self.timing.ack_timeout
         if self.phase is Phase.RECOVERING:
             self.phase = Phase.ACTIVE
-        out.append(
-            Send(
-                frm,
-                PaxosMsg(
-                    PaxosOp.LEASE_ACK,
-                    self.epoch,
-                    round=msg.round,
-                    last_committed=msg.last_committed,
-                ),
-            )
+        ack = PaxosMsg(
+            PaxosOp.LEASE_ACK, self.epoch, round=msg.round, last_committed=msg.last_committed
         )
+        out.append(Send(frm, ack))
         if first:
             out.append(Readable())
 

@@ -11,7 +11,11 @@ comes up the elector may resend what the peer missed.
 Time is the process's monotonic clock (shared by all processes on a host,
 which Paxos leases rely on); the one timer is re-armed at the core's next
 deadline after every input. What the core decides (a new leader, a commit, a
-lost quorum …) is carried out by the daemon through the `QuorumListener` hooks.
+lost quorum …) is carried out by the daemon through the `QuorumListener` hooks;
+commits and snapshots go straight to the commit path (`CommitListener`).
+
+Who may import it: the daemon shell (which builds it) and tests; others see
+it as `mon.context.QuorumView` / `QuorumPort`.
 """
 
 from __future__ import annotations
@@ -39,15 +43,22 @@ log = logging.getLogger(__name__)
 
 
 class QuorumListener(Protocol):
+    """The daemon shell: the mon's role changed."""
+
     def on_election_started(self, epoch: int, reason: str, first: bool) -> None: ...
     def on_left_quorum(self) -> None: ...
     def on_quorum(
         self, leader: int, quorum: tuple[int, ...], epoch: int, previous: Any
     ) -> None: ...
-    def on_committed(self, version: int, value: px.Value, token: object | None) -> None: ...
-    def on_installed(self) -> None: ...
     def on_readable(self) -> None: ...
     def on_writeable(self) -> None: ...
+
+
+class CommitListener(Protocol):
+    """The commit path (`mon.commit`): the store changed."""
+
+    def on_committed(self, version: int, value: px.Value, token: object | None) -> None: ...
+    def on_installed(self) -> None: ...
 
 
 def timing(options: Options) -> tuple[float, px.Timing]:
@@ -159,6 +170,7 @@ class QuorumShell:
         options: Options,
         storage: PaxosStore,
         listener: QuorumListener,
+        commits: CommitListener,
         link_filter: LinkFilter,
     ) -> None:
         self.ctx, self.me = ctx, me
@@ -167,6 +179,7 @@ class QuorumShell:
         self.rank = self.names.index(mon_id)
         self.options = options
         self.listener = listener
+        self.commits = commits
         self.link_filter = link_filter
         election_timeout, paxos_timing = timing(options)
         self.core = QuorumCore(
@@ -229,6 +242,9 @@ class QuorumShell:
 
     def readable(self) -> bool:
         return self.core.readable()
+
+    def last_committed(self) -> int:
+        return self.core.paxos.storage.last_committed()
 
     def writeable(self) -> bool:
         return self.core.writeable()
@@ -324,9 +340,9 @@ class QuorumShell:
                 self.quorum_stamp = time.time()
                 listener.on_quorum(a.leader, a.quorum, a.epoch, None)
             elif isinstance(a, px.Committed):
-                listener.on_committed(a.version, a.value, a.token)
+                self.commits.on_committed(a.version, a.value, a.token)
             elif isinstance(a, px.Installed):
-                listener.on_installed()
+                self.commits.on_installed()
             elif isinstance(a, px.Readable):
                 listener.on_readable()
             elif isinstance(a, px.Writeable):

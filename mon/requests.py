@@ -17,6 +17,10 @@ Theory of operation:
   the daemon's commit path and proposes it; one proposal is in flight at a
   time and the operations' replies are sent once it commits. While the leader
   may not write yet (recovering, waiting out older leases) they queue.
+- The router decides *when and where* a request runs; *what* it does is
+  `RequestOps` (`mon.ops`), and the commit path is `CommitPort`
+  (`mon.commit`). Both are protocols (`mon.context`): nothing here imports
+  the daemon shell, and a request never calls back into it.
 - When the term ends (the quorum is lost or re-formed) every queued or
   in-flight operation and every forward still waiting is answered `Retry`: a
   value already accepted may still be committed by the next leader during its
@@ -33,9 +37,9 @@ import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mon import commands
+from mon.context import CommitPort, Finish, Op, QuorumPort, RequestOps
 from mon.paxos import NotWriteable
 from sim.messages import (
     Command,
@@ -53,14 +57,12 @@ from sim.messages import (
     Retry,
     message_class,
 )
-
-if TYPE_CHECKING:
-    from mon.daemon import MonDaemon
+from sim.wire import DropCounters
 
 log = logging.getLogger(__name__)
 
-Finish = Callable[[], Message | None]  # builds the reply once the change is committed
-Op = Callable[[], Finish]  # stages changes on the services, returns its Finish
+Reply = Callable[[bytes, Envelope, Message], None]  # the server's reply to a client
+QueueLog = Callable[[list[dict[str, Any]]], None]  # keep entries until there is a leader
 
 READ_WAIT = 2.0  # s a read waits for a lease while the mon is in quorum
 FORWARD_LIFETIME = 120.0  # s a forward may wait for its reply within one term
@@ -79,7 +81,8 @@ class _Pending:
 
 @dataclass
 class WritePump:
-    mon: MonDaemon
+    quorum: QuorumPort
+    commit: CommitPort
     queue: list[_Pending] = field(default_factory=list)
     in_flight: tuple[object, list[_Pending]] | None = None
     _scheduled: bool = False
@@ -100,8 +103,7 @@ class WritePump:
 
     def _run(self) -> None:
         self._scheduled = False
-        mon = self.mon
-        if self.in_flight is not None or not mon.quorum.writeable():
+        if self.in_flight is not None or not self.quorum.writeable():
             return
         ops, self.queue = self.queue, []
         for p in ops:
@@ -111,8 +113,8 @@ class WritePump:
                 log.exception("write operation failed")
                 if not p.fut.done():
                     p.fut.set_exception(exc)
-        mon.update_health()
-        txn = mon.encode_pending()
+        self.commit.update_health()
+        txn = self.commit.encode_pending()
         if txn is None:
             self._resolve(ops)
             if self.queue:
@@ -121,10 +123,10 @@ class WritePump:
         token = object()
         self.in_flight = (token, ops)
         try:
-            mon.quorum.propose(txn.to_wire(), token)
+            self.quorum.propose(txn.to_wire(), token)
         except NotWriteable as exc:  # the term changed under us: nothing was sent
             self.abort(f"cannot propose: {exc}")
-            mon.refresh_services(None)
+            self.commit.refresh_services(None)
 
     def committed(self, token: object) -> None:
         assert self.in_flight is not None and self.in_flight[0] is token
@@ -152,9 +154,23 @@ class WritePump:
 
 
 class Router:
-    def __init__(self, mon: MonDaemon) -> None:
-        self.mon = mon
-        self.pump = WritePump(mon)
+    def __init__(
+        self,
+        mon_id: str,
+        quorum: QuorumPort,
+        ops: RequestOps,
+        commit: CommitPort,
+        reply: Reply,
+        queue_log: QueueLog,
+        drops: DropCounters,
+    ) -> None:
+        self.mon_id = mon_id
+        self.quorum = quorum
+        self.ops = ops
+        self.reply = reply
+        self.queue_log = queue_log
+        self.drops = drops
+        self.pump = WritePump(quorum, commit)
         self.forwards: dict[int, asyncio.Future[MonForwardReply]] = {}
         self._fids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -163,6 +179,10 @@ class Router:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def kick(self) -> None:
+        """Something was staged outside an operation (a mon's own log line)."""
+        self.pump.kick()
 
     def term_ended(self, reason: str) -> None:
         self.pump.abort(reason)
@@ -181,40 +201,31 @@ class Router:
             reply = await self.handle(env.sender, env.msg)
         except Exception as exc:  # one bad request never leaves the client hanging
             log.exception("%s from %s failed", env.type.value, env.sender)
-            self.mon.me.drops.count("handler_error")
+            self.drops.count("handler_error")
             if not isinstance(env.msg, Command):
                 return
             reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}"[:500])
         if reply is not None:
-            self.mon.server.reply(ident, env, reply)
+            self.reply(ident, env, reply)
 
     async def handle(self, sender: str, msg: Message) -> Message | None:
-        mon = self.mon
-        q = mon.quorum
+        q = self.quorum
         if not q.in_quorum():
-            return self._not_now(msg, f"mon.{mon.id} is not in quorum", in_quorum=False)
-        if self._is_read(msg):
+            return self._not_now(msg, f"mon.{self.mon_id} is not in quorum", in_quorum=False)
+        if self.ops.is_read(msg):
             if not await q.wait_readable(READ_WAIT):
-                return self._not_now(msg, f"mon.{mon.id} cannot serve reads yet")
-            return mon.serve_read(sender, msg)
+                return self._not_now(msg, f"mon.{self.mon_id} cannot serve reads yet")
+            return self.ops.serve_read(sender, msg)
         try:
             if q.is_leader():
-                return await self.pump.submit(mon.write_op(sender, msg))
+                return await self.pump.submit(self.ops.write_op(sender, msg))
             return await self._forward(sender, msg)
         except TermEnded as exc:
             return self._not_now(msg, str(exc))
 
-    def _is_read(self, msg: Message) -> bool:
-        if isinstance(msg, Command):
-            mc = commands.COMMANDS.get(msg.cmd.get("prefix"))  # type: ignore[arg-type]
-            return mc is None or not mc.writes
-        if isinstance(msg, Hello):
-            return 0 < msg.global_id <= self.mon.auth_service.max_global_id
-        return False
-
     def _not_now(self, msg: Message, reason: str, in_quorum: bool = True) -> Message | None:
         if isinstance(msg, Hello):
-            return HelloReply(global_id=0, mon_name=self.mon.id, in_quorum=False)
+            return HelloReply(global_id=0, mon_name=self.mon_id, in_quorum=False)
         if isinstance(msg, MgrBeacon | Log):
             return None  # beacons and logs are sent again anyway
         return Retry(reason=reason, in_quorum=in_quorum)
@@ -223,17 +234,17 @@ class Router:
 
     def submit_log(self, sender: str, entries: list[dict[str, Any]]) -> None:
         """Cluster-log entries (from a client, or another mon's own lines)."""
-        mon, q = self.mon, self.mon.quorum
+        q = self.quorum
         if q.is_leader():
-            fut = self.pump.submit(mon.log_op(sender, entries))
+            fut = self.pump.submit(self.ops.log_op(sender, entries))
             fut.add_done_callback(_consume)
         elif not (q.in_quorum() and self._send_forward(0, sender, Log(entries=entries))):
-            mon.queue_log(entries)  # sent once there is a leader to take them
+            self.queue_log(entries)  # sent once there is a leader to take them
 
     # --- peon side ------------------------------------------------------------------------
 
     def _send_forward(self, fid: int, client: str, msg: Message) -> bool:
-        q = self.mon.quorum
+        q = self.quorum
         leader = q.leader_rank()
         if leader is None:
             return False
@@ -259,10 +270,10 @@ class Router:
         try:
             out = message_class(MsgType(reply.kind)).from_body(reply.body)
         except (ValueError, ProtocolError):
-            self.mon.me.drops.count("malformed")
+            self.drops.count("malformed")
             return None
         if isinstance(out, HelloReply):  # the session is with us, not the leader
-            out = HelloReply(global_id=out.global_id, mon_name=self.mon.id, monmap=out.monmap)
+            out = HelloReply(global_id=out.global_id, mon_name=self.mon_id, monmap=out.monmap)
         return out
 
     def on_forward_reply(self, env: Envelope) -> None:
@@ -276,10 +287,10 @@ class Router:
     def on_forward(self, env: Envelope) -> None:
         fwd = env.msg
         assert isinstance(fwd, MonForward)
-        q = self.mon.quorum
+        q = self.quorum
         frm = q.rank_of(env.sender)
         if frm is None or frm == q.rank:
-            self.mon.me.drops.count("not_a_peer")
+            self.drops.count("not_a_peer")
             return
         if not q.is_leader() or fwd.epoch != q.epoch:
             if fwd.fid:
@@ -288,7 +299,7 @@ class Router:
         try:
             msg = message_class(MsgType(fwd.kind)).from_body(fwd.body)
         except (ValueError, ProtocolError):
-            self.mon.me.drops.count("malformed")
+            self.drops.count("malformed")
             return
         if isinstance(msg, Log):
             self.submit_log(fwd.client, list(msg.entries))
@@ -296,9 +307,9 @@ class Router:
         self.spawn(self._serve_forward(frm, fwd, msg))
 
     async def _serve_forward(self, frm: int, fwd: MonForward, msg: Message) -> None:
-        q = self.mon.quorum
+        q = self.quorum
         try:
-            reply = await self.pump.submit(self.mon.write_op(fwd.client, msg))
+            reply = await self.pump.submit(self.ops.write_op(fwd.client, msg))
         except TermEnded as exc:
             q.send_to(frm, MonForwardReply(fid=fwd.fid, retry=str(exc)))
             return

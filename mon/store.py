@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sim import codec
 
@@ -48,6 +48,13 @@ class Transaction:
     @classmethod
     def from_wire(cls, ops: list[list[Any]]) -> Transaction:
         return cls([(str(p), str(k), v) for p, k, v in ops])
+
+
+class StoreReader(Protocol):
+    """What services and command handlers may do with the store: read."""
+
+    def get(self, prefix: str, key: str, default: Any = None) -> Any: ...
+    def items(self, prefix: str) -> Iterator[tuple[str, Any]]: ...
 
 
 class MonStore:

@@ -4,7 +4,10 @@ A client subscribes with the first epoch it wants of each map (``mgrmap``,
 ``monmap``, ``osdmap``, ``config``, ``kv`` …). The mon pushes the current map
 at once if it is new enough (and the mon may serve reads), then every newer
 one as it is committed; after each push the session only wants what is
-newer still. Maps are looked up through ``current`` (the daemon's services).
+newer still. Maps are looked up through ``current`` (`Monitor.current_map`);
+the commit path publishes committed maps through `publish`.
+
+Who may import it: the daemon shell (which builds it) and tests.
 """
 
 from __future__ import annotations

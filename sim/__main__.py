@@ -1,13 +1,15 @@
 """`python -m sim`: the operator's command line.
 
     up [--dir DIR] [--mons N] [--mgrs M] [--osds N] [--mds N] [--rgws N]
-       [--profile fast|ceph] [--set OPT=VAL]…
+       [--profile fast|ceph] [--set OPT=VAL]… [--wipe]
+       [--ceph-release 16.2|18.2|20.2 [--fetch] | --ceph-python DIR]
     status | down [--dir DIR]
     kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active,
                                                               osd.3, fleet.0)
     partition A B [--one-way] | heal [A B] [--dir DIR]
     ceph [--dir DIR] [-f FORMAT] ARGS…
     scenario NAME|FILE [--junit F] [--report F] | --list | --check FILE | --help-steps
+    release fetch 16.2|18.2|20.2 | release ls   (Ceph's own manager Python, docs/releases.md)
 
 DIR defaults to $SIM_DIR, else ./.sim.
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cluster import default_dir
+from sim.release.errors import ReleaseError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--profile", choices=["fast", "ceph"], default="fast")
     up.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE")
     up.add_argument("--timeout", type=float, default=60.0)
+    up.add_argument(
+        "--wipe", action="store_true", help="start a new cluster, deleting a stopped one's stores"
+    )
+    up.add_argument("--ceph-release", metavar="R", default=None,
+                    help="the mgrs run this fetched release's own Python (16.2, 18.2, 20.2)")  # fmt: skip
+    up.add_argument("--ceph-python", metavar="DIR", default=None,
+                    help="the mgrs run the Python in DIR (src/pybind/mgr or like /usr/share/ceph/mgr)")  # fmt: skip
+    up.add_argument("--fetch", action="store_true",
+                    help="fetch --ceph-release now if it is not in the cache")  # fmt: skip
     with_dir(sub.add_parser("down", help="stop the cluster; no process is left"))
     st = with_dir(sub.add_parser("status", help="daemons, pids and states"))
     st.add_argument("--json", action="store_true")
@@ -61,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     heal.add_argument("b", nargs="?")
     sub.add_parser("ceph", help="a ceph-like CLI (python -m sim ceph --help)", add_help=False)
     sub.add_parser("scenario", help="run, check and list YAML scenarios", add_help=False)
+    sub.add_parser("release", help="fetch and list Ceph release trees", add_help=False)
     sup = sub.add_parser("supervise", help=argparse.SUPPRESS)
     sup.add_argument("--dir", required=True)
     return p
@@ -76,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         from sim.scenario.cli import main as scenario_main
 
         return scenario_main(argv[1:])
+    if argv[:1] == ["release"]:
+        from sim.release.cli import main as release_main
+
+        return release_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.verb == "supervise":
         from sim import supervisor
@@ -87,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args, run_dir)
     except KeyboardInterrupt:
         return 130
+    except ReleaseError as exc:  # a release not fetched, a bad --ceph-python
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except Exception as exc:  # the operator gets one clear line, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -109,6 +129,10 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
             osds=args.osds,
             mds=args.mds,
             rgws=args.rgws,
+            wipe=args.wipe,
+            ceph_release=args.ceph_release,
+            ceph_python=args.ceph_python,
+            fetch=args.fetch,
         )
         print(run.path)
         return 0

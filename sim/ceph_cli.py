@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from sim.client import AsyncCluster
+from sim.client import AsyncCluster, MgrCommandLost
 from sim.cluster import default_dir
 from sim.cmdparse import CommandSig, Flag, InvalidArguments, NoMatchingCommand, validate
 from sim.formatting import cli_stdout
 from sim.messages import CommandReply
 from sim.monc import MonUnavailable
+from sim.wire import FrameTooLarge
 
 USAGE = (
-    "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-p PERIOD]\n"
+    "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-o FILE] [-p PERIOD]\n"
     "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)"
 )
 FORMATS = ("plain", "json", "json-pretty", "yaml", "xml", "xml-pretty")
@@ -37,6 +39,7 @@ class CliArgs:
     dir: Path
     format: str | None = None
     inbuf_file: str | None = None
+    output_file: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     name: str = "client.admin"
     period: float = 1.0
@@ -55,8 +58,8 @@ def parse_cli(argv: list[str]) -> CliArgs:
     for word in it:
         key, eq, val = word.partition("=")
         takes = {
-            "--dir", "--format", "-f", "-i", "--in-file", "--connect-timeout", "--timeout",
-            "-n", "--name", "-p", "--period",
+            "--dir", "--format", "-f", "-i", "--in-file", "-o", "--out-file",
+            "--connect-timeout", "--timeout", "-n", "--name", "-p", "--period",
         }  # fmt: skip
         if key in takes and word.startswith("-"):
             if not eq:
@@ -72,6 +75,8 @@ def parse_cli(argv: list[str]) -> CliArgs:
                 a.format = val
             elif key in ("-i", "--in-file"):
                 a.inbuf_file = val
+            elif key in ("-o", "--out-file"):
+                a.output_file = val
             elif key in ("-n", "--name"):
                 a.name = val if "." in val else f"client.{val}"
             elif key in ("-p", "--period"):
@@ -110,20 +115,30 @@ async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
     except MonUnavailable as exc:
         print(f"error: {exc} (timeout {args.timeout:g}s)", file=err)
         return errno.ETIMEDOUT
+    except FrameTooLarge as exc:  # refused before sending (or the answer was)
+        print(error_line(-errno.EFBIG, str(exc)), file=err)
+        return errno.EFBIG
+    except MgrCommandLost as exc:
+        print(error_line(-errno.ECONNRESET, str(exc)), file=err)
+        return errno.ECONNRESET
     finally:
         await cluster.close()
 
 
 async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -> int:
-    r = await cluster.mon_command({"prefix": "get_command_descriptions"}, timeout=args.timeout)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + args.timeout  # one deadline for the whole call
+
+    def left() -> float:
+        return max(0.01, deadline - loop.time())
+
+    r = await cluster.mon_command({"prefix": "get_command_descriptions"}, timeout=left())
     if r.retval:
         print(error_line(r.retval, r.outs), file=err)
         return -r.retval
-    import json
-
     descs = json.loads(r.outbuf or b"[]")
     if args.help or args.words == ["help"]:
-        from mgr.host.usage import help_sections
+        from sim.cmdparse.usage import help_sections
 
         words = [] if args.words == ["help"] else args.words
         out.write(help_sections(descs, " ".join(words) or None))
@@ -142,19 +157,27 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
     cmd.pop("target", None)
     if args.format:
         cmd["format"] = args.format
+    too_big = _unsendable_int(cmd)
+    if too_big is not None:  # what the mon's JSON parser answers (cmdmap_from_json)
+        print(error_line(-errno.EINVAL, f"unparseable JSON {json.dumps(cmd)}"), file=err)
+        return errno.EINVAL
     inbuf = b""
     if args.inbuf_file:
-        inbuf = (
-            sys.stdin.buffer.read()
-            if args.inbuf_file == "-"
-            else Path(args.inbuf_file).read_bytes()
-        )
+        try:
+            inbuf = (
+                sys.stdin.buffer.read()
+                if args.inbuf_file == "-"
+                else Path(args.inbuf_file).read_bytes()
+            )
+        except OSError as exc:
+            print(f"Can't open input file {args.inbuf_file}: {exc}", file=err)
+            return errno.EINVAL
     while True:
         if sig.flags & Flag.MGR:
-            reply = await cluster.mgr_command(cmd, inbuf, timeout=args.timeout)
+            reply = await cluster.mgr_command(cmd, inbuf, timeout=left())
         else:
-            reply = await cluster.mon_command(cmd, inbuf, timeout=args.timeout)
-        status = _print_reply(reply, args.format, out, err)
+            reply = await cluster.mon_command(cmd, inbuf, timeout=left())
+        status = _print_reply(reply, args.format, out, err, args.output_file)
         if status or not sig.flags & Flag.POLL:
             return status
         # A poll command (``iostat``) repeats every --period until interrupted;
@@ -162,21 +185,52 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         out.write("\n")
         out.flush()
         await asyncio.sleep(args.period)
+        deadline = loop.time() + args.timeout  # each poll is a call of its own
 
 
-def _print_reply(reply: CommandReply, fmt: str | None, out: TextIO, err: TextIO) -> int:
+INT_RANGE = (-(1 << 63), (1 << 64) - 1)  # what Ceph's JSON reader takes (int64 or uint64)
+
+
+def _unsendable_int(cmd: dict[str, Any]) -> int | None:
+    for v in cmd.values():
+        for item in v if isinstance(v, list) else [v]:
+            if type(item) is int and not INT_RANGE[0] <= item <= INT_RANGE[1]:
+                return item
+    return None
+
+
+def _print_reply(
+    reply: CommandReply, fmt: str | None, out: TextIO, err: TextIO, output_file: str | None = None
+) -> int:
     """Print a reply as ceph.in does; returns the exit status.
 
     A negative retval prints only ``Error EXXX: outs`` (no output); otherwise
     the status string goes to stderr, json formats get a leading blank line
-    (even with no output), and the output is written as it came, with no
-    newline added. A positive retval exits 0, as ceph.in's does."""
+    (even with no output) on stdout, and the output is written as it came —
+    raw bytes, binary or not, to stdout or to ``-o FILE`` — with no newline
+    added. A positive retval exits 0, as ceph.in's does."""
     if reply.retval < 0:
         print(error_line(reply.retval, reply.outs), file=err)
         return -reply.retval
     if reply.outs:
         print(reply.outs, file=err)
-    out.write(cli_stdout(fmt or "plain", reply.outbuf.decode(errors="replace")))
+    lead = cli_stdout(fmt or "plain", "")
+    if output_file and output_file != "-":
+        out.write(lead)
+        try:
+            Path(output_file).write_bytes(reply.outbuf)
+        except OSError as exc:
+            print(f"Can't open output file {output_file}: {exc}", file=err)
+            return errno.EINVAL
+        return 0
+    raw = getattr(out, "buffer", None)  # a real stdout: bytes go out untouched
+    if raw is None:
+        out.write(lead + reply.outbuf.decode(errors="replace"))
+        return 0
+    out.write(lead)
+    out.flush()
+    raw.write(reply.outbuf)
+    raw.flush()
     return 0
 
 

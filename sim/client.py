@@ -13,6 +13,7 @@ benchmarks and users' scripts::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Coroutine
@@ -26,13 +27,20 @@ from sim.cluster import RunDir
 from sim.messages import Admin, Command, CommandReply
 from sim.monc import MonClient, MonUnavailable
 from sim.options import Options
-from sim.transport import Connection, Identity, NotConnected
+from sim.transport import Connection, ConnectionLost, Identity, NotConnected
 
 T = TypeVar("T")
 
 
+MGR_RESENDS = 1  # re-sends of a mgr command whose mgr went away while running it
+
+
 class DaemonUnreachable(ConnectionError):
     """A daemon did not answer in time (dead, paused or cut off)."""
+
+
+class MgrCommandLost(ConnectionError):
+    """Every mgr the command was sent to went away while running it."""
 
 
 class AsyncCluster:
@@ -94,20 +102,62 @@ class AsyncCluster:
     async def mgr_command(
         self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
     ) -> CommandReply:
+        """Send a command to the active mgr, all within ``timeout``.
+
+        As Ceph's MgrClient does, a command whose mgr went away while it ran is
+        re-sent to the next active mgr — here at most `MGR_RESENDS` times, so a
+        command that kills its mgr cannot take down every mgr in turn
+        (`MgrCommandLost` then). `MonUnavailable` names the mgr that did not
+        answer in time."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        lost: list[str] = []
+        tried = ""
         while True:
-            name, endpoint = await self.active_mgr_addr(deadline - loop.time())
-            conn = self._conn(f"mgr.{name}", endpoint)
+            left = deadline - loop.time()
+            if left <= 0:
+                raise MonUnavailable(f"{tried} did not answer")
             try:
-                env = await conn.request(Command(cmd=cmd, inbuf=inbuf), deadline - loop.time())
+                name, endpoint = await self.active_mgr_addr(left)
+            except MonUnavailable:
+                raise MonUnavailable(
+                    f"no active mgr is available{f' ({tried} did not answer)' if tried else ''}"
+                ) from None
+            tried = f"mgr.{name}"
+            conn = self._conn(tried, endpoint)
+            await conn.wait_connected(min(0.25, max(0.0, deadline - loop.time())))
+            try:
+                env = await conn.request(
+                    Command(cmd=cmd, inbuf=inbuf), max(0.01, deadline - loop.time())
+                )
+            except ConnectionLost:
+                lost.append(tried)
+                if len(lost) > MGR_RESENDS:
+                    raise MgrCommandLost(
+                        f"{' and then '.join(lost)} went away while running the command; "
+                        f"it was re-sent {MGR_RESENDS} time(s) to a new active mgr and "
+                        "is not re-sent again (it may be what stops them)"
+                    ) from None
+                await self._next_active(name, deadline)
+                continue
             except NotConnected:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(min(0.05, max(0.0, deadline - loop.time())))
                 continue
             except TimeoutError:
-                raise MonUnavailable(f"mgr.{name} did not answer") from None
+                raise MonUnavailable(f"{tried} did not answer") from None
             assert isinstance(env.msg, CommandReply)
             return env.msg
+
+    async def _next_active(self, gone: str, deadline: float) -> None:
+        """Until the MgrMap names an active other than ``gone`` (or the deadline)."""
+        loop = asyncio.get_running_loop()
+        while self.mgrmap.get("active_name") == gone and self.mgrmap.get("available"):
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            self._mgrmap_seen.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._mgrmap_seen.wait(), min(left, 0.5))
 
     # --- admin ------------------------------------------------------------------
 

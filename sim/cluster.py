@@ -2,10 +2,12 @@
 
 Layout of DIR::
 
-    cluster.json      the spec: fsid, daemons, mon addresses, options
+    cluster.json      the spec: fsid, daemons, mon addresses, options, manager Python
     keyring           the cluster secret (HMAC key), mode 0600
     addresses.json    the address book: daemon name -> zmq endpoint
     supervisor.pid    pid of the supervisor that owns the daemons
+    lock              flock'd by the live supervisor (sim/ownership.py)
+    processes.json    pid and start time of the supervisor and each daemon
     events.jsonl      every event, one JSON object per line
     log/<name>.log    one log per daemon (and supervisor.log)
     mon.<id>/store.db each mon's SQLite store
@@ -50,6 +52,9 @@ class ClusterSpec:
     osds: int = 0  # simulated daemons, run by the fleet process (sim.fleet)
     mds: int = 0
     rgws: int = 0
+    # the manager Python (sim.release.select): "" = the embedded API
+    ceph_release: str = ""  # e.g. "16.2.15" when a fetched release was selected
+    ceph_python: str = ""  # absolute folder with mgr_module.py, passed to each mgr
 
     @classmethod
     def new(cls, mons: list[str], mgrs: list[str], mon_ports: list[int], **kw: Any) -> ClusterSpec:
@@ -69,6 +74,7 @@ class RunDir:
     address_book = property(lambda self: self.path / "addresses.json")
     supervisor_pid = property(lambda self: self.path / "supervisor.pid")
     events = property(lambda self: self.path / "events.jsonl")
+    process_records = property(lambda self: self.path / "processes.json")
     log_dir = property(lambda self: self.path / "log")
 
     def mon_data(self, mon_id: str) -> Path:
@@ -86,6 +92,13 @@ class RunDir:
         fd = os.open(self.keyring, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
+        _write_json(self.spec_file, asdict(spec))
+        _write_json(self.address_book, {})
+
+    def write_spec(self, spec: ClusterSpec) -> None:
+        """Rewrite the spec of an existing directory (a restart); the address
+        book starts empty again (the daemons publish new addresses)."""
+        self.log_dir.mkdir(exist_ok=True)
         _write_json(self.spec_file, asdict(spec))
         _write_json(self.address_book, {})
 

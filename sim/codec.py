@@ -10,8 +10,14 @@ from typing import Any
 
 import msgpack
 
-# A frame larger than this is refused before decoding (DESIGN: "absurd size").
+# The message size limit, stated here only. A sender refuses to send a bigger
+# message (wire.FrameTooLarge: the CLI says EFBIG, a daemon replies EFBIG
+# instead of a reply too big); a receiver refuses one (answering EFBIG to a
+# request) rather than dropping it silently.
 MAX_FRAME_BYTES = 32 * 1024 * 1024
+# What ZeroMQ itself lets in (it drops the connection beyond): room for a
+# frame over the limit to arrive, be refused and answered.
+MAX_WIRE_BYTES = 2 * MAX_FRAME_BYTES + 4096
 # Deeper nesting than this is refused: no message of ours comes close, and a
 # hostile 1,000-deep list would make later str()/repr() hit RecursionError.
 MAX_DEPTH = 32

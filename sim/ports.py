@@ -66,3 +66,24 @@ def reserve_ports(count: int, rng: random.Random | None = None) -> list[tuple[in
             continue
         out.append((port, fd))
     return out
+
+
+def reserve_given(ports: list[int]) -> list[tuple[int, int]]:
+    """Reserve these exact ports (a cluster started again keeps its mons'
+    addresses); RuntimeError naming the first that is taken."""
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    out: list[tuple[int, int]] = []
+    for port in ports:
+        fd = os.open(LOCK_DIR / f"{port}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            ok = _bindable(port)
+        except OSError:
+            ok = False
+        if not ok:
+            os.close(fd)
+            for _, held in out:
+                os.close(held)
+            raise RuntimeError(f"port {port} is in use by another process")
+        out.append((port, fd))
+    return out

@@ -25,19 +25,23 @@ from sim import codec, wire
 from sim.cluster import RunDir
 from sim.daemon import die_with_parent, setup_logging
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
+from sim.ownership import ProcRecord, RunLock, write_records
 from sim.process import DaemonProcess, ProcState
 from sim.transport import Connection, Identity, NotConnected, Server
 
 log = logging.getLogger(__name__)
 
+LOCK_FD_ENV = "SIM_RUN_LOCK_FD"  # the run directory's lock, inherited from `sim up`
 SIGNALS = {"kill": signal.SIGKILL, "pause": signal.SIGSTOP, "resume": signal.SIGCONT}
 FLEET = "fleet.0"  # the process that runs the simulated OSDs, MDSs and RGWs
 OSD_NAME = re.compile(r"osd\.\d+")
 
 
 class Supervisor:
-    def __init__(self, run: RunDir) -> None:
+    def __init__(self, run: RunDir, lock: RunLock) -> None:
         self.run = run
+        self.lock = lock  # held for as long as this process lives
+        self.me_record = ProcRecord.of(os.getpid()) or ProcRecord(os.getpid(), 0.0)
         self.spec = run.spec()
         self.me = Identity(
             "sim.supervisor", self.spec.fsid, wire.Signer(run.secret()), wire.DropCounters()
@@ -62,10 +66,14 @@ class Supervisor:
         self.book.update({f"mon.{m}": a for m, a in self.spec.mon_addrs.items()})
         self.run.write_addresses(self.book)
         self.run.supervisor_pid.write_text(str(os.getpid()))
+        self.write_records()
         for m in self.spec.mons:
             self._add(f"mon.{m}", ["-m", "mon", "--dir", str(self.run.path), "--id", m])
         for m in self.spec.mgrs:
-            self._add(f"mgr.{m}", ["-m", "mgr", "--dir", str(self.run.path), "--id", m])
+            argv = ["-m", "mgr", "--dir", str(self.run.path), "--id", m]
+            if self.spec.ceph_python:  # a release tree (sim.release): the mgr loads its Python
+                argv += ["--ceph-python", self.spec.ceph_python]
+            self._add(f"mgr.{m}", argv)
         if self.spec.osds or self.spec.mds or self.spec.rgws:
             self._add(FLEET, ["-m", "sim.fleet", "--dir", str(self.run.path), "--id", "0"])
         for p in self.procs.values():
@@ -82,7 +90,18 @@ class Supervisor:
 
     def _start(self, p: DaemonProcess) -> None:
         p.start()
+        self.write_records()
         self.record("daemon_spawned", p.name, pid=p.pid)
+
+    def write_records(self) -> None:
+        """processes.json: who `down` may signal (sim/ownership.py)."""
+        live = {}
+        for name, p in self.procs.items():
+            if p.pid is not None and p.state is not ProcState.EXITED:
+                rec = ProcRecord.of(p.pid)
+                if rec is not None:
+                    live[name] = rec
+        write_records(self.run.process_records, self.me_record, live)
 
     def shutdown(self) -> None:
         log.info("stopping every daemon")
@@ -94,6 +113,7 @@ class Supervisor:
         for p in self.procs.values():
             path = p.stop(timeout=max(0.1, deadline - time.monotonic()))
             log.info("%s: %s", p.name, path)
+        self.write_records()
         self.record("cluster_down", "sim.supervisor")
         self.server.close()
         self.ctx.destroy(linger=0)
@@ -112,6 +132,7 @@ class Supervisor:
             rec = p.exits[-1]  # reaped by a blocking wait in another thread
         if rec is not None and not rec.recorded:
             rec.recorded = True
+            self.write_records()
             kind = "daemon_exited" if rec.expected else "daemon_crashed"
             self.record(kind, p.name, returncode=rec.returncode, how=rec.how)
 
@@ -262,6 +283,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     run = RunDir(args.dir)
     setup_logging(run.log_file("supervisor"), "sim.supervisor")
+    inherited = os.environ.pop(LOCK_FD_ENV, "")
+    if inherited.isdigit():
+        lock = RunLock.adopt(run.path, int(inherited))
+    else:
+        lock = RunLock(run.path)
+        if not lock.try_acquire():
+            log.error("%s is locked: another supervisor runs this cluster", run.path)
+            raise SystemExit(f"a cluster is already running in {run.path}")
     if os.environ.get("SIM_SUPERVISOR_DIE_WITH_PARENT"):
         die_with_parent()
-    asyncio.run(Supervisor(run).main())
+    asyncio.run(Supervisor(run, lock).main())

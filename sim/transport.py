@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import functools
 import itertools
 import logging
 from collections.abc import Callable
@@ -31,7 +33,7 @@ import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 
 from sim import codec, wire
-from sim.messages import Envelope, Message
+from sim.messages import CommandReply, Envelope, Message
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +66,22 @@ def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
     return True
 
 
-def _accept(me: Identity, frames: list[bytes], link_filter: LinkFilter) -> Envelope | None:
-    """Decode an incoming message, or count why it was dropped (None)."""
+def _accept(
+    me: Identity,
+    frames: list[bytes],
+    link_filter: LinkFilter,
+    oversized: Callable[[wire.Oversized], None] | None = None,
+) -> Envelope | None:
+    """Decode an incoming message, or count why it was dropped (None); a
+    message over the size limit is also handed to ``oversized`` (to answer it)."""
     try:
         env = wire.decode(frames, me.signer, me.fsid)
     except wire.Dropped as exc:
         me.drops.count(exc.reason)
         log.debug("dropped frame: %s", exc)
+        if isinstance(exc, wire.Oversized) and oversized is not None:
+            log.warning("refused an oversized message: %s", exc)
+            oversized(exc)
         return None
     except Exception:  # a decoder bug must not make the daemon deaf
         me.drops.count("malformed")
@@ -84,7 +95,7 @@ def _accept(me: Identity, frames: list[bytes], link_filter: LinkFilter) -> Envel
 
 def _tune(sock: zmq.Socket) -> None:
     sock.setsockopt(zmq.LINGER, 0)
-    sock.setsockopt(zmq.MAXMSGSIZE, codec.MAX_FRAME_BYTES + 4096)
+    sock.setsockopt(zmq.MAXMSGSIZE, codec.MAX_WIRE_BYTES)
 
 
 class Server:
@@ -133,7 +144,9 @@ class Server:
                 self.me.drops.count("malformed")
                 continue
             ident = frames[0]
-            env = _accept(self.me, frames[1:], self.link_filter)
+            env = _accept(
+                self.me, frames[1:], self.link_filter, functools.partial(self._refuse, ident)
+            )
             if env is None:
                 continue
             self.received += 1
@@ -144,14 +157,33 @@ class Server:
                 self.me.drops.count("handler_error")
                 log.exception("handler failed on %s from %s", env.type.value, env.sender)
 
+    def _refuse(self, ident: bytes, o: wire.Oversized) -> None:
+        """Answer a request that was too big to take (never silence)."""
+        if o.tid:
+            what = (f"{self.me.name}: a message of {o.size} bytes exceeds the "
+                    f"{codec.MAX_FRAME_BYTES}-byte message size limit")  # fmt: skip
+            self.send(ident, o.sender, CommandReply(-errno.EFBIG, outs=what), tid=o.tid)
+
     def send(
         self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0
     ) -> None:
+        """Fire and forget; a reply over the size limit becomes an EFBIG reply."""
         if not self.link_filter(peer_name):
             return
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
+        try:
+            frames = wire.encode(env, self.me.signer)
+        except wire.FrameTooLarge as exc:
+            log.error("not sending %s to %s: %s", msg.TYPE.value, peer_name, exc)
+            self.me.drops.count("oversized_send")
+            if not isinstance(msg, CommandReply):
+                return
+            what = f"the reply ({exc.size} bytes) exceeds the {codec.MAX_FRAME_BYTES}-byte limit"
+            env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid,
+                           CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
+            frames = wire.encode(env, self.me.signer)
         with contextlib.suppress(zmq.ZMQError):
-            _send_now(self.sock, [ident, *wire.encode(env, self.me.signer)])
+            _send_now(self.sock, [ident, *frames])
 
     def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
         self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch)
@@ -164,6 +196,11 @@ class Server:
 
 class NotConnected(ConnectionError):
     """The peer cannot be reached right now (nothing was sent)."""
+
+
+class ConnectionLost(NotConnected):
+    """The connection went down while a request was waiting for its reply:
+    the peer may have received it (and may be what killed the peer)."""
 
 
 class Connection:
@@ -220,7 +257,7 @@ class Connection:
                 frames = await self.sock.recv_multipart(copy=True)
             except zmq.ZMQError:
                 return
-            env = _accept(self.me, frames, self.link_filter)
+            env = _accept(self.me, frames, self.link_filter, self._oversized_reply)
             if env is None:
                 continue
             fut = self._pending.pop(env.tid, None) if env.tid else None
@@ -257,11 +294,16 @@ class Connection:
                 except Exception:
                     log.exception("connection state callback failed")
 
+    def _oversized_reply(self, o: wire.Oversized) -> None:
+        fut = self._pending.pop(o.tid, None) if o.tid else None
+        if fut is not None and not fut.done():
+            fut.set_exception(wire.FrameTooLarge(o.size))
+
     def _fail_pending(self) -> None:
         pending, self._pending = self._pending, {}
         for fut in pending.values():
             if not fut.done():
-                fut.set_exception(NotConnected(f"lost connection to {self.peer_name}"))
+                fut.set_exception(ConnectionLost(f"lost connection to {self.peer_name}"))
 
     async def wait_connected(self, timeout: float) -> bool:
         """Wait for the handshake with the peer; False on timeout."""

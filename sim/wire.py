@@ -32,6 +32,25 @@ class Dropped(Exception):
         self.detail = detail
 
 
+class FrameTooLarge(ValueError):
+    """A message over `codec.MAX_FRAME_BYTES`: refused by its sender."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            f"a message of {size} bytes exceeds the {codec.MAX_FRAME_BYTES}-byte message size limit"
+        )
+        self.size = size
+
+
+class Oversized(Dropped):
+    """A frame over the limit; its (unverified) header's ``tid`` and ``sender``
+    let the receiver answer a request with an error instead of silence."""
+
+    def __init__(self, size: int, sender: str, tid: int) -> None:
+        super().__init__("oversized", f"{size} bytes from {sender[:64]}")
+        self.size, self.sender, self.tid = size, sender, tid
+
+
 class Signer:
     def __init__(self, key: bytes) -> None:
         if not key:
@@ -53,6 +72,8 @@ class Signer:
 def encode(env: Envelope, signer: Signer) -> list[bytes]:
     header = codec.pack([env.type.value, env.sender, env.fsid, env.tid, env.epoch])
     body = codec.pack(env.msg.to_body())
+    if len(header) + len(body) > codec.MAX_FRAME_BYTES:
+        raise FrameTooLarge(len(header) + len(body))
     return [signer.sign(header, body), header, body]
 
 
@@ -60,8 +81,9 @@ def decode(frames: Sequence[bytes], signer: Signer, fsid: str) -> Envelope:
     if len(frames) != 3:
         raise Dropped("malformed", f"{len(frames)} frames")
     signature, header, body = frames
-    if len(header) + len(body) > codec.MAX_FRAME_BYTES:
-        raise Dropped("oversized", f"{len(header) + len(body)} bytes")
+    size = len(header) + len(body)
+    if size > codec.MAX_FRAME_BYTES:  # refused before the signature is even computed
+        _refuse_oversized(header, size)
     if len(signature) != SIG_BYTES or not signer.verify(signature, header, body):
         raise Dropped("unauthenticated")
     try:
@@ -84,6 +106,16 @@ def decode(frames: Sequence[bytes], signer: Signer, fsid: str) -> Envelope:
     except (codec.DecodeError, ProtocolError) as exc:
         raise Dropped("malformed", str(exc)) from None
     return Envelope(msg_type, sender, fsid, tid, msg, epoch)
+
+
+def _refuse_oversized(header: bytes, size: int) -> None:
+    """Raise `Oversized` naming who sent it and its tid (so it can be answered)."""
+    try:
+        fields = codec.unpack(header)
+        sender, tid = str(fields[1]), fields[3]
+    except (codec.DecodeError, TypeError, IndexError, KeyError):
+        raise Dropped("oversized", f"{size} bytes") from None
+    raise Oversized(size, sender, tid if type(tid) is int else 0)
 
 
 def _show(value: object) -> str:

@@ -265,11 +265,9 @@ class FakeHost:
     def get(self, name: str) -> Any:
         if name in self.data:
             return copy.deepcopy(self.data[name])
-        if name == "osd_map":
-            return clusterdata.empty_osd_map()
         if name == "mgr_ips":
             return {"ips": [socket.gethostbyname("localhost")]}
-        found = clusterdata.pg_data(name)
+        found = clusterdata.fresh(name)
         if found is not None:
             return found
         if name.startswith(("config", "osd_map")):

@@ -1,15 +1,23 @@
 """Where the module API and the modules live, and putting them on ``sys.path``.
 
-- `API_DIR` (``mgr/api``) holds ``mgr_module``, ``object_format``,
-  ``mgr_util``, ``ceph_module`` and ``mgr_testing``; modules import them as
-  top-level names, exactly as in ceph-mgr.
-- `module_paths` is ``mgr_module_path``: the repository's ``modules/``
-  first, then the folders of the ``mgr_module_path`` option (colon-separated,
-  e.g. ``/usr/share/ceph/mgr`` for Debian's stock modules). A name found in
-  two folders is taken from the first.
-- Stock modules import third-party packages (``prettytable``, ``dateutil`` …)
-  that Debian installs for its system interpreter. When a folder outside the
-  repository is configured, the system's ``dist-packages`` is appended to
+- `API_DIR` (``mgr/api``) holds our embedded ``mgr_module``,
+  ``object_format``, ``mgr_util`` and ``mgr_testing``; modules import them
+  as top-level names, exactly as in ceph-mgr.
+- `NATIVE_DIR` (``mgr/native``) is the simulated C++: ``ceph_module`` and
+  the ``rados``/``cephfs``/``rbd`` stand-ins. It is on the path in both
+  modes, right after the API.
+- With a Ceph release tree (``--ceph-python DIR``, `use_ceph_tree`) DIR
+  takes the API's place: Ceph's own ``mgr_module`` etc., then the native
+  dir, then the release's ``ceph``/``ceph_argparse`` packages. The host's
+  own helpers already imported from ``_mgrapi`` stay loaded; the embedded
+  API's top-level names are dropped so no module sees them.
+- `module_paths` is ``mgr_module_path``: the folders of the
+  ``mgr_module_path`` option (colon-separated, e.g. ``/usr/share/ceph/mgr``)
+  first, then the shipped ``modules/`` (`sim.resources`) (a user's module of the same
+  name wins; issue 11). A name found in two folders is taken from the first.
+- Stock modules import third-party packages (``prettytable``, ``cherrypy``
+  …) that Debian installs for its system interpreter. When a folder outside
+  the repository is configured, the system's ``dist-packages`` is appended to
   the *end* of ``sys.path`` (our own environment wins), as ceph-mgr runs on
   that interpreter.
 """
@@ -19,37 +27,87 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.resources import modules_dir
+
 REPO = Path(__file__).resolve().parents[2]
 API_DIR = REPO / "mgr" / "api"
-MODULES_DIR = REPO / "modules"
+NATIVE_DIR = REPO / "mgr" / "native"
+MODULES_DIR = modules_dir()
 SYSTEM_SITE = Path(f"/usr/lib/python{sys.version_info.major}/dist-packages")
+# the embedded API's importable names, hidden when a Ceph tree is used
+EMBEDDED_NAMES = ("mgr_module", "mgr_util", "object_format", "mgr_testing")
+_ceph_tree: Path | None = None
 
 
 def ensure_api_path() -> None:
-    """Put the API directory first on ``sys.path`` (idempotent)."""
-    api = str(API_DIR)
-    if api not in sys.path:
-        sys.path.insert(0, api)
+    """Put the API directory and the native dir first on ``sys.path`` (idempotent)."""
+    if _ceph_tree is not None:
+        return
+    for d in (NATIVE_DIR, API_DIR):
+        if str(d) not in sys.path:
+            sys.path.insert(0, str(d))
+
+
+def ceph_tree() -> Path | None:
+    """The Ceph release tree in use (None: the embedded API)."""
+    return _ceph_tree
+
+
+def release_site(tree: Path) -> list[Path]:
+    """Where the release's ``ceph`` package and ``ceph_argparse`` are, beside the tree:
+    a Debian layout (``<root>/usr/share/ceph/mgr`` → ``<root>/usr/lib/python3/dist-packages``)
+    or a Ceph checkout (``src/pybind/mgr`` → ``src/pybind`` and ``src/python-common``)."""
+    tree = tree.resolve()
+    candidates = [
+        tree.parents[2] / "lib" / "python3" / "dist-packages" if len(tree.parents) > 2 else tree,
+        tree.parent,
+        tree.parent.parent / "python-common",
+    ]
+    found = []
+    for c in candidates:
+        if (c / "ceph_argparse.py").is_file() or (c / "ceph" / "__init__.py").is_file():
+            found.append(c)
+    return found
+
+
+def use_ceph_tree(tree: Path) -> None:
+    """Switch this process to a Ceph release tree (before any module is loaded)."""
+    global _ceph_tree
+    tree = Path(tree).resolve()
+    if not (tree / "mgr_module.py").is_file():
+        raise FileNotFoundError(f"{tree} holds no mgr_module.py (expected Ceph's src/pybind/mgr)")
+    _ceph_tree = tree
+    for d in (API_DIR, NATIVE_DIR):
+        while str(d) in sys.path:
+            sys.path.remove(str(d))
+    for name in EMBEDDED_NAMES:
+        sys.modules.pop(name, None)
+    for i, d in enumerate([tree, NATIVE_DIR, *release_site(tree)]):
+        sys.path.insert(i, str(d))
 
 
 def module_paths(option: str | None) -> list[Path]:
-    """The module folders, in search order (missing folders are dropped)."""
-    paths = [MODULES_DIR]
+    """The module folders, in search order (missing folders are dropped): the
+    configured ones, then the repository's ``modules/``."""
+    paths: list[Path] = []
     for part in (option or "").split(":"):
         part = part.strip()
         if part and Path(part).resolve() not in [p.resolve() for p in paths]:
             paths.append(Path(part))
+    if MODULES_DIR.resolve() not in [p.resolve() for p in paths]:
+        paths.append(MODULES_DIR)
     return [p for p in paths if p.is_dir()]
 
 
 def activate_paths(paths: list[Path]) -> None:
-    """Make the module folders importable (after the API directory)."""
+    """Make the module folders importable (after the API and native directories)."""
     ensure_api_path()
-    at = sys.path.index(str(API_DIR)) + 1
+    anchor = str(_ceph_tree) if _ceph_tree is not None else str(API_DIR)
+    at = sys.path.index(anchor) + 2
     for p in paths:
         if str(p) not in sys.path:
             sys.path.insert(at, str(p))
             at += 1
-    foreign = any(p.resolve() != MODULES_DIR.resolve() for p in paths)
+    foreign = _ceph_tree is not None or any(p.resolve() != MODULES_DIR.resolve() for p in paths)
     if foreign and SYSTEM_SITE.is_dir() and str(SYSTEM_SITE) not in sys.path:
         sys.path.append(str(SYSTEM_SITE))

@@ -33,10 +33,12 @@ if TYPE_CHECKING:
 
 
 def owner_of(host: PyModules, prefix: str) -> str | None:
-    for name, rec in host.records.items():
-        if prefix in rec.perms:
-            return name
-    return None
+    """The module that handles ``prefix``: an enabled one first (a shipped
+    module and a Ceph stock module may declare the same command)."""
+    owners = [name for name, rec in host.records.items() if prefix in rec.perms]
+    enabled = [name for name in owners if host.is_enabled(name)]
+    chosen = enabled or owners
+    return chosen[0] if chosen else None
 
 
 async def dispatch(host: PyModules, cmd: dict[str, Any], inbuf: bytes, sender: str) -> CommandReply:

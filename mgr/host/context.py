@@ -27,6 +27,7 @@ class HostContext:
     request_beacon: Callable[[], None] = lambda: None
     extra: dict[str, Any] = field(default_factory=dict)
     daemon_state: Any = None  # mgr.daemon_state.DaemonState: OSDMap, PGs, daemon reports
+    ceph_release: str = "pacific"  # the release of the mgr Python in use (its tree's)
 
     def fixed_options(self) -> dict[str, Any]:
         """Native options that are facts about this daemon."""

@@ -58,7 +58,7 @@ class _Common:
         return self.host.ceph_version
 
     def get_release_name(self) -> str:
-        return "pacific"
+        return self.host.ceph_release
 
     def lookup_release_name(self, major: int) -> str:
         return CephReleases(major).name
@@ -136,10 +136,15 @@ class ModuleHandle(_Common):
         return self.host.state.latest_counter(svc_type, svc_name, path)
 
     def get_osdmap(self) -> dict[str, Any]:
+        stats = (self.host.state.get("pg_stats") or {}).get("pg_stats", [])
         return {
             "osd_map": self.host.state.get("osd_map"),
             "crush": self.host.state.get("osd_map_crush"),
+            "pg_up": {s["pgid"]: list(s.get("up", [])) for s in stats if "pgid" in s},
         }
+
+    def notify_all(self, notify_type: str, notify_id: Any) -> None:
+        self.host.notify_all(notify_type, notify_id)
 
     def get_daemon_health_metrics(self) -> dict[str, Any]:
         return {}

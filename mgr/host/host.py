@@ -36,7 +36,7 @@ from typing import Any
 
 from mgr.host import digest, listeners
 from mgr.host.clog_feed import ClogFeed
-from mgr.host.commands import dispatch
+from mgr.host.commands import dispatch, owner_of
 from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.context import HostContext
 from mgr.host.handle import ModuleHandle, StandbyHandle, read_module_option
@@ -59,6 +59,7 @@ class PyModuleHost:
         self.ctx = ctx
         self.mgr_id = ctx.mgr_id
         self.ceph_version = ctx.ceph_version
+        self.ceph_release = ctx.ceph_release
         self.module_log = logging.getLogger("mgr.modules")
         self.records: dict[str, ModuleRecord] = {}
         self.enabled: set[str] = set()
@@ -134,7 +135,13 @@ class PyModuleHost:
             return dict(self._uris)
 
     def command_descs(self) -> list[dict[str, Any]]:
-        return [d for r in self.records.values() if r.loaded for d in r.commands]
+        return [
+            desc
+            for name, rec in self.records.items()
+            if rec.loaded
+            for desc, prefix in zip(rec.commands, rec.perms, strict=False)
+            if owner_of(self, prefix) == name
+        ]
 
     def health_checks(self) -> dict[str, Any]:
         if self.role != "active":

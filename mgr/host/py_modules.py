@@ -47,6 +47,10 @@ class PyModules(Protocol):
     @property
     def ceph_version(self) -> str: ...
     @property
+    def ceph_release(self) -> str:
+        """The release of the mgr Python in use (``get_release_name``)."""
+
+    @property
     def module_log(self) -> logging.Logger:
         """Where ``MgrModule.log`` lines go (the mgr's log file)."""
 

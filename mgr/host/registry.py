@@ -148,7 +148,9 @@ def load(name: str, folder: Path) -> ModuleRecord:
         if not isinstance(getattr(cls, "MODULE_OPTIONS", None), list):
             raise ValueError("Missing or invalid MODULE_OPTIONS attribute")
         rec.options = [dict(o) for o in cls.MODULE_OPTIONS]
-        rec.notify_types = frozenset(str(getattr(t, "value", t)) for t in cls.NOTIFY_TYPES or [])
+        # absent (Ceph's own MgrModule defines none): no notifications, as before
+        declared = getattr(cls, "NOTIFY_TYPES", None) or []
+        rec.notify_types = frozenset(str(getattr(t, "value", t)) for t in declared)
         rec.loaded = True
         standby = _find_class(pkg, MgrStandbyModule, name)
         if standby is not None:

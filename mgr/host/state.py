@@ -8,7 +8,7 @@ Backing, as in ceph-mgr:
   ``mon_status`` (both ``{"json": "<text>"}``), mgr metadata, and the
   ``cluster.num_mon``/``cluster.num_mon_quorum`` counters of the mons;
 - OSD, PG, FS and service data: Ceph-shaped empty structures until the
-  simulated fleet exists (``_mgrapi.clusterdata``).
+  simulated fleet exists (``sim.maps.clusterdata``).
 
 Every answer is a fresh copy, so a module may modify what it gets. Unknown
 names give None, except names starting ``config``/``osd_map`` ({}).
@@ -23,9 +23,8 @@ import socket
 import time
 from typing import Any
 
-from _mgrapi import clusterdata
-
 from sim.formatting import utc_stamp
+from sim.maps import clusterdata
 
 HEALTH_OK = {"status": "HEALTH_OK", "checks": {}, "mutes": []}
 COUNTER_SAMPLES = 64

@@ -8,7 +8,7 @@ Options ``place``, ``emphatic`` and ``foo``; the native option
 
 import errno
 import threading
-from typing import Any
+from typing import Any, Optional
 
 from mgr_module import CLIReadCommand, HandleCommandResult, MgrModule, Option
 
@@ -45,7 +45,7 @@ class Hello(MgrModule):
             self.log.debug(" native option %s = %s", opt, getattr(self, opt))
 
     @CLIReadCommand("hello")
-    def hello(self, person_name: str | None = None) -> HandleCommandResult:
+    def hello(self, person_name: Optional[str] = None) -> HandleCommandResult:
         """Say hello"""
         who = person_name if person_name is not None else self.get_module_option("place")
         fin = "!" if self.get_module_option("emphatic") else ""

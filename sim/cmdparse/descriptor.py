@@ -11,7 +11,7 @@ from enum import IntFlag
 from typing import Any, Literal
 
 from sim.cmdparse.argtypes import ArgType, CephChoices, JSONScalar, make_argtype
-from sim.cmdparse.errors import DescriptorError
+from sim.cmdparse.errors import ArgumentFormat, DescriptorError
 
 #: The `n=N` marker: one or more values, collected into a JSON list.
 N: Literal["N"] = "N"
@@ -145,6 +145,9 @@ class ArgDesc:
         For `n=N` a comma-separated word gives several values, except for a positional
         CephString (its values may contain commas).
         """
+        bad = "".join(dict.fromkeys(c for c in word if "\udc80" <= c <= "\udcff"))
+        if bad:  # bytes that were not UTF-8 in argv (surrogate-escaped): not sendable
+            raise ArgumentFormat(f"invalid chars {bad} in {word}")
         if self.n == N and (is_kwarg or self.type != "CephString"):
             return [self._argtype.convert(part, partial) for part in word.split(",")]
         return [self._argtype.convert(word, partial)]

@@ -29,15 +29,15 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.daemon import DaemonShell, main_entry
-from sim.fleet import layout
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
-from sim.fleet.osdmap import OSDMap
-from sim.fleet.perf import schema
 from sim.fleet.workload import PoolIO, Population
+from sim.maps import layout
+from sim.maps.osdmap import OSDMap
 from sim.messages import Command, Envelope, MsgType
 from sim.monc import MonClient, MonUnavailable
+from sim.perf import schema
 from sim.transport import NotConnected, Server
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import random
 from array import array
 from dataclasses import dataclass, field
 
-from sim.fleet import layout
+from sim.maps import layout
 
 
 class RunState(enum.IntEnum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import platform
 from functools import cache
 
-from sim.fleet.osd_dumps import osd_port
+from sim.maps.osd_dumps import osd_port
 
 CEPH_VERSION = "ceph version 16.2.15 (ceph-mgr-sim) pacific (stable)"
 DISK_BYTES = 1 << 40

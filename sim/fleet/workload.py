@@ -17,7 +17,7 @@ import random
 from array import array
 from collections.abc import Callable, Sequence
 
-from sim.fleet.perf import Schema
+from sim.perf import Schema
 
 KIB = 1024
 OBJECT_BYTES = 64 * 1024  # small objects, so counts move in a short run

@@ -1,4 +1,4 @@
-"""Condition subjects about daemons and the MgrMap (registered with `subject`).
+"""Condition subjects about daemons and the MgrMap (listed in `sim.scenario.subjects`).
 
 Each class's docstring is its help (``--help-conditions``). The I/O ones that
 run a command or a request (``ceph``, ``http``) live in `clauses_io`.
@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.scenario import clauses_io  # noqa: F401  (registers ceph and http)
 from sim.scenario.conditions import (
     Clause,
     Snapshot,
@@ -18,7 +17,6 @@ from sim.scenario.conditions import (
     check_fields,
     describe_fields,
     parse_field_checks,
-    subject,
 )
 from sim.scenario.matchers import Matcher, parse_matcher, show
 from sim.scenario.schema import Checker, ParseContext
@@ -89,7 +87,6 @@ def mgrmap_view(snap: Snapshot) -> dict[str, Any]:
     return dict(snap.get("mgrmap", fetch))
 
 
-@subject("mgrmap")
 @dataclass
 class MgrMapClause(Clause):
     """The MgrMap as the mon has it now (``ceph mgr dump``): active (mgr.x or
@@ -97,6 +94,8 @@ class MgrMapClause(Clause):
     num_standby, services, modules, available_modules. Fails while no mon answers.
 
         mgrmap: {active: {not: $old}, available: true}"""
+
+    subject = "mgrmap"
 
     checks: list[tuple[str, Matcher]]
 
@@ -147,7 +146,6 @@ class ModuleCheck:
     checks: list[tuple[str, Matcher]]
 
 
-@subject("mgr.*", "mon.*", "osd.*", "$var")
 @dataclass
 class DaemonClause(Clause):
     """A daemon's own state from its admin endpoint: ``mgr.x``, ``mgr.active``,
@@ -160,6 +158,9 @@ class DaemonClause(Clause):
     status key as ``status.<key>``.
 
         mgr.x: {have_mon_connection: false, active: true}"""
+
+    subject = "mgr.*"
+    aliases = ("mon.*", "osd.*", "$var")
 
     ref: DaemonRef
     checks: list[tuple[str, Matcher]]
@@ -284,6 +285,3 @@ def osd_view(snap: Snapshot, name: str) -> dict[str, Any]:
         if o.get("osd") == osd_id:
             return {"exists": True, "up": bool(o.get("up")), "in": bool(o.get("in"))}
     return {"exists": False}
-
-
-from sim.scenario import clauses_cluster  # noqa: E402, F401  (registers quorum, health, event)

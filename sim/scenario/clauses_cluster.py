@@ -13,7 +13,6 @@ from sim.scenario.conditions import (
     check_fields,
     describe_fields,
     parse_field_checks,
-    subject,
 )
 from sim.scenario.matchers import Matcher, parse_matcher
 from sim.scenario.schema import Checker, ParseContext
@@ -36,7 +35,6 @@ def quorum_view(snap: Snapshot, mons: list[str]) -> dict[str, Any]:
     return {"members": members, "size": len(members), "leader": leader}
 
 
-@subject("quorum")
 @dataclass
 class QuorumClause(Clause):
     """The mon quorum, read from the mons' admin endpoints: members (mon ids,
@@ -44,6 +42,8 @@ class QuorumClause(Clause):
 
         quorum: [a, b]
         quorum: {size: {ge: 2}, leader: a}"""
+
+    subject = "quorum"
 
     checks: list[tuple[str, Matcher]]
     mons: list[str]
@@ -76,7 +76,6 @@ class QuorumClause(Clause):
         return describe_fields(self.checks, "quorum", variables)
 
 
-@subject("health")
 @dataclass
 class HealthClause(Clause):
     """Cluster health from the mon (``ceph health detail``): status and checks
@@ -84,6 +83,8 @@ class HealthClause(Clause):
 
         health: HEALTH_OK
         health: {checks: {contains: MGR_DOWN}}"""
+
+    subject = "health"
 
     checks: list[tuple[str, Matcher]]
 
@@ -107,7 +108,6 @@ class HealthClause(Clause):
         return describe_fields(self.checks, "health", variables)
 
 
-@subject("event")
 @dataclass
 class EventClause(Clause):
     """An event in the cluster's event stream (events.jsonl): kind (required),
@@ -115,6 +115,8 @@ class EventClause(Clause):
     count (how many must match; default at least one), and any event field.
 
         event: {kind: respawn, daemon: $old, since: last_fault}"""
+
+    subject = "event"
 
     kind: str
     daemon: DaemonRef | None

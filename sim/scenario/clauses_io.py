@@ -25,7 +25,6 @@ from sim.scenario.conditions import (
     check_fields,
     parse_field_checks,
     render,
-    subject,
 )
 from sim.scenario.matchers import MISSING, Matcher, parse_matcher, show
 from sim.scenario.schema import Checker, ParseContext
@@ -74,7 +73,6 @@ def _json_view(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"items": data}
 
 
-@subject("ceph")
 @dataclass
 class CephClause(Clause):
     """A ``ceph`` CLI command, run as ``python -m sim ceph`` runs it (validated
@@ -87,6 +85,8 @@ class CephClause(Clause):
         ceph: mgr fail
         ceph: {cmd: status, timeout: 1s, fails: true}
         ceph: {cmd: mgr stat, json: {available: true}}"""
+
+    subject = "ceph"
 
     cmd: Template
     timeout: Duration = CEPH_TIMEOUT
@@ -232,7 +232,6 @@ def http_request(
         conn.close()
 
 
-@subject("http")
 @dataclass
 class HttpClause(Clause):
     """An HTTP request to a module. Target: url (a full URL, or a module name
@@ -244,6 +243,8 @@ class HttpClause(Clause):
 
         http: {service: dashboard, path: /, status: 200}
         http: {daemon: mgr.standby, module: dashboard, status: 303}"""
+
+    subject = "http"
 
     url: Template | None = None
     service: str = ""

@@ -179,9 +179,8 @@ def _doc(obj: Any) -> str:
 
 
 def _help_steps(names: list[str], out: TextIO) -> int:
-    from sim.scenario.steps import STEPS, _load_all
+    from sim.scenario.steps import STEPS
 
-    _load_all()
     wanted = names or list(STEPS)
     unknown = [n for n in wanted if n not in STEPS]
     if unknown:
@@ -199,8 +198,7 @@ def _help_steps(names: list[str], out: TextIO) -> int:
 
 def _help_registry(which: str, out: TextIO) -> int:
     if which == "conditions":
-        import sim.scenario.clauses  # noqa: F401
-        from sim.scenario.conditions import SUBJECTS
+        from sim.scenario.subjects import SUBJECTS
 
         registry: dict[str, Any] = SUBJECTS
         print(_doc(sys.modules["sim.scenario.conditions"]) + "\n", file=out)

@@ -11,7 +11,7 @@ subject must hold at once::
 Subjects (``--help-conditions`` prints each one's help): ``mgrmap``,
 ``mgr.<id>`` / ``mgr.active`` / ``mgr.standby`` / ``$var``, ``mon.<id>`` /
 ``mon.leader``, ``osd.<n>``, ``quorum``, ``health``, ``event``, ``http`` and
-``ceph``. State is read through the daemons' admin endpoints and the mon
+``ceph``; their table is `sim.scenario.subjects`. State is read through the daemons' admin endpoints and the mon
 (never from inside a process); what cannot be read counts as not holding, and
 the message says why.
 """
@@ -90,7 +90,12 @@ class Snapshot:
 class Clause:
     """One subject of a condition."""
 
-    subject: ClassVar[str] = ""
+    subject: ClassVar[str] = ""  # its key in a condition (``mgr.*``: any ``mgr.<id>``)
+    aliases: ClassVar[tuple[str, ...]] = ()  # further keys parsed by the same class
+
+    @classmethod
+    def parse(cls, ck: Checker, key: Scalar, node: Node, ctx: ParseContext) -> Clause | None:
+        raise NotImplementedError
 
     def evaluate(self, snap: Snapshot) -> tuple[bool, str]:
         raise NotImplementedError
@@ -189,74 +194,6 @@ class Condition:
 
     def describe(self, variables: Mapping[str, str] | None = None) -> str:
         return "; ".join(c.describe(variables) for c in self.clauses)
-
-
-# --- the registry -----------------------------------------------------------------
-
-ClauseParser = Callable[[Checker, Scalar, Node, ParseContext], "Clause | None"]
-SUBJECTS: dict[str, type[Clause]] = {}
-_PARSERS: dict[str, ClauseParser] = {}
-
-
-def subject(name: str, *aliases: str) -> Callable[[type[Clause]], type[Clause]]:
-    """Register a clause class for a subject key (``mgr.*`` stands for any
-    ``mgr.<id>``); ``aliases`` are further keys parsed by the same class."""
-
-    def deco(cls: type[Clause]) -> type[Clause]:
-        cls.subject = name
-        SUBJECTS[name] = cls
-        for key in (name, *aliases):
-            _PARSERS[key] = cls.parse  # type: ignore[attr-defined]
-        return cls
-
-    return deco
-
-
-def _parser_for(key: str) -> ClauseParser | None:
-    if key in _PARSERS:
-        return _PARSERS[key]
-    if key.startswith("$"):
-        return _PARSERS.get("$var")
-    dtype = key.partition(".")[0]
-    return _PARSERS.get(f"{dtype}.*") if "." in key else None
-
-
-def parse_condition(
-    ck: Checker, node: Node, what: str, ctx: ParseContext, reserved: tuple[str, ...] = ()
-) -> Condition | None:
-    """A condition mapping; keys in ``reserved`` (timeout …) are the step's own."""
-    import sim.scenario.clauses  # noqa: F401  (registers the subjects)
-
-    if not isinstance(node, Map):
-        ck.expected(
-            node, what, "a mapping of subjects (mgrmap, mgr.x, quorum, health …) to conditions"
-        )
-        return None
-    clauses: list[Clause] = []
-    ok = True
-    for key, vnode in node.pairs:
-        name = str(key.value)
-        if name in reserved:
-            continue
-        parser = _parser_for(name)
-        if parser is None:
-            choices = [*SUBJECTS, *ctx.cluster.daemons(), *reserved]
-            ck.error(
-                key,
-                f"{what}: unknown subject {name!r}{suggest(name, choices)}; expected a daemon "
-                f"(mgr.x, mgr.active, mon.a, $var) or one of: {', '.join(s for s in SUBJECTS if '*' not in s)}",
-            )
-            ok = False
-            continue
-        clause = parser(ck, key, vnode, ctx)
-        if clause is None:
-            ok = False
-        else:
-            clauses.append(clause)
-    if ok and not clauses:
-        ck.error(node, f"{what}: says nothing to check (give at least one subject)")
-        return None
-    return Condition(clauses) if ok else None
 
 
 def render(t: Template, obs: Observer) -> str:

@@ -1,6 +1,6 @@
 """Invariants: what must hold all the time, checked while the steps run.
 
-One registered class per invariant; its docstring is its help
+One class per invariant, listed in `INVARIANTS`; its docstring is its help
 (``--help-invariants``). In YAML, a name, or a one-key mapping with the
 invariant's parameter::
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -62,18 +61,6 @@ class Invariant:
         rt.violation(self.name, message)
 
 
-INVARIANTS: dict[str, type[Invariant]] = {}
-
-
-def invariant(name: str) -> Callable[[type[Invariant]], type[Invariant]]:
-    def deco(cls: type[Invariant]) -> type[Invariant]:
-        cls.name = name
-        INVARIANTS[name] = cls
-        return cls
-
-    return deco
-
-
 def parse_invariant(ck: Checker, node: Node, ctx: ParseContext) -> Invariant | None:
     param: Node | None = None
     if isinstance(node, Map) and len(node.pairs) == 1:
@@ -95,7 +82,6 @@ def parse_invariant(ck: Checker, node: Node, ctx: ParseContext) -> Invariant | N
     return cls.parse(ck, param, ctx, where)
 
 
-@invariant("single_active_mgr")
 @dataclass
 class SingleActiveMgr(Invariant):
     """Never two mgrs acting as active. Every mgr's own claim (admin
@@ -104,6 +90,8 @@ class SingleActiveMgr(Invariant):
     the same MgrMap epoch are a violation at once. Claims based on different
     epochs are watched for up to half a second: that can be the moment a new
     map takes to reach both mgrs, while a split brain outlasts it."""
+
+    name = "single_active_mgr"
 
     sampled: ClassVar[bool] = True
     SETTLE: ClassVar[float] = 0.5
@@ -134,12 +122,13 @@ class SingleActiveMgr(Invariant):
         return {n: st for n, st in answers.items() if isinstance(st, dict) and st.get("active")}
 
 
-@invariant("no_unexpected_crash")
 @dataclass
 class NoUnexpectedCrash(Invariant):
     """No daemon exits unless a step made it (kill, stop, restart): the
     supervisor records any other exit as ``daemon_crashed``. A parameter
     lists daemons allowed to crash: ``no_unexpected_crash: [mgr.x]``."""
+
+    name = "no_unexpected_crash"
 
     allowed: list[str] = field(default_factory=list)
 
@@ -165,7 +154,6 @@ class NoUnexpectedCrash(Invariant):
             )
 
 
-@invariant("quorum_within")
 @dataclass
 class QuorumWithin(Invariant):
     """The mons are back in quorum within the given time after every fault,
@@ -175,6 +163,8 @@ class QuorumWithin(Invariant):
     required. Read from each mon's admin ``mon_status``.
 
         - quorum_within: 10s"""
+
+    name = "quorum_within"
 
     sampled: ClassVar[bool] = True
     within: Duration = field(default_factory=lambda: Duration.of(10))
@@ -224,6 +214,12 @@ class QuorumWithin(Invariant):
                 rt,
                 f"no quorum for {now - since:.1f}s (limit {limit:g}s) with {len(mons) - held} of {len(mons)} mons up",
             )
+
+
+# Every invariant, by name, in the order help lists them.
+INVARIANTS: dict[str, type[Invariant]] = {
+    cls.name: cls for cls in (SingleActiveMgr, NoUnexpectedCrash, QuorumWithin)
+}
 
 
 class Monitor:

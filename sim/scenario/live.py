@@ -75,9 +75,12 @@ class LiveCluster:
         profile: str = "fast",
         invariants: list[Any] | None = None,
         seed: int = 0,
+        release: str | None = None,
+        ceph_python: str | Path | None = None,
     ) -> LiveCluster:
         cfg = ClusterConfig(mons=mons, mgrs=mgrs, osds=osds, modules=list(modules), options=dict(options or {}),
-                            profile=Profile(profile), seed=seed)  # fmt: skip
+                            profile=Profile(profile), seed=seed, ceph_release=release,
+                            ceph_python=Path(ceph_python) if ceph_python else None)  # fmt: skip
         lc = cls(path, cfg, invariants, seed)
         try:
             lc.rt.start()

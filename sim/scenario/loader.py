@@ -17,6 +17,8 @@ A scenario file::
       profile: fast                    # or ceph: Ceph's own timings
       seed: 7                          # for the nemesis (else one is drawn and printed)
       start_timeout: 60s
+      ceph_release: 16.2               # the mgrs run that fetched release's Python
+      ceph_python: ../ceph/src/pybind/mgr   # or a tree of your own (relative to the file)
     steps: [...]                       # see --help-steps
     invariants: [single_active_mgr]    # see --help-invariants
 
@@ -31,6 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.options import OPTIONS, Profile
+from sim.release.catalog import release
+from sim.release.errors import ReleaseError
+from sim.release.layout import mgr_dir
+from sim.resources import scenarios_dir
 from sim.scenario.errors import InvalidScenario, Mark, ScenarioError
 from sim.scenario.invariants import Invariant, parse_invariant
 from sim.scenario.model import ClusterConfig, Scenario
@@ -51,15 +57,18 @@ CLUSTER_KEYS = (
     "profile",
     "seed",
     "start_timeout",
+    "ceph_release",
+    "ceph_python",
 )
 MAX_MONS, MAX_MGRS, MAX_OSDS = 9, 8, 10000
+MAX_FILE_BYTES = 1 << 20  # a scenario file is a few KiB; anything this big is a mistake
 SUFFIXES = (".yaml", ".yml")
 
 
 def library_dirs() -> list[Path]:
-    """Where scenarios are looked up by name: $SIM_SCENARIOS, ./scenarios, the repo's."""
+    """Where scenarios are looked up by name: $SIM_SCENARIOS, ./scenarios, the shipped library."""
     dirs = [Path(p) for p in os.environ.get("SIM_SCENARIOS", "").split(os.pathsep) if p]
-    dirs += [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
+    dirs += [Path.cwd() / "scenarios", scenarios_dir()]
     out: list[Path] = []
     for d in dirs:
         if d.is_dir() and d.resolve() not in [o.resolve() for o in out]:
@@ -84,13 +93,36 @@ def find(name: str, dirs: list[Path] | None = None) -> Path:
 
 def load(path: Path | str, seed: int | None = None) -> Scenario:
     path = Path(path)
+    return load_text(read_text(path), str(path), path.parent, default_name=path.stem)
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text, at most `MAX_FILE_BYTES`; `InvalidScenario` otherwise."""
     try:
-        text = path.read_text()
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InvalidScenario(
             [ScenarioError(Mark(str(path), 1, 1), f"cannot read the file: {exc.strerror}")]
         ) from None
-    return load_text(text, str(path), path.parent, default_name=path.stem)
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidScenario(
+            [
+                ScenarioError(
+                    Mark(str(path), 1, 1), f"the file is larger than {MAX_FILE_BYTES} bytes"
+                )
+            ]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise InvalidScenario(
+            [ScenarioError(Mark(str(path), line, col),
+                           f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})")]
+        ) from None  # fmt: skip
 
 
 def load_text(
@@ -165,7 +197,32 @@ def parse_cluster(ck: Checker, node: Node | None, base_dir: Path) -> ClusterConf
         cfg.start_timeout = d.seconds(cfg.effective_options()) if d else cfg.start_timeout
     if "options" in f:
         cfg.options = _options(ck, f["options"])
+    _manager_python(ck, f, base_dir, cfg)
     return cfg
+
+
+def _manager_python(ck: Checker, f: dict[str, Node], base_dir: Path, cfg: ClusterConfig) -> None:
+    """``ceph_release`` (a known release; whether it is fetched is checked at
+    start) or ``ceph_python`` (a folder with ``mgr_module.py``), not both."""
+    if "ceph_release" in f and "ceph_python" in f:
+        ck.error(f["ceph_python"], "cluster: give ceph_release or ceph_python, not both")
+        return
+    if "ceph_release" in f:
+        name = ck.string(f["ceph_release"], "cluster.ceph_release")
+        if name is not None:
+            try:
+                cfg.ceph_release = release(name).series
+            except ReleaseError as exc:
+                ck.error(f["ceph_release"], f"cluster.ceph_release: {exc}")
+    if "ceph_python" in f:
+        text = ck.string(f["ceph_python"], "cluster.ceph_python")
+        if text is not None:
+            try:
+                cfg.ceph_python = mgr_dir(base_dir / Path(text).expanduser())
+            except ReleaseError as exc:
+                ck.error(
+                    f["ceph_python"], f"cluster.ceph_python: {exc}".replace("--ceph-python ", "")
+                )
 
 
 def _assign_ports(ck: Checker, node: Node) -> dict[str, str]:

@@ -30,6 +30,8 @@ class ClusterConfig:
     profile: Profile = Profile.FAST
     seed: int | None = None  # None: a seed is drawn for the run and printed
     start_timeout: float = 60.0
+    ceph_release: str | None = None  # "16.2": the mgrs run that fetched release's Python
+    ceph_python: Path | None = None  # or the tree in this folder (with mgr_module.py)
 
     def daemon_ids(self, dtype: str) -> list[str]:
         if dtype == "mon":

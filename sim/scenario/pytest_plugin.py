@@ -133,8 +133,9 @@ class ScenarioItem(pytest.Item):
 @pytest.fixture
 def ceph_cluster(tmp_path: Path) -> Iterator[Callable[..., LiveCluster]]:
     """``ceph_cluster(mons=1, mgrs=2, osds=0, modules=(), options=None,
-    profile="fast", invariants=["no_unexpected_crash"], seed=0)`` -> a running
-    `LiveCluster`; every cluster made is torn down after the test, and an
+    profile="fast", invariants=["no_unexpected_crash"], seed=0, release=None,
+    ceph_python=None)`` -> a running `LiveCluster` (``release="18.2"``: the mgrs
+    run that fetched release's own Python, see docs/releases.md); every cluster made is torn down after the test, and an
     invariant violated meanwhile fails the test."""
     from sim.scenario.live import LiveCluster
 

@@ -108,10 +108,12 @@ class Runtime:
             if "osds" not in inspect.signature(launcher.up).parameters:
                 raise SimulatorFailure("cluster.osds: this simulator has no OSD fleet yet")
             kwargs["osds"] = cfg.osds
-        try:
+        if cfg.ceph_release or cfg.ceph_python:
+            kwargs.update(ceph_release=cfg.ceph_release, ceph_python=cfg.ceph_python)
+        try:  # a scenario always starts from a new cluster (wipe)
             launcher.up(
                 self.run_dir, mons=cfg.mons, mgrs=cfg.mgrs, options=options, profile=cfg.profile,
-                timeout=cfg.start_timeout, die_with_parent=die_with_parent, **kwargs,
+                timeout=cfg.start_timeout, die_with_parent=die_with_parent, wipe=True, **kwargs,
             )  # fmt: skip
         except Exception as exc:
             raise SimulatorFailure(f"the cluster did not start: {exc}") from exc

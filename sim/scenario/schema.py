@@ -78,7 +78,7 @@ class Checker:
             self.expected(node, what, "a mapping")
             return None
         req, opt = list(required), list(optional)
-        allowed = req + opt
+        allowed = list(dict.fromkeys(req + opt))  # a key listed as both counts once
         out: dict[str, Node] = {}
         ok = True
         for key, value in node.pairs:

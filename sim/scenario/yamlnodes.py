@@ -8,6 +8,12 @@ are accepted (strings, numbers, booleans, null, lists, mappings): any other tag
 (``!!python/object``, ``!!binary``, a custom ``!tag``) is an error, so loading
 a file can never execute code from it. Duplicate keys, which PyYAML would
 silently overwrite, are errors too.
+
+The input cannot exhaust anything: nesting deeper than `MAX_DEPTH`, more
+than `MAX_ALIASES` aliases, more than `MAX_NODES` nodes once aliases are
+expanded (a "billion laughs" file) and an alias that contains itself are
+errors at the offending position, found while composing, before anything
+big is built.
 """
 
 from __future__ import annotations
@@ -30,6 +36,43 @@ _SCALAR_TAGS = {
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 PLAIN = "only plain strings, numbers, booleans, null, lists and mappings"
 _MAP_TAG = "tag:yaml.org,2002:map"
+
+MAX_DEPTH = 64  # nesting levels; a scenario needs fewer than ten
+MAX_ALIASES = 1000  # ``*alias`` uses in one file
+MAX_NODES = 100_000  # nodes once every alias is expanded
+
+
+class _Limit(Exception):
+    """A bound was crossed at ``mark`` (turned into a ScenarioError)."""
+
+    def __init__(self, mark: Any, message: str) -> None:  # a yaml Mark (pure or C)
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader's composer with a bounded depth and alias count (PyYAML's
+    composer recurses, so 20,000 levels would otherwise hit RecursionError)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Limit(event.start_mark, f"more than {MAX_ALIASES} aliases")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Limit(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass
@@ -117,11 +160,28 @@ class _Builder:
         self.filename = filename
         self.loader = loader
         self.errors: list[ScenarioError] = []
+        self.nodes = 0
+        self._path: list[yaml.Node] = []  # the nodes being built, outermost first
 
     def error(self, node: yaml.Node, msg: str) -> None:
         self.errors.append(ScenarioError(_mark(self.filename, node.start_mark), msg))
 
     def build(self, node: yaml.Node) -> Node:
+        """Located nodes for ``node``; aliases are expanded (bounded, see above)."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Limit(node.start_mark, f"more than {MAX_NODES} nodes once aliases are expanded")
+        if len(self._path) >= MAX_DEPTH:
+            raise _Limit(node.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+        if any(n is node for n in self._path):
+            raise _Limit(node.start_mark, "recursive alias (the node contains itself)")
+        self._path.append(node)
+        try:
+            return self._build(node)
+        finally:
+            self._path.pop()
+
+    def _build(self, node: yaml.Node) -> Node:
         mark = _mark(self.filename, node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
@@ -162,11 +222,19 @@ class _Builder:
 
 def compose(text: str, filename: str) -> Node:
     """Parse YAML text into located nodes; raises `InvalidScenario`."""
-    loader = yaml.SafeLoader(text)
+    loader = _BoundedLoader(text)
     loader.name = filename
     try:
         try:
             root = loader.get_single_node()
+            if root is None:
+                raise InvalidScenario([ScenarioError(Mark(filename, 1, 1), "the file is empty")])
+            builder = _Builder(filename, loader)
+            tree = builder.build(root)
+        except _Limit as exc:
+            raise InvalidScenario(
+                [ScenarioError(_mark(filename, exc.mark), f"YAML: {exc.message}")]
+            ) from None
         except yaml.MarkedYAMLError as exc:
             m = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "invalid YAML"
@@ -175,10 +243,6 @@ def compose(text: str, filename: str) -> Node:
             ) from None
         except yaml.YAMLError as exc:
             raise InvalidScenario([ScenarioError(Mark(filename, 1, 1), f"YAML: {exc}")]) from None
-        if root is None:
-            raise InvalidScenario([ScenarioError(Mark(filename, 1, 1), "the file is empty")])
-        builder = _Builder(filename, loader)
-        tree = builder.build(root)
         if builder.errors:
             raise InvalidScenario(builder.errors)
         return tree

@@ -17,8 +17,8 @@ import pytest
 
 from mon.osd_monitor import OSDMonitor, initial_map
 from mon.store import MonStore, Transaction
-from sim.fleet import layout, osd_dumps, pgmap
-from sim.fleet.osdmap import OSDMap
+from sim.maps import layout, osd_dumps, pgmap
+from sim.maps.osdmap import OSDMap
 from sim.options import Options, Profile, defaults
 
 N = 24

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from mgr.host.apipath import API_DIR, MODULES_DIR
+from mgr.host.apipath import API_DIR, MODULES_DIR, NATIVE_DIR
 from sim.testing import TestCluster
 
 from .helpers import enable_modules
 
-for _p in (str(MODULES_DIR), str(API_DIR)):
+for _p in (str(MODULES_DIR), str(NATIVE_DIR), str(API_DIR)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 

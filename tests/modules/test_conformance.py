@@ -27,7 +27,7 @@ SNIPPET_TIMEOUT = 10.0
 def c(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCluster]:
     path: Path = tmp_path_factory.mktemp("conformance")
     with running_cluster(path / "c", mons=1, mgrs=2) as cl:
-        enable_modules(cl, "selftest", "hello")
+        enable_modules(cl, "sim_selftest", "hello")
         yield cl
 
 
@@ -196,7 +196,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "is_authorized": ("print(mgr.is_authorized({'pool': 'x'}))", "True"),
     "log": (
         "mgr.log.info('conformance log line'); print(mgr.log.name, mgr.getLogger().name)",
-        "selftest selftest",
+        "sim_selftest sim_selftest",
     ),
     "osd/mds perf queries": (
         "print(mgr.add_osd_perf_query({}), mgr.get_osd_perf_counters(1), mgr.add_mds_perf_query({}))",
@@ -279,7 +279,7 @@ def test_cluster_log_reaches_log_last(c):
 def test_set_uri_reaches_mgr_services(c):
     ev(c, "mgr.set_uri('http://conformance.example:1/')")
     wait_until(
-        lambda: c.json("mgr services").get("selftest") == "http://conformance.example:1/",
+        lambda: c.json("mgr services").get("sim_selftest") == "http://conformance.example:1/",
         SNIPPET_TIMEOUT,
         "the URI in `mgr services`",
     )
@@ -287,7 +287,7 @@ def test_set_uri_reaches_mgr_services(c):
 
 def test_set_store_is_config_key(c):
     ev(c, "mgr.set_store('viaapi', 'stored'); mgr.set_device_wear_level('dev1', 0.5)")
-    rc, out, _ = c.mon_command({"prefix": "config-key get", "key": "mgr/selftest/viaapi"})
+    rc, out, _ = c.mon_command({"prefix": "config-key get", "key": "mgr/sim_selftest/viaapi"})
     assert (rc, out) == (0, b"stored")
     rc, out, _ = c.mon_command({"prefix": "config-key get", "key": "device/dev1"})
     assert rc == 0 and json.loads(out) == {"wear_level": 0.5}
@@ -338,12 +338,17 @@ def test_selftest_health_set_and_clear(c):
 def test_log_to_file_writes_the_module_log(c):
     me = c.mgr_stat()["active_name"]
     rc, _, err = c.mon_command(
-        {"prefix": "config set", "who": "mgr", "name": "mgr/selftest/log_to_file", "value": "true"}
+        {
+            "prefix": "config set",
+            "who": "mgr",
+            "name": "mgr/sim_selftest/log_to_file",
+            "value": "true",
+        }
     )
     assert rc == 0, err
     wait_until(lambda: ev(c, "print(mgr.log_to_file)") == "True", SNIPPET_TIMEOUT, "log_to_file on")
     ev(c, "mgr.log.warning('conformance line in the module log')")
-    path = c.run.log_dir / f"mgr.{me}.selftest.log"
+    path = c.run.log_dir / f"mgr.{me}.sim_selftest.log"
     wait_until(
         lambda: path.exists() and "conformance line in the module log" in path.read_text(),
         SNIPPET_TIMEOUT,

@@ -42,14 +42,14 @@ def dashboard_cluster(module_cluster, mgrs: int = 2, **kw) -> tuple[TestCluster,
     urls = {}
     for name in c.core.spec.mgrs:
         port = free_port()
-        config_set(c, f"mgr/dashboard/{name}/server_port", str(port))
+        config_set(c, f"mgr/sim_dashboard/{name}/server_port", str(port))
         urls[name] = f"http://127.0.0.1:{port}/"
-    enable_modules(c, "dashboard")
+    enable_modules(c, "sim_dashboard")
     return c, urls
 
 
 def active_uri(c: TestCluster) -> str | None:
-    return c.json("mgr services").get("dashboard")
+    return c.json("mgr services").get("sim_dashboard")
 
 
 def test_active_serves_status_and_shows_stale(module_cluster):
@@ -60,7 +60,7 @@ def test_active_serves_status_and_shows_stale(module_cluster):
     data = json.loads(body)
     assert status == 200 and headers["content-type"] == "application/json"
     assert data["have_mon_connection"] is True and data["stale"] is False
-    assert data["mgr_map"]["services"] == {"dashboard": uri}
+    assert data["mgr_map"]["services"] == {"sim_dashboard": uri}
     c.supervisor({"prefix": "kill", "daemon": "mon.a"})
     wait_until(lambda: json.loads(get(uri, "/api/summary")[2])["stale"], DEADLINE, "stale summary")
     status, _, page = get(uri, "/")
@@ -93,7 +93,7 @@ def test_standby_redirects_to_the_active_also_after_failover(module_cluster):
     assert uri in body
     assert c.mon_command({"prefix": "mgr fail", "who": first})[0] == 0
     wait_until(lambda: active_name(c) == standby, DEADLINE, "the standby promoted")
-    wait_modules(c, "dashboard")
+    wait_modules(c, "sim_dashboard")
     new_uri = wait_until(lambda: (u := active_uri(c)) != uri and u, DEADLINE, "the new URI")
     assert new_uri == urls[standby]
     # the old active came back as a standby on its own port and redirects to the new one
@@ -110,13 +110,13 @@ def test_standby_error_mode_and_no_active_page(module_cluster):
     c, urls = dashboard_cluster(module_cluster, mgrs=2)
     standby = next(n for n in urls if n != active_name(c))
     wait_until(lambda: active_uri(c), DEADLINE, "the dashboard URI")
-    config_set(c, "mgr/dashboard/standby_behaviour", "error")
+    config_set(c, "mgr/sim_dashboard/standby_behaviour", "error")
     wait_until(lambda: get(urls[standby])[0] == 500, DEADLINE, "standby answers 500")
     status, _, body = get(urls[standby], "/anything")
     assert status == 500 and "Keep on looking" in body
-    config_set(c, "mgr/dashboard/standby_error_status_code", "503")
+    config_set(c, "mgr/sim_dashboard/standby_error_status_code", "503")
     wait_until(lambda: get(urls[standby])[0] == 503, DEADLINE, "standby answers 503")
-    config_set(c, "mgr/dashboard/standby_behaviour", "redirect")
+    config_set(c, "mgr/sim_dashboard/standby_behaviour", "redirect")
     assert get(urls[standby], "/api/prometheus_receiver")[0] in (204, 503)
     wait_until(lambda: get(urls[standby], "/api/prometheus_receiver")[0] == 204, DEADLINE, "204")
     # no active mgr at all: the standby says so and retries

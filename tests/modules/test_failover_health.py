@@ -19,7 +19,7 @@ DEADLINE = 15.0
 
 
 def test_module_checks_stay_until_the_new_actives_first_report(module_cluster):
-    c = module_cluster("selftest", mgrs=2)
+    c = module_cluster("sim_selftest", mgrs=2)
     first = active_name(c)
     checks = {
         "SELFTEST_FAILOVER": {
@@ -36,6 +36,6 @@ def test_module_checks_stay_until_the_new_actives_first_report(module_cluster):
     second = wait_until(
         lambda: (n := active_name(c)) not in (None, first) and n, DEADLINE, "new active"
     )
-    wait_modules(c, "selftest")
+    wait_modules(c, "sim_selftest")
     wait_until(lambda: "SELFTEST_FAILOVER" not in health(c)["checks"], DEADLINE, "the check gone")
     assert second != first

@@ -37,6 +37,7 @@ from sim.messages import CommandReply
 class FakePyModules:
     mgr_id: str = "x"
     ceph_version: str = "ceph version 16.2.15 (sim) pacific (stable)"
+    ceph_release: str = "pacific"
     module_log: logging.Logger = field(default_factory=lambda: logging.getLogger("fake.modules"))
     config: ConfigView = field(default_factory=lambda: ConfigView("mgr.x"))
     config_received: bool = True

@@ -16,7 +16,6 @@ from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.health import module_health
 from mgr.host.native import NativeOptions
 from mgr.host.registry import discover, load
-from mgr.host.usage import help_sections, render_help
 from sim.caps import allows, caps_for
 
 
@@ -181,25 +180,6 @@ def test_native_options_are_typed():
     with pytest.raises(KeyError, match="option not found: nope"):
         n.typed("nope", {})
     assert n.as_strings({})["mgr_standby_modules"] == "true"
-
-
-def test_help_listing():
-    descs = [
-        {
-            "cmd": "hello name=person_name,req=false,type=CephString",
-            "help": "Say hello",
-            "perm": "r",
-        },
-        {"cmd": "count name=num,type=CephInt", "help": "Do some counting", "perm": "r"},
-        {"cmd": "hidden", "help": "x", "perm": "r", "flags": 32},
-    ]
-    text = render_help(descs)
-    assert text.splitlines() == [
-        "count <num:int>                          Do some counting",
-        "hello [<person_name>]                    Say hello",
-    ]
-    assert render_help(descs, partial="hel").startswith("hello")
-    assert "Monitor commands:" in help_sections(descs)
 
 
 class Thing:

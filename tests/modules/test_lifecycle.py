@@ -62,7 +62,7 @@ def test_import_failure_and_can_run_false(module_cluster):
 
 
 def test_serve_exception_fails_only_that_module(module_cluster):
-    c = module_cluster("selftest", "hello")
+    c = module_cluster("sim_selftest", "hello")
     active = active_name(c)
     assert mgr(c, "mgr self-test background start", workload="throw_exception")[0] == 0
 
@@ -72,13 +72,15 @@ def test_serve_exception_fails_only_that_module(module_cluster):
     check = wait_until(error_check, DEADLINE, "MGR_MODULE_ERROR")
     assert check["severity"] == "HEALTH_ERR"
     assert (
-        check["summary"]["message"] == "Module 'selftest' has failed: Synthetic exception in serve"
+        check["summary"]["message"]
+        == "Module 'sim_selftest' has failed: Synthetic exception in serve"
     )
     text = c.mon_command({"prefix": "health", "detail": "detail"})[1].decode()
     assert (
-        "[ERR] MGR_MODULE_ERROR: Module 'selftest' has failed: Synthetic exception in serve" in text
+        "[ERR] MGR_MODULE_ERROR: Module 'sim_selftest' has failed: Synthetic exception in serve"
+        in text
     )
-    line = f"Unhandled exception from module 'selftest' while running on mgr.{active}: Synthetic exception in serve"
+    line = f"Unhandled exception from module 'sim_selftest' while running on mgr.{active}: Synthetic exception in serve"
     wait_until(
         lambda: any(e["message"] == line for e in c.json("log last", num=100)),
         DEADLINE,
@@ -87,18 +89,18 @@ def test_serve_exception_fails_only_that_module(module_cluster):
     assert mgr(c, "mgr self-test run") == (
         -errno.EIO,
         "",
-        "Module 'selftest' has experienced an error and cannot handle commands: "
+        "Module 'sim_selftest' has experienced an error and cannot handle commands: "
         "Synthetic exception in serve",
     )
     assert mgr(c, "hello") == (0, "Hello, world!", "")
-    assert c.mon_command({"prefix": "mgr module disable", "module": "selftest"})[0] == 0
+    assert c.mon_command({"prefix": "mgr module disable", "module": "sim_selftest"})[0] == 0
     wait_until(lambda: error_check() is None, DEADLINE, "MGR_MODULE_ERROR cleared")
     wait_modules(c, "hello")
     rc, _, err = mgr(c, "mgr self-test run")
     assert rc == -errno.EOPNOTSUPP
     assert err == (
-        "Module 'selftest' is not enabled (required by command 'mgr self-test run'): "
-        "use `ceph mgr module enable selftest` to enable it"
+        "Module 'sim_selftest' is not enabled (required by command 'mgr self-test run'): "
+        "use `ceph mgr module enable sim_selftest` to enable it"
     )
 
 
@@ -163,7 +165,7 @@ def test_module_path_from_the_config_database(module_cluster):
 def test_command_spam_does_not_disturb_the_mgr(module_cluster):
     """qa's test_selftest_command_spam: a module hammering the mon with commands
     from serve() causes no failover and other modules keep answering."""
-    c = module_cluster("selftest", "hello")
+    c = module_cluster("sim_selftest", "hello")
     active = active_name(c)
     assert mgr(c, "mgr self-test background start", workload="command_spam")[0] == 0
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from sim.scenario.conditions import CliResult, Condition, Unobservable, parse_condition
+from sim.scenario.conditions import CliResult, Condition, Unobservable
 from sim.scenario.model import ClusterConfig
 from sim.scenario.schema import Checker, ParseContext
+from sim.scenario.subjects import parse_condition
 from sim.scenario.values import DaemonRef
 from sim.scenario.yamlnodes import compose
 

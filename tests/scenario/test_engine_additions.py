@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from sim.scenario import loader
-from sim.scenario.conditions import parse_condition
 from sim.scenario.errors import InvalidScenario, StepFailed
 from sim.scenario.model import ClusterConfig
 from sim.scenario.runtime import free_port
 from sim.scenario.schema import Checker, ParseContext
 from sim.scenario.steps.checks import Ceph
 from sim.scenario.steps.narration import Observed, Remember
+from sim.scenario.subjects import parse_condition
 from sim.scenario.yamlnodes import compose
 
 from .test_conditions import FakeObserver

@@ -22,7 +22,7 @@ def option(c: LiveCluster, mgr: str, module: str, key: str) -> object:
 
 
 def test_module_option_and_module_uris(ceph_cluster: Factory) -> None:
-    c = ceph_cluster(mgrs=2, modules=["dashboard", "hello"])
+    c = ceph_cluster(mgrs=2, modules=["sim_dashboard", "hello"])
     active = c.ceph("mgr dump -f json").json()["active_name"]
     standby = "y" if active == "x" else "x"
     mgrs = [f"mgr.{active}", f"mgr.{standby}"]
@@ -30,13 +30,13 @@ def test_module_option_and_module_uris(ceph_cluster: Factory) -> None:
     for mgr in mgrs:
         assert option(c, mgr, "hello", "place") == "world"
         assert option(c, mgr, "hello", "emphatic") is True
-        assert option(c, mgr, "dashboard", "standby_error_status_code") == 500
-    assert c.ceph("config set mgr mgr/dashboard/standby_error_status_code 503").retval == 0
+        assert option(c, mgr, "sim_dashboard", "standby_error_status_code") == 500
+    assert c.ceph("config set mgr mgr/sim_dashboard/standby_error_status_code 503").retval == 0
     c.wait_for(
         {
             m: {
                 "module_option": {
-                    "module": "dashboard",
+                    "module": "sim_dashboard",
                     "key": "standby_error_status_code",
                     "value": 503,
                 }
@@ -50,23 +50,27 @@ def test_module_option_and_module_uris(ceph_cluster: Factory) -> None:
     with pytest.raises(RuntimeError, match="no module 'nosuch' is loaded"):
         option(c, mgrs[0], "nosuch", "x")
 
-    c.wait_for({"mgrmap": {"services": {"contains": "dashboard"}}}, timeout="5s")
-    uri = c.ceph("mgr services -f json").json()["dashboard"]
+    c.wait_for({"mgrmap": {"services": {"contains": "sim_dashboard"}}}, timeout="5s")
+    uri = c.ceph("mgr services -f json").json()["sim_dashboard"]
     mods = c.status(mgrs[0])["modules"]["modules"]
-    assert mods["dashboard"]["uri"] == uri and mods["dashboard"]["kind"] == "active"
-    assert mods["dashboard"]["listeners"] == [urllib.parse.urlsplit(uri).netloc]
-    assert "uri" not in mods["selftest"]  # not enabled: no instance
+    assert mods["sim_dashboard"]["uri"] == uri and mods["sim_dashboard"]["kind"] == "active"
+    assert mods["sim_dashboard"]["listeners"] == [urllib.parse.urlsplit(uri).netloc]
+    assert "uri" not in mods["sim_selftest"]  # not enabled: no instance
     assert mods["hello"]["uri"] == "" and mods["hello"]["listeners"] == []
 
     c.wait_for(
         {
             mgrs[1]: {
-                "module": {"name": "dashboard", "kind": "standby", "uri": {"matches": "^http://"}}
+                "module": {
+                    "name": "sim_dashboard",
+                    "kind": "standby",
+                    "uri": {"matches": "^http://"},
+                }
             }
         },
         timeout="5s",
     )
-    own = c.status(mgrs[1])["modules"]["modules"]["dashboard"]["uri"]
+    own = c.status(mgrs[1])["modules"]["modules"]["sim_dashboard"]["uri"]
     assert own != uri
     u = urllib.parse.urlsplit(own)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
@@ -82,7 +86,7 @@ def test_module_option_and_module_uris(ceph_cluster: Factory) -> None:
             {
                 "http": {
                     "daemon": mgrs[1],
-                    "module": "dashboard",
+                    "module": "sim_dashboard",
                     "status": 303,
                     "headers": {"Location": uri},
                 }

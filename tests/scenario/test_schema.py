@@ -15,7 +15,7 @@ from sim.scenario import loader
 from sim.scenario.errors import InvalidScenario
 from sim.scenario.matchers import MISSING, Matcher
 from sim.scenario.schema import Checker
-from sim.scenario.steps import STEPS, _load_all
+from sim.scenario.steps import STEPS
 from sim.scenario.values import parse_duration
 from sim.scenario.yamlnodes import Scalar, compose
 
@@ -128,7 +128,6 @@ def test_find_by_name_in_the_library(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 
 def test_help_steps_lists_every_step_with_its_docstring(run_cli: CliRunner) -> None:
-    _load_all()
     code, out, _ = run_cli("--help-steps")
     assert code == 0
     required = {"kill", "stop", "pause", "resume", "restart", "partition", "heal", "delay", "ceph", "http",

@@ -1,8 +1,8 @@
 """Unit tests of the mon's config services (no processes): ConfigMonitor
 (mon/config_monitor.py), ConfigKeyService (mon/config_key.py), Ceph's value
-parsers (mon/config_values.py) and the command handlers (mon/config_commands.py).
+parsers (sim/options/values.py) and the command handlers (mon/commands/config.py).
 
-A commit is simulated the way ``mon/daemon.py`` ``commit()`` does it: encode
+A commit is simulated the way ``mon/commit.py`` does it: encode
 every service's pending changes into one transaction, apply it to a real
 `MonStore` (SQLite in the test's tmp dir), then ``on_committed``.
 
@@ -16,16 +16,14 @@ from __future__ import annotations
 import errno
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from mon import commands
-from mon.commands import CommandError
 from mon.config_key import ConfigKeyService, is_binary
 from mon.config_monitor import ConfigMonitor, normalize_key_name, parse_entity, parse_mask
-from mon.config_values import ParseError, module_option, parse_value, to_str
+from mon.errors import CommandError
 from mon.mgr_map import MgrMap, Standby
 from mon.service import PaxosService
 from mon.store import MonStore, Transaction
@@ -33,7 +31,10 @@ from mon.text_table import text_table
 from sim.cmdparse import Flag
 from sim.formatting import cli_stdout
 from sim.options import CEPH_OPTIONS, FLAG_MGR, OPTIONS, Options, Profile, defaults
+from sim.options.modules import module_option
+from sim.options.values import ParseError, parse_value, to_str
 from tests.golden import CEPH16
+from tests.unit.fake_mon import FakeMon
 
 GOLDEN = CEPH16
 FSID = "e5a1c4f0-3d3b-4b7e-9c1a-0f0e0d0c0b0a"
@@ -111,16 +112,17 @@ def mgrmap(active: list[dict[str, Any]] | None = None, **standbys: list[dict[str
 # --- a little mon ---------------------------------------------------------------------
 
 
-class Harness:
-    """The config services of one mon over a real store, with a settable MgrMap."""
+class Harness(FakeMon):
+    """The config services of one mon over a real store, with a settable MgrMap
+    (a `FakeMon`, so it is a `MonContext` for the command handlers)."""
+
+    store: MonStore
 
     def __init__(self, path: Path, options: dict[str, Any] | None = None) -> None:
         self.path = path
         self.map = mgrmap([PROMETHEUS, SELFTEST])
         self.initial = options if options is not None else defaults(Profile.FAST)
-        self.published: list[tuple[str, int, dict[str, Any]]] = []
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.inbuf = b""
+        super().__init__(self.initial)
         self.open()
 
     def open(self) -> None:
@@ -162,12 +164,10 @@ class Harness:
 
     def run(self, prefix: str, fmt: str | None = None, **args: Any) -> tuple[int, str, str]:
         """Dispatch, commit, render: (retval, outbuf text, outs)."""
-        import mon.config_commands  # noqa: F401  (registers the commands)
-
         cmd = {"prefix": prefix, **args}
         if fmt:
             cmd["format"] = fmt
-        _, reply = commands.dispatch(self, cmd)  # type: ignore[arg-type]
+        _, reply = commands.dispatch(self, cmd)
         self.commit()
         return reply.retval, reply.render(fmt).decode(), reply.outs
 
@@ -932,9 +932,7 @@ def test_config_key_value_from_inbuf_is_binary_safe(h: Harness) -> None:
     h.inbuf = blob
     assert h.run("config-key set", key="mgr/m/blob")[0] == 0
     assert h.kv_service.get("mgr/m/blob") == blob
-    import mon.config_commands  # noqa: F401
-
-    _, reply = commands.dispatch(h, {"prefix": "config-key get", "key": "mgr/m/blob"})  # type: ignore[arg-type]
+    _, reply = commands.dispatch(h, {"prefix": "config-key get", "key": "mgr/m/blob"})
     assert reply.render(None) == blob
     assert json.loads(h.cli("config-key dump", "json")) == {
         "mgr/m/blob": "<<< binary blob of length 6 >>>"
@@ -996,8 +994,6 @@ def test_kv_persists_and_publishes_mgr_prefix(h: Harness) -> None:
 
 
 def test_command_descriptors_are_cephs() -> None:
-    import mon.config_commands  # noqa: F401
-
     usage = {p: c.sig.usage() for p, c in commands.COMMANDS.items() if p.startswith("config")}
     assert usage["config set"] == "config set <who> <name> <value> [--force]"
     assert usage["config get"] == "config get <who> [<key>]"
@@ -1019,15 +1015,9 @@ def test_command_descriptors_are_cephs() -> None:
 
 
 def test_handlers_on_a_fake_mon() -> None:
-    """The handlers only need ``config_service``/``kv_service`` (and ``inbuf``)."""
-    import mon.config_commands  # noqa: F401
-
-    class FakeConfig:
-        def entries(self) -> list[Any]:
-            return []
-
-    fake = SimpleNamespace(config_service=FakeConfig())
-    _, reply = commands.dispatch(fake, {"prefix": "config dump"})  # type: ignore[arg-type]
+    """The handlers run on any `MonContext`: here a fake mon with nothing stored."""
+    fake = FakeMon()
+    _, reply = commands.dispatch(fake, {"prefix": "config dump"})
     assert reply.render(None) == b"WHO  MASK  LEVEL  OPTION  VALUE  RO\n"
 
 

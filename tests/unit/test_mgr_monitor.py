@@ -918,3 +918,29 @@ def test_mgrmap_stat_keys_match_ceph() -> None:
     assert list(s) == list(golden)
     assert {k: type(v) for k, v in s.items()} == {k: type(v) for k, v in golden.items()}
     assert s == {"epoch": 12, "available": True, "active_name": "x", "num_standby": 2}
+
+
+# --- module enable/disable: changes the MgrMonitor owns -----------------------------------
+
+
+def test_module_enable_disable_stage_on_the_monitor() -> None:
+    from mon.errors import CommandError
+
+    clocks = Clocks()
+    mon = make_mon(clocks)
+    send(mon, beacon(X, "x"))
+    send(mon, available_beacon(X, "x", available_modules=[{"name": "hello"}]))
+    assert mon.map.active_gid == X and mon.pending is None
+    with pytest.raises(CommandError, match="all mgr daemons do not support module 'nope'"):
+        mon.enable_module("nope", force=False)
+    assert mon.pending is None  # a refused change stages nothing
+    assert mon.enable_module("hello", force=False) == ""
+    assert mon.pending is not None and "hello" in mon.pending.modules
+    assert mon.enable_module("hello", force=False) == "module 'hello' is already enabled"
+    mon.committed(mon.pending)
+    assert "hello" in mon.map.modules
+    assert mon.disable_module("hello") == ""
+    assert mon.disable_module("hello") == "module 'hello' is already disabled"
+    always = sorted(mon.map.always_on())[0]
+    with pytest.raises(CommandError, match="cannot be disabled"):
+        mon.disable_module(always)

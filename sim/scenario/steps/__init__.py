@@ -8,83 +8,43 @@ a daemon, ``as`` (bind the daemon picked to a variable for later steps)::
     - kill: mgr.active
       as: old
       label: the active mgr dies
+
+The table of steps (`STEPS`) is built here, from the explicit list
+`REGISTERED`: a step module defines its classes, this file names them.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
-
-from sim.scenario.errors import Mark
 from sim.scenario.schema import Checker, ParseContext, suggest
+from sim.scenario.steps import checks, faults, narration, nemesis
+from sim.scenario.steps.base import COMMON_KEYS, VARIABLE_NAME, Outcome, Step
 from sim.scenario.yamlnodes import Map, Node
 
-if TYPE_CHECKING:
-    from sim.scenario.runtime import Runtime
+__all__ = ["COMMON_KEYS", "REGISTERED", "STEPS", "Outcome", "Step", "parse_step"]
 
-COMMON_KEYS = ("label", "as")
-_NAME = re.compile(r"^[A-Za-z_]\w*$")
-
-
-@dataclass
-class Outcome:
-    """What a step that did not raise reports (for the timeline and JUnit)."""
-
-    message: str = ""
-    took: float | None = None
+# Every step, in the order help and error messages list them.
+REGISTERED: tuple[type[Step], ...] = (
+    checks.WaitFor, checks.Expect, checks.Ceph, checks.Http,
+    faults.Kill, faults.Stop, faults.Pause, faults.Resume, faults.Restart,
+    faults.Partition, faults.Heal, faults.Delay,
+    narration.Say, narration.Sleep, narration.Remember,
+    nemesis.Nemesis,
+)  # fmt: skip
 
 
-@dataclass
-class Step:
-    """Base class. Subclasses set ``keyword`` and implement `parse`, `describe`, `run`."""
-
-    keyword: ClassVar[str] = ""
-    expectation: ClassVar[bool] = False  # counts as a JUnit test case
-    binds: ClassVar[bool] = False  # accepts `as:` (it picks a daemon)
-    bind_type: ClassVar[str] = "mgr"  # the kind of daemon `as:` binds, by default
-
-    mark: Mark = field(default_factory=lambda: Mark("?", 0, 0), kw_only=True)
-    label: str = field(default="", kw_only=True)
-    bind: str = field(default="", kw_only=True)
-
-    @classmethod
-    def parse(cls, ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
-        raise NotImplementedError
-
-    def describe(self, variables: Mapping[str, str] | None = None) -> str:
-        raise NotImplementedError
-
-    def run(self, rt: Runtime) -> Outcome:
-        raise NotImplementedError
-
-    def title(self, variables: Mapping[str, str] | None = None) -> str:
-        return self.label or self.describe(variables)
-
-    def daemon_type(self) -> str:
-        """The type of daemon `as:` binds (steps that pick several override)."""
-        return self.bind_type
+def _table(classes: tuple[type[Step], ...]) -> dict[str, type[Step]]:
+    table: dict[str, type[Step]] = {}
+    for cls in classes:
+        if not cls.keyword or cls.keyword in table:
+            raise ValueError(f"step {cls.__name__}: keyword {cls.keyword!r} is empty or taken")
+        table[cls.keyword] = cls
+    return table
 
 
-STEPS: dict[str, type[Step]] = {}
-
-
-def step(keyword: str) -> Callable[[type[Step]], type[Step]]:
-    def deco(cls: type[Step]) -> type[Step]:
-        cls.keyword = keyword
-        STEPS[keyword] = cls
-        return cls
-
-    return deco
-
-
-def _load_all() -> None:
-    from sim.scenario.steps import checks, faults, narration, nemesis  # noqa: F401
+STEPS: dict[str, type[Step]] = _table(REGISTERED)
 
 
 def parse_step(ck: Checker, node: Node, ctx: ParseContext) -> Step | None:
-    _load_all()
     if not isinstance(node, Map):
         ck.expected(
             node, "step", f"a mapping such as `- kill: mgr.active` (steps: {', '.join(STEPS)})"
@@ -134,7 +94,7 @@ def _common(ck: Checker, node: Map, cls: type[Step]) -> tuple[str | None, str | 
             )
             return label, None
         bind = ck.string(an, "as")
-        if bind is not None and not _NAME.match(bind):
+        if bind is not None and not VARIABLE_NAME.match(bind):
             ck.error(an, f"as: a variable name is a word (letters, digits, _), got {bind!r}")
             bind = None
     return label, bind

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from sim.scenario.clauses_io import CephClause, HttpClause
-from sim.scenario.conditions import Condition, parse_condition
+from sim.scenario.conditions import Condition
 from sim.scenario.errors import StepFailed
 from sim.scenario.schema import Checker, ParseContext
-from sim.scenario.steps import Outcome, Step, step
+from sim.scenario.steps.base import Outcome, Step
+from sim.scenario.subjects import parse_condition
 from sim.scenario.values import Duration, parse_duration
 from sim.scenario.yamlnodes import Map, Node, Scalar
 
@@ -30,7 +31,6 @@ DISRUPTIVE = [["mgr", "fail"], ["mgr", "set"], ["mgr", "module", "enable"], ["mg
 EXPECT_BUDGET = 3.0
 
 
-@step("wait_for")
 @dataclass
 class WaitFor(Step):
     """Wait until a condition holds, polling, for at most ``timeout``
@@ -44,6 +44,7 @@ class WaitFor(Step):
             timeout: mon_mgr_beacon_grace + 3s
             at_least: 0.8 * mon_mgr_beacon_grace"""
 
+    keyword = "wait_for"
     expectation: ClassVar[bool] = True
     RESERVED: ClassVar[tuple[str, ...]] = ("timeout", "at_least", "poll")
     condition: Condition | None = None
@@ -107,13 +108,13 @@ class WaitFor(Step):
             rt.sleep(min(poll, max(0.0, timeout - took)))
 
 
-@step("expect")
 @dataclass
 class Expect(Step):
     """Check a condition once, now (no waiting). Same conditions as wait_for.
 
     - expect: {mgr.active: {active: true, have_mon_connection: false}}"""
 
+    keyword = "expect"
     expectation: ClassVar[bool] = True
     condition: Condition | None = None
 
@@ -136,7 +137,6 @@ class Expect(Step):
         return Outcome(verdict.text())
 
 
-@step("ceph")
 @dataclass
 class Ceph(Step):
     """Run a ``ceph`` CLI command and check its answer (by default: it
@@ -151,6 +151,7 @@ class Ceph(Step):
         - ceph: {cmd: mgr stat, json: {available: true}, show: true}
         - ceph: {cmd: mgr self-test background start throw_exception, fault: true}"""
 
+    keyword = "ceph"
     expectation: ClassVar[bool] = True
     clause: CephClause | None = None
     show: bool = False
@@ -203,7 +204,6 @@ class Ceph(Step):
         rt.record("fault", action=f"ceph {' '.join(words)}", target=target or "scenario")
 
 
-@step("http")
 @dataclass
 class Http(Step):
     """Send one HTTP request to a module and check the response. Keys as for
@@ -214,6 +214,7 @@ class Http(Step):
         - http: {daemon: mgr.standby, module: dashboard, status: 303,
                  headers: {Location: {matches: "^http"}}}"""
 
+    keyword = "http"
     expectation: ClassVar[bool] = True
     clause: HttpClause | None = None
 

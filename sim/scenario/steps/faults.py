@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sim.scenario.conditions import Unobservable
 from sim.scenario.errors import SimulatorFailure, StepFailed
 from sim.scenario.schema import Checker, ParseContext
-from sim.scenario.steps import Outcome, Step, step
+from sim.scenario.steps.base import Outcome, Step
 from sim.scenario.values import DaemonRef, Duration, parse_daemon, parse_duration
 from sim.scenario.yamlnodes import Map, Node, Scalar, Seq
 
@@ -69,7 +69,6 @@ class ProcessFault(Step):
         return Outcome(f"{name} (pid {r.get('pid')}){bound}")
 
 
-@step("kill")
 class Kill(ProcessFault):
     """SIGKILL a daemon (kill -9): it dies at once, without a word to anyone.
     Its TCP connections reset, so peers notice in milliseconds; the mon learns
@@ -78,16 +77,18 @@ class Kill(ProcessFault):
         - kill: mgr.active
           as: old"""
 
+    keyword = "kill"
 
-@step("stop")
+
 class Stop(ProcessFault):
     """Stop a daemon gracefully (SIGTERM, SIGKILL after a bounded wait). Like
     Ceph, a stopping mgr tells the mon nothing: failover still waits for the grace.
 
         - stop: mgr.x"""
 
+    keyword = "stop"
 
-@step("pause")
+
 class Pause(ProcessFault):
     """Freeze a daemon (SIGSTOP). Its sockets stay open but it answers nothing:
     peers notice only through missed beacons and heartbeats. `resume` thaws it.
@@ -95,21 +96,25 @@ class Pause(ProcessFault):
         - pause: mgr.active
           as: frozen"""
 
+    keyword = "pause"
 
-@step("resume")
+
 class Resume(ProcessFault):
     """Thaw a paused daemon (SIGCONT). A mgr that was active and stalled past
     its own limit stops claiming active until the mon confirms it (fencing).
 
         - resume: $frozen"""
 
+    keyword = "resume"
 
-@step("restart")
+
 class Restart(ProcessFault):
     """Start a daemon again (stopping it first if it runs). A restarted mon
     keeps its address and its store; a restarted mgr comes back with a new gid.
 
         - restart: mon.a"""
+
+    keyword = "restart"
 
 
 def _side(ck: Checker, node: Node, what: str, ctx: ParseContext) -> list[DaemonRef] | None:
@@ -137,7 +142,6 @@ def _show_side(refs: list[DaemonRef], variables: Mapping[str, str] | None) -> st
     return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
 
 
-@step("partition")
 @dataclass
 class Partition(Step):
     """Cut the network between two sides (each a daemon or a list of
@@ -146,6 +150,8 @@ class Partition(Step):
 
         - partition: [mgr.active, mon.a]
         - partition: {between: [[mgr.x, mgr.y], mon.a], one_way: true}"""
+
+    keyword = "partition"
 
     side_a: list[DaemonRef] | None = None
     side_b: list[DaemonRef] | None = None
@@ -181,7 +187,6 @@ class Partition(Step):
         )
 
 
-@step("heal")
 @dataclass
 class Heal(Step):
     """Undo partitions: ``all`` (every partition a step made), or between
@@ -189,6 +194,8 @@ class Heal(Step):
 
         - heal: all
         - heal: [mgr.x, mon.a]"""
+
+    keyword = "heal"
 
     side_a: list[DaemonRef] | None = None
     side_b: list[DaemonRef] | None = None
@@ -221,7 +228,6 @@ class Heal(Step):
         return Outcome(f"healed {', '.join(healed) or 'nothing'}")
 
 
-@step("delay")
 @dataclass
 class Delay(Step):
     """Slow a daemon down: freeze it (SIGSTOP) for a while, then let it go on
@@ -232,6 +238,7 @@ class Delay(Step):
         - delay: {daemon: mgr.active, for: 2s}
         - delay: {between: [mgr.x, mon.a], latency: 200ms}"""
 
+    keyword = "delay"
     binds: ClassVar[bool] = True
     daemon: DaemonRef | None = None
     duration: Duration | None = None

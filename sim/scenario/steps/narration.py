@@ -11,7 +11,7 @@ from sim.scenario.conditions import Snapshot, Unobservable
 from sim.scenario.errors import StepFailed
 from sim.scenario.matchers import MISSING, show
 from sim.scenario.schema import Checker, ParseContext
-from sim.scenario.steps import _NAME, Outcome, Step, step
+from sim.scenario.steps.base import VARIABLE_NAME, Outcome, Step
 from sim.scenario.steps.faults import resolve, shown
 from sim.scenario.values import (
     DaemonRef,
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from sim.scenario.runtime import Runtime
 
 
-@step("say")
 @dataclass
 class Say(Step):
     """Narration for students: printed in the timeline and drawn in the
@@ -35,6 +34,8 @@ class Say(Step):
     filled in (``${mon_mgr_beacon_grace}`` is the grace of this run's profile).
 
         - say: The mon waits mon_mgr_beacon_grace (${mon_mgr_beacon_grace}s) before it gives up on a mgr."""
+
+    keyword = "say"
 
     text: Template = field(default_factory=lambda: Template(""))
 
@@ -53,13 +54,14 @@ class Say(Step):
         return Outcome(text)
 
 
-@step("sleep")
 @dataclass
 class Sleep(Step):
     """Let time pass (invariants are still checked meanwhile). Prefer
     wait_for to synchronise: sleep is for "and nothing happens for a while".
 
         - sleep: 2s"""
+
+    keyword = "sleep"
 
     duration: Duration = field(default_factory=lambda: Duration.of(0))
 
@@ -107,7 +109,6 @@ class Observed:
         return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-@step("remember")
 @dataclass
 class Remember(Step):
     """Bind variables for later steps (``$name`` where a daemon or a value
@@ -117,6 +118,8 @@ class Remember(Step):
 
         - remember: {old: mgr.active, spare: mgr.standby}
         - remember: {uri: {mgrmap: services.dashboard}, gid: {mgr.x: gid}}"""
+
+    keyword = "remember"
 
     refs: list[tuple[str, DaemonRef | Observed]] = field(default_factory=list)
 
@@ -130,7 +133,7 @@ class Remember(Step):
         refs, ok = [], True
         for key, value in node.pairs:
             name = str(key.value)
-            if not _NAME.match(name):
+            if not VARIABLE_NAME.match(name):
                 ck.error(
                     key, f"remember: a variable name is a word (letters, digits, _), got {name!r}"
                 )

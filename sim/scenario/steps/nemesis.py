@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sim.scenario.errors import StepFailed
 from sim.scenario.schema import Checker, ParseContext
-from sim.scenario.steps import Outcome, Step, step
+from sim.scenario.steps.base import Outcome, Step
 from sim.scenario.values import Duration, parse_duration
 from sim.scenario.yamlnodes import Map, Node, Seq
 
@@ -128,7 +128,6 @@ def _span(ck: Checker, node: Node, what: str) -> tuple[Duration, Duration] | Non
     return (d, d) if d else None
 
 
-@step("nemesis")
 @dataclass
 class Nemesis(Step):
     """Random mgr faults for a while, from a seed, as Ceph's mgr_thrash does:
@@ -150,6 +149,7 @@ class Nemesis(Step):
             revive_delay: [0.5s, 1.5s]
             thrash_delay: [0.2s, 1s]"""
 
+    keyword = "nemesis"
     expectation: ClassVar[bool] = True
     duration: Duration = field(default_factory=lambda: Duration.of(10))
     weights: list[tuple[str, float]] = field(default_factory=list)

@@ -1,0 +1,90 @@
+"""The mon's command table, built here in one place, and its dispatch point.
+
+Every command file of this package declares its commands in its own
+`CommandTable`; `COMMANDS` is assembled from those tables in the order
+below (the order ``get_command_descriptions`` publishes). Nothing is
+registered by importing a file for its side effect: importing
+`mon.commands` gives the whole table.
+
+`dispatch` is the one place where a handler's `CommandError` (or bug)
+becomes ``(-errno, outs)`` and caps are checked.
+
+Who may import it: `mon.ops` (the request side of the shell) and tests.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+from typing import Any
+
+from mon.commands import cluster, config, mgr, osd, pg
+from mon.commands.table import CommandTable, Handler, MonCommand, Reply
+from mon.context import MonContext
+from mon.errors import CommandError
+from sim.caps import allows, caps_for
+from sim.cmdparse import CommandSig, Flag
+
+__all__ = ["COMMANDS", "CommandError", "Handler", "MonCommand", "Reply", "dispatch", "signatures"]
+
+log = logging.getLogger(__name__)
+
+TABLES: tuple[CommandTable, ...] = (config.TABLE, mgr.TABLE, cluster.TABLE, pg.TABLE, osd.TABLE)
+
+
+def _build(tables: tuple[CommandTable, ...]) -> dict[str, MonCommand]:
+    out: dict[str, MonCommand] = {}
+    for table in tables:
+        for mc in table:
+            if mc.sig.prefix in out:
+                raise ValueError(f"mon command {mc.sig.prefix!r} declared twice")
+            out[mc.sig.prefix] = mc
+    return out
+
+
+COMMANDS: dict[str, MonCommand] = _build(TABLES)
+
+
+def signatures() -> list[CommandSig]:
+    return [c.sig for c in COMMANDS.values()]
+
+
+def get_command_descriptions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    descs = [s.to_json() for s in signatures() if s.prefix != "get_command_descriptions"]
+    for d in mon.mgrmon.map.command_descs:
+        if isinstance(d, dict):
+            descs.append({**d, "flags": int(d.get("flags", 0)) | Flag.MGR})
+    return Reply(data=descs)
+
+
+COMMANDS["get_command_descriptions"] = MonCommand(
+    CommandSig.parse(
+        "get_command_descriptions",
+        help="list commands and their signatures",
+        perm="r",
+        flags=0,
+        module="mon",
+    ),
+    get_command_descriptions,
+)
+
+
+def dispatch(
+    mon: MonContext, cmd: dict[str, Any], entity: str = "client.admin"
+) -> tuple[MonCommand | None, Reply]:
+    """Run a command's handler; returns the command (for commit decisions)."""
+    prefix = cmd.get("prefix")
+    if not isinstance(prefix, str):
+        return None, Reply(-errno.EINVAL, outs="command has no prefix")
+    mc = COMMANDS.get(prefix)
+    if mc is None:
+        return None, Reply(-errno.EINVAL, outs="unrecognized command")
+    if not allows(caps_for(entity), mc.sig.perm):
+        return mc, Reply(-errno.EACCES, outs="access denied")
+    try:
+        return mc, mc.handler(mon, cmd)
+    except CommandError as exc:
+        return mc, Reply(-exc.errno, outs=str(exc))
+    except Exception as exc:
+        log.exception("command %r failed", prefix)
+        return mc, Reply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}")

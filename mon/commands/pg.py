@@ -1,0 +1,76 @@
+"""``ceph df``: a mon command served from the active mgr's last PG digest
+(Ceph's MgrStatMonitor answers it from the PGMapDigest, so it still answers,
+with the last figures, while no mgr is active).
+
+Handlers receive the mon as a `mon.context.MonContext` and change state only
+through the owning service's methods. Who may import it: `mon.commands`
+(which builds the table) and tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mon.commands.table import CommandTable, Reply
+from mon.context import MonContext
+from sim.formatting import byte_u_t, si_u_t
+from sim.maps.osd_dumps import aligned_table
+
+TABLE = CommandTable()
+
+
+def _pct(ratio: float) -> str:
+    return "0" if not ratio else f"{ratio * 100:.2f}"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    return aligned_table([head, *rows], [False] + [True] * (len(head) - 1))
+
+
+def df_plain(data: dict[str, Any], pg_num: dict[int, int]) -> str:
+    """``ceph df`` text (RAW STORAGE by class, then POOLS)."""
+    raw = []
+    for cls, s in [*sorted(data.get("stats_by_class", {}).items()), ("TOTAL", data["stats"])]:
+        raw.append([
+            cls, byte_u_t(s["total_bytes"]), byte_u_t(s["total_avail_bytes"]),
+            byte_u_t(s["total_used_bytes"]), byte_u_t(s["total_used_raw_bytes"]),
+            _pct(s["total_used_raw_ratio"]),
+        ])  # fmt: skip
+    pools = [
+        [
+            p["name"], str(p["id"]), str(pg_num.get(p["id"], 0)), byte_u_t(p["stats"]["stored"]),
+            si_u_t(p["stats"]["objects"]), byte_u_t(p["stats"]["bytes_used"]),
+            _pct(p["stats"]["percent_used"]), byte_u_t(p["stats"]["max_avail"]),
+        ]
+        for p in data.get("pools", [])
+    ]  # fmt: skip
+    lines = ["--- RAW STORAGE ---"]
+    lines += _table(["CLASS", "SIZE", "AVAIL", "USED", "RAW USED", "%RAW USED"], raw)
+    lines += [" ", "--- POOLS ---"]
+    head = ["POOL", "ID", "PGS", "STORED", "OBJECTS", "USED", "%USED", "MAX AVAIL"]
+    lines += _table(head, pools)
+    return "\n".join(lines) + "\n"
+
+
+def empty_df(mon: MonContext) -> dict[str, Any]:
+    zero = {"total_bytes": 0, "total_avail_bytes": 0, "total_used_bytes": 0,
+            "total_used_raw_bytes": 0, "total_used_raw_ratio": 0}  # fmt: skip
+    return {
+        "stats": zero | {"num_osds": 0, "num_per_pool_osds": 0, "num_per_pool_omap_osds": 0},
+        "stats_by_class": {},
+        "pools": [
+            {"name": p.name, "id": p.pool, "stats": {"stored": 0, "objects": 0, "kb_used": 0,
+             "bytes_used": 0, "percent_used": 0, "max_avail": 0}}
+            for p in mon.osd_service.map.pools.values()
+        ],
+    }  # fmt: skip
+
+
+@TABLE.command(
+    "df name=detail,type=CephChoices,strings=detail,req=false", "show cluster free space stats"
+)
+def df(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    data = mon.osd_service.digest.get("df")
+    if not isinstance(data, dict) or "stats" not in data:
+        data = empty_df(mon)
+    pg_num = {p.pool: p.pg_num for p in mon.osd_service.map.pools.values()}
+    return Reply(data=data, plain=lambda d: df_plain(d, pg_num))

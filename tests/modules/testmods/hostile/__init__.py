@@ -1,0 +1,3 @@
+from .module import Hostile
+
+__all__ = ["Hostile"]
