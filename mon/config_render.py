@@ -102,7 +102,7 @@ def help_json(opt: CephOption) -> dict[str, Any]:
         "see_also": list(opt.see_also),
     }
     if opt.type == "str":
-        d["enum_values"] = list(opt.enum_allowed)
+        d["enum_values"] = list(opt.enum_values)
     d["min"] = _dump_value(opt, opt.min)
     d["max"] = _dump_value(opt, opt.max)
     d["can_update_at_runtime"] = opt.can_update_at_runtime
@@ -119,8 +119,8 @@ def help_plain(opt: CephOption) -> str:
         out += f"  Default (daemon): {to_str(opt.type, opt.daemon_default)}\n"
     else:
         out += f"  Default: {default}\n"
-    if opt.enum_allowed:
-        out += "  Possible values: " + "".join(f" {v}" for v in opt.enum_allowed) + "\n"
+    if opt.enum_values:
+        out += "  Possible values: " + "".join(f" {v}" for v in opt.enum_values) + "\n"
     if opt.min is not None:
         out += f"  Minimum: {to_str(opt.type, opt.min)}\n  Maximum: {to_str(opt.type, opt.max)}\n"
     out += f"  Can update at runtime: {'true' if opt.can_update_at_runtime else 'false'}\n"

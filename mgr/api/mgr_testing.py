@@ -9,8 +9,9 @@
     host.set_config("mgr/hello/place", "earth")  # as `ceph config set` would
 
 It implements the same `ceph_module.HostAPI` the mgr does, in memory:
-module options (typed and validated by the declared schema, as the mon and
-the host do), the KV store, health checks, the cluster log, URIs,
+module options (typed and validated by the declared schema with the
+simulator's one option parser, which the module API reaches only through the
+native seam ``_simnative.options``, as the mon and the host do), the KV store, health checks, the cluster log, URIs,
 ``remote()`` between modules loaded in the same FakeHost, and mon commands
 (``mon_commands`` records them; ``mon_command_handler`` answers). Cluster
 data are the empty Ceph-shaped structures unless a test sets ``data[name]``.
@@ -28,7 +29,7 @@ from typing import Any
 
 from _mgrapi import clusterdata
 from _mgrapi.dispatch import call_remote, invoke_command
-from _mgrapi.optvalues import check_value, find_option, option_type, typed_value
+from _simnative.options import module_value, module_value_problem
 
 MonHandler = Callable[[dict[str, Any], str | None], tuple[int, str, str]]
 
@@ -40,6 +41,12 @@ NATIVE_DEFAULTS: dict[str, Any] = {
     "osd_pool_default_size": 3,
     "mon_mgr_beacon_grace": 30.0,
 }
+
+
+def _find_option(options: list[Any], key: str) -> Any:
+    """The declared option for ``key``, ignoring a localized ``<mgr_id>/`` prefix."""
+    name = key.rsplit("/", 1)[-1]
+    return next((o for o in options if o.get("name") == name), None)
 
 
 class FakeHandle:
@@ -84,9 +91,8 @@ class FakeHandle:
         names.append(f"mgr/{module}/{key}")
         for name in names:
             if name in self.host.config:
-                opt = find_option(self.host.schemas.get(module, []), key)
-                t = option_type(opt) if opt is not None else "str"
-                return typed_value(t, self.host.config[name])
+                opt = _find_option(self.host.schemas.get(module, []), key)
+                return module_value(module, opt or {"name": key}, self.host.config[name])
         return None
 
     def set_module_option(self, module: str, key: str, value: str | None) -> None:
@@ -94,10 +100,10 @@ class FakeHandle:
         if value is None:
             self.host.config.pop(name, None)
         else:
-            opt = find_option(self.host.schemas.get(module, []), key)
+            opt = _find_option(self.host.schemas.get(module, []), key)
             if module in self.host.schemas and opt is None:
                 raise ValueError(f"unrecognized config option '{name}'")
-            problem = check_value(opt, value) if opt is not None else None
+            problem = module_value_problem(module, opt, value) if opt is not None else None
             if problem:
                 raise ValueError(problem)
             self.host.config[name] = value

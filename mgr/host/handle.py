@@ -17,8 +17,7 @@ from _mgrapi.dispatch import call_remote
 from _mgrapi.types import CephReleases
 
 from mgr.host.native import schema as native_schema
-from sim.options.modules import module_spec
-from sim.options.values import python_value
+from sim.options.modules import module_value
 
 if TYPE_CHECKING:
     from mgr.host.py_modules import PyModules
@@ -39,10 +38,7 @@ def read_module_option(host: PyModules, module: str, key: str, localized_prefix:
         if value is not None:
             rec = host.records.get(module)
             opt = rec.option(key) if rec is not None else None
-            try:
-                return python_value(module_spec(module, opt or {"name": key}), value)
-            except ValueError:
-                return value
+            return module_value(module, opt or {"name": key}, value)
     return None
 
 

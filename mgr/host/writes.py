@@ -1,10 +1,10 @@
 """Module writes to the mon: options, KV store, ``send_command``.
 
 - ``set_module_option`` is checked locally against the declared schema first
-  (undeclared in a known module, or a bad type/range/enum -> ValueError with
-  the mon's words: the one validator, `sim.options.values.parse_value`, on
-  the spec the mon builds from the ModuleInfo), then sent as ``config set who=mgr name=mgr/<m>/<key>``
-  (``config rm`` for None) and waited for. A refusal by the mon is a
+  (undeclared in a known module, or a bad type/range/enum -> ValueError: the
+  mon's validator on the spec the mon builds from the ModuleInfo,
+  `sim.options.modules.module_value_problem`), then sent as ``config set
+  who=mgr name=mgr/<m>/<key>`` (``config rm`` for None) and waited for. A refusal by the mon is a
   ValueError too. After the mon's answer the value is in the local config
   snapshot, so the next read sees it, and ``config_notify()`` follows.
 - ``set_store`` puts the value in the KV cache at once, then sends
@@ -25,8 +25,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from mgr.host.monbridge import HostClosing
-from sim.options.modules import module_spec
-from sim.options.values import ParseError, parse_value
+from sim.options.modules import module_value_problem
 
 if TYPE_CHECKING:
     from mgr.host.py_modules import PyModules
@@ -47,10 +46,9 @@ class Writes:
         opt = rec.option(key)
         if opt is None:
             raise ValueError(f"unrecognized config option 'mgr/{module}/{key}'")
-        try:
-            parse_value(module_spec(module, opt), value)
-        except ParseError as exc:
-            raise ValueError(f"error parsing value: {exc}") from None
+        problem = module_value_problem(module, opt, value)
+        if problem:
+            raise ValueError(problem)
 
     def set_module_option(self, caller: str, module: str, key: str, value: str | None) -> None:
         name = f"mgr/{module}/{key}"

@@ -2,8 +2,9 @@
 
 | file | owns |
 |---|---|
-| `spec.py` | `OptionSpec` (one option: Ceph's facts and the simulator's use), flags, types, `from_help_record` |
-| `values.py` | the parser and validator (`parse_value`, Ceph's strict parsers), `to_str`, `python_value`, `read_setting` |
+| `types.py` | Ceph's type names, levels and flags; the Python type a reader gets |
+| `values.py` | the one parser and validator (`parse_value` = `parse_typed` + `check_bounds`, Ceph's strict parsers), `to_str`, `python_value` |
+| `spec.py` | `OptionSpec` (one option: Ceph's ``config help`` fields and the simulator's use; `parse` reads a start-up setting), `from_help_record` |
 | `ceph16.py` | the built-in table: a subset of Ceph 16.2's options |
 | `honoured.py` | what the simulator's daemons read, as which type, the fast profile, simulator-only options |
 | `table.py` | `option_table()`: the table, built once (built-in or a release's ``config help`` JSON) |
@@ -18,7 +19,9 @@ else of the simulator. `OPTIONS` (the honoured options) and `CEPH_OPTIONS`
 from __future__ import annotations
 
 from sim.options.launch import Options, Profile, defaults, parse_overrides
-from sim.options.spec import (
+from sim.options.spec import OptionSpec
+from sim.options.table import OptionTable, option_table
+from sim.options.types import (
     CEPH_LEVELS,
     CEPH_TYPES,
     FLAG_CLUSTER_CREATE,
@@ -28,9 +31,7 @@ from sim.options.spec import (
     FLAG_NO_MON_UPDATE,
     FLAG_RUNTIME,
     FLAG_STARTUP,
-    OptionSpec,
 )
-from sim.options.table import OptionTable, option_table
 
 CephOption = OptionSpec  # the name the mon's services use for a spec
 CEPH_OPTIONS: OptionTable = option_table()

@@ -11,12 +11,12 @@ release table can replace this one (`sim.options.table.load_help_json`).
 
 from __future__ import annotations
 
-from sim.options.spec import (
+from sim.options.spec import OptionSpec
+from sim.options.types import (
     FLAG_CLUSTER_CREATE,
     FLAG_NO_MON_UPDATE,
     FLAG_RUNTIME,
     FLAG_STARTUP,
-    OptionSpec,
 )
 
 _K, _M, _G = 1 << 10, 1 << 20, 1 << 30
@@ -77,7 +77,7 @@ SPECS: list[OptionSpec] = [
     _O("mon_cluster_log_to_file", "bool", "advanced", True, services=("mon",),
        desc="Make monitor send cluster log messages to file"),
     _O("mon_cluster_log_file_level", "str", "advanced", "debug", services=("mon",),
-       enum_allowed=("debug", "info", "sec", "warn", "error"),
+       enum_values=("debug", "info", "sec", "warn", "error"),
        desc="Lowest level to include is cluster log file"),
     # --- pools and osds (read by modules) ---
     _O("osd_pool_default_size", "uint", "advanced", 3, flags=FLAG_RUNTIME, min=0, max=10,
@@ -90,7 +90,7 @@ SPECS: list[OptionSpec] = [
     _O("osd_pool_default_pgp_num", "uint", "advanced", 0, flags=FLAG_RUNTIME,
        desc="number of PGs for placement purposes (0 to match pg_num)"),
     _O("osd_pool_default_pg_autoscale_mode", "str", "advanced", "on", flags=FLAG_RUNTIME,
-       enum_allowed=("off", "warn", "on"),
+       enum_values=("off", "warn", "on"),
        desc="Default PG autoscaling behavior for new pools"),
     _O("mon_max_pg_per_osd", "uint", "advanced", 250, flags=FLAG_RUNTIME, min=1,
        desc="Max number of PGs per OSD the cluster will allow"),

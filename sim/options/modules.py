@@ -8,6 +8,13 @@
   ``config set`` and the mgr's ``set_module_option`` both validate a value
   against it with `sim.options.values.parse_value` (one validator).
 - `module_spec` is the two together, for the mgr host.
+- `module_value` is a stored value as the module gets it (PyUtil.cc, by the
+  one parser); `module_value_problem` is why the mgr refuses a value before
+  asking the mon (the one validator; an out-of-range maximum in the mgr's
+  own words, ``is above maximum``, as the simulator's mgr has always said).
+  The mgr host (`mgr.host.handle`, `mgr.host.writes`) and the module API's
+  test host (``mgr_testing.FakeHost``, through the native seam
+  ``_simnative.options``) use these two.
 
 Pure functions only.
 """
@@ -17,10 +24,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.options.spec import ALL_TYPES, CEPH_TYPES, FLAG_MGR, FLAG_RUNTIME, OptionSpec
-from sim.options.values import ParseError, parse_value
+from sim.options.spec import OptionSpec
+from sim.options.types import ALL_TYPES, CEPH_TYPES, FLAG_MGR, FLAG_RUNTIME
+from sim.options.values import ParseError, parse_value, python_value
 
-__all__ = ["module_option", "module_spec", "option_type", "schema_entry"]
+__all__ = [
+    "module_option",
+    "module_spec",
+    "module_value",
+    "module_value_problem",
+    "option_type",
+    "schema_entry",
+]
 
 _LEVELS = ("basic", "advanced", "dev")
 _LEVEL_NAMES = {0: "basic", 1: "advanced", 2: "dev", 3: "unknown"}
@@ -95,7 +110,7 @@ def module_option(module: str, info: Mapping[str, Any]) -> OptionSpec:
         flags=flags,
         min=lo,
         max=hi,
-        enum_allowed=strs("enum_allowed"),
+        enum_values=strs("enum_allowed"),
         services=("mgr",),
         desc=str(info.get("desc", "") or ""),
         long_desc=str(info.get("long_desc", "") or ""),
@@ -107,3 +122,24 @@ def module_option(module: str, info: Mapping[str, Any]) -> OptionSpec:
 def module_spec(module: str, opt: Mapping[str, Any]) -> OptionSpec:
     """The spec of a module's declared ``Option`` dict, as the mon will see it."""
     return module_option(module, schema_entry(opt))
+
+
+def module_value(module: str, opt: Mapping[str, Any], text: str) -> Any:
+    """A stored ``mgr/<module>/<key>`` string as the module gets it (PyUtil.cc), typed
+    by the spec the mon builds; a string the parser refuses comes back as stored."""
+    try:
+        return python_value(module_spec(module, opt), text)
+    except ValueError:
+        return text
+
+
+def module_value_problem(module: str, opt: Mapping[str, Any], text: str) -> str | None:
+    """Why the mgr refuses ``text`` for a declared option before asking the mon
+    (None: the mon will accept it): the mon's validator on the mon's spec."""
+    try:
+        parse_value(module_spec(module, opt), text)
+    except ParseError as exc:
+        if exc.bound == "max":
+            return f"Value '{text}' is above maximum {exc.limit}"
+        return str(exc) if exc.bound else f"error parsing value: {exc}"
+    return None

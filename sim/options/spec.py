@@ -23,42 +23,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-FLAG_RUNTIME = 0x1  # can be changed at runtime
-FLAG_NO_MON_UPDATE = 0x2  # cannot be stored by the mon
-FLAG_STARTUP = 0x4  # takes effect at startup only
-FLAG_CLUSTER_CREATE = 0x8  # takes effect at cluster creation only
-FLAG_CREATE = 0x10  # takes effect at daemon creation only
-FLAG_MGR = 0x20  # a mgr module option
-FLAG_MINIMAL_CONF = 0x40  # belongs in a minimal ceph.conf
-
-# the names ``config help -f json`` prints for the flags
-FLAG_NAMES = {
-    "runtime": FLAG_RUNTIME,
-    "no_mon_update": FLAG_NO_MON_UPDATE,
-    "startup": FLAG_STARTUP,
-    "cluster_create": FLAG_CLUSTER_CREATE,
-    "create": FLAG_CREATE,
-    "mgr": FLAG_MGR,
-    "minimal_conf": FLAG_MINIMAL_CONF,
-}
-
-CEPH_TYPES = ("uint", "int", "str", "float", "bool", "addr", "addrvec", "uuid", "size", "secs")
-ALL_TYPES = (*CEPH_TYPES, "millisecs")
-CEPH_LEVELS = ("basic", "advanced", "dev", "unknown")
-INT_TYPES = ("int", "uint", "size")
-FLOAT_TYPES = ("float", "secs", "millisecs")
-_NUMERIC_TYPES = ("bool", "int", "uint", "float", "size", "secs")
-
-
-def python_type(ceph_type: str) -> type:
-    """The Python type a mgr module gets for a Ceph type (Ceph's PyUtil.cc)."""
-    if ceph_type in INT_TYPES:
-        return int
-    if ceph_type in FLOAT_TYPES:
-        return float
-    if ceph_type == "bool":
-        return bool
-    return str
+from sim.options.types import (
+    ALL_TYPES,
+    CEPH_LEVELS,
+    FLAG_CLUSTER_CREATE,
+    FLAG_CREATE,
+    FLAG_MGR,
+    FLAG_NAMES,
+    FLAG_RUNTIME,
+    FLAG_STARTUP,
+    INT_TYPES,
+    NUMERIC_TYPES,
+    python_type,
+)
+from sim.options.values import ParseError, check_bounds, parse_typed, parse_value
 
 
 @dataclass(frozen=True)
@@ -73,7 +51,7 @@ class OptionSpec:
     flags: int = 0
     min: Any = None
     max: Any = None
-    enum_allowed: tuple[str, ...] = ()
+    enum_values: tuple[str, ...] = ()  # a str option's permitted values
     services: tuple[str, ...] = ()  # which daemons read it ("common": all)
     desc: str = ""
     long_desc: str = ""
@@ -91,7 +69,7 @@ class OptionSpec:
         """Ceph's crude runtime-update indicator (the ``RO`` column of ``config dump``)."""
         return (
             self.has_flag(FLAG_RUNTIME)
-            or (not self.has_flag(FLAG_MGR) and self.type in _NUMERIC_TYPES)
+            or (not self.has_flag(FLAG_MGR) and self.type in NUMERIC_TYPES)
         ) and not self.flags & (FLAG_STARTUP | FLAG_CLUSTER_CREATE | FLAG_CREATE)
 
     @property
@@ -100,10 +78,33 @@ class OptionSpec:
         return self.sim if self.sim is not None else python_type(self.type)
 
     def parse(self, text: str) -> Any:
-        """A start-up value (``--set``, a scenario, the mon's own options) as `reads`."""
-        from sim.options.values import read_setting  # values imports this module
+        """A start-up setting (``--set``, a scenario, the mon's own options) read as
+        `reads`: the one parser and bounds (`sim.options.values`) on the reading
+        type, with the launcher's spellings of a bool (``yes``/``on``/``no``/``off``)
+        and its error texts (``<name>: expected <type>, got '<text>'``)."""
+        kind = self.reads
+        if kind is bool:
+            canon = _LAUNCH_BOOL.get(text.strip().lower())
+            if canon is None:
+                raise ValueError(f"{self.name}: expected a boolean, got {text!r}")
+            return canon
+        if kind is str:
+            return text
+        reading = "float" if kind is float else (self.type if self.type in INT_TYPES else "int")
+        try:
+            value = parse_typed(reading, text.strip())
+            check_bounds(self, value)
+        except ParseError as exc:
+            if exc.bound:
+                raise ValueError(f"{self.name}: {exc}") from None
+            named = kind.__name__ if self.sim is not None else self.type
+            raise ValueError(f"{self.name}: expected {named}, got {text!r}") from None
+        return kind(value)
 
-        return read_setting(self, text)
+
+_LAUNCH_BOOL = dict.fromkeys(("true", "1", "yes", "on"), True) | dict.fromkeys(
+    ("false", "0", "no", "off"), False
+)
 
 
 def flags_from_names(names: Any) -> int:
@@ -122,8 +123,6 @@ def from_help_record(rec: Mapping[str, Any]) -> OptionSpec:
     joined with ``config help <name>``). Defaults and bounds come as text or numbers
     (``"30"`` for a secs option, ``10`` for a float one) and are parsed by Ceph's
     parser; an empty ``daemon_default``, ``min`` or ``max`` means none."""
-    from sim.options.values import ParseError, parse_value
-
     type_ = str(rec.get("type", "str"))
     if type_ not in ALL_TYPES:
         type_ = "str"
@@ -153,7 +152,7 @@ def from_help_record(rec: Mapping[str, Any]) -> OptionSpec:
         flags=flags_from_names(rec.get("flags")),
         min=bound(rec.get("min")),
         max=bound(rec.get("max")),
-        enum_allowed=_strs(rec.get("enum_values", rec.get("enum_allowed"))),
+        enum_values=_strs(rec.get("enum_values")),
         services=_strs(rec.get("services")),
         desc=str(rec.get("desc", "") or ""),
         long_desc=str(rec.get("long_desc", "") or ""),

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.options import ceph16
+from sim.options.ceph16 import SPECS as BUILT_IN
 from sim.options.honoured import HONOURED, SIM_ONLY
 from sim.options.spec import OptionSpec, from_help_record
 
@@ -57,7 +57,7 @@ def with_simulator(specs: Iterable[OptionSpec]) -> OptionTable:
     """A release's specs with the simulator's use laid over them (see the module docstring)."""
     out = list(specs)
     names = {s.name for s in out}
-    out += [s for s in [*ceph16.SPECS, *SIM_ONLY] if s.name not in names]
+    out += [s for s in [*BUILT_IN, *SIM_ONLY] if s.name not in names]
     for i, spec in enumerate(out):
         if spec.name in HONOURED:
             sim, fast = HONOURED[spec.name]
@@ -87,4 +87,4 @@ def load_help_json(path: Path) -> list[OptionSpec]:
 def option_table() -> OptionTable:
     """The process's table (built once; see the module docstring)."""
     path = os.environ.get(TABLE_ENV)
-    return with_simulator(load_help_json(Path(path)) if path else ceph16.SPECS)
+    return with_simulator(load_help_json(Path(path)) if path else BUILT_IN)

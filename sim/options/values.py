@@ -10,12 +10,12 @@
   bounds loaded from a release's table. `to_str` is ``Option::to_str``.
 - `python_value` is what a mgr module gets for a value (Ceph's PyUtil.cc:
   int/uint/size -> int, secs/millisecs/float -> float, bool, else str).
-- `read_setting` is a start-up setting (``--set``, scenario options, the
-  mon's own options) read as the simulator's daemons use it: the same
-  parser and bounds, on the option's reading type, with the launcher's
-  spellings (``yes``/``on``/``no``/``off``) and its error texts.
+- `OptionSpec.parse` (`sim.options.spec`) reads a start-up setting
+  (``--set``, scenario options, the mon's own options) with the same
+  `parse_typed` and `check_bounds`.
 
-Pure functions only; imports nothing of the simulator but `sim.options.spec`.
+Pure functions only; imports nothing of the simulator but `sim.options.types`. They
+take any object with an option's facts (`Facts`: `sim.options.spec.OptionSpec`).
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ import errno
 import math
 import re
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
-from sim.options.spec import INT_TYPES, OptionSpec, python_type
+from sim.options.types import python_type
 
 __all__ = [
     "ParseError",
     "parse_value",
     "python_value",
-    "read_setting",
     "to_str",
     "typed_default",
 ]
@@ -52,12 +51,37 @@ _UINT64 = (0, (1 << 64) - 1)
 _ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
 
-class ParseError(ValueError):
-    """A value Ceph's parser rejects: ``errno`` and the parser's message."""
+class Facts(Protocol):
+    """What the parser and validator read of an option (`OptionSpec` has them all)."""
 
-    def __init__(self, err: int, message: str) -> None:
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def default(self) -> Any: ...
+    @property
+    def daemon_default(self) -> Any: ...
+    @property
+    def min(self) -> Any: ...
+    @property
+    def max(self) -> Any: ...
+    @property
+    def enum_values(self) -> tuple[str, ...]: ...
+    @property
+    def subsys(self) -> bool: ...
+
+
+class ParseError(ValueError):
+    """A value Ceph's parser rejects: ``errno`` and the parser's message. A value
+    out of bounds also says which bound (``bound``: ``min``, ``max`` or ``enum``;
+    empty for a value that does not parse) and the limit's text (``limit``)."""
+
+    def __init__(self, err: int, message: str, bound: str = "", limit: str = "") -> None:
         super().__init__(message)
         self.errno = err
+        self.bound = bound
+        self.limit = limit
 
 
 def _fail(message: str, err: int = errno.EINVAL) -> ParseError:
@@ -227,7 +251,7 @@ def _zero(type_: str) -> Any:
     return ""
 
 
-def typed_default(opt: OptionSpec, daemon: bool = True) -> Any:
+def typed_default(opt: Facts, daemon: bool = True) -> Any:
     """The option's default value (its daemon default for a daemon, if it has one)."""
     if daemon and opt.daemon_default is not None:
         return opt.daemon_default
@@ -246,7 +270,8 @@ def to_str(type_: str, value: Any) -> str:
     return str(value)
 
 
-def _parse_typed(type_: str, text: str) -> Any:
+def parse_typed(type_: str, text: str) -> Any:
+    """``text`` by the strict parser of Ceph type ``type_`` (no bounds); raises `ParseError`."""
     if type_ == "int":
         return strict_si_cast(text, signed=True)
     if type_ == "uint":
@@ -274,32 +299,40 @@ def _parse_typed(type_: str, text: str) -> Any:
     return text  # str, addr, addrvec (addresses are not checked)
 
 
-def parse_value(opt: OptionSpec, raw: str) -> tuple[Any, str]:
+def parse_value(opt: Facts, raw: str) -> tuple[Any, str]:
     """(typed value, normalized text) of ``raw`` for ``opt``; raises `ParseError`."""
     text = _debug_level(raw) if opt.subsys else raw
-    value = _parse_typed(opt.type, text)
+    value = parse_typed(opt.type, text)
     check_bounds(opt, value)
     return value, to_str(opt.type, value)
 
 
-def check_bounds(opt: OptionSpec, value: Any) -> None:
+def check_bounds(opt: Facts, value: Any) -> None:
     """Ceph's min/max/enum validation of a parsed value; raises `ParseError`."""
     if opt.min is not None and value < opt.min:
-        raise _fail(
-            f"Value '{to_str(opt.type, value)}' is below minimum {to_str(opt.type, opt.min)}"
+        lo = to_str(opt.type, opt.min)
+        raise ParseError(
+            errno.EINVAL, f"Value '{to_str(opt.type, value)}' is below minimum {lo}", "min", lo
         )
     if opt.max is not None and value > opt.max:
-        raise _fail(
-            f"Value '{to_str(opt.type, value)}' exceeds maximum {to_str(opt.type, opt.max)}"
+        hi = to_str(opt.type, opt.max)
+        raise ParseError(
+            errno.EINVAL, f"Value '{to_str(opt.type, value)}' exceeds maximum {hi}", "max", hi
         )
-    if opt.enum_allowed and opt.type == "str" and value not in opt.enum_allowed:
-        raise _fail(f"'{value}' is not one of the permitted values: {', '.join(opt.enum_allowed)}")
+    if opt.enum_values and opt.type == "str" and value not in opt.enum_values:
+        allowed = ", ".join(opt.enum_values)
+        raise ParseError(
+            errno.EINVAL,
+            f"'{value}' is not one of the permitted values: {allowed}",
+            "enum",
+            allowed,
+        )
 
 
 # --- readings -------------------------------------------------------------------------
 
 
-def python_value(opt: OptionSpec, value: Any) -> Any:
+def python_value(opt: Facts, value: Any) -> Any:
     """``value`` (a stored string or a typed value) as a mgr module gets it (PyUtil.cc).
     A string is parsed by the option's parser first; raises `ParseError`/`ValueError`."""
     if isinstance(value, str):
@@ -307,35 +340,4 @@ def python_value(opt: OptionSpec, value: Any) -> Any:
     kind = python_type(opt.type)
     if kind is str and isinstance(value, bool):
         return "true" if value else "false"
-    return kind(value)
-
-
-_LAUNCH_BOOL = {"true": "true", "1": "true", "yes": "true", "on": "true"} | {
-    "false": "false",
-    "0": "false",
-    "no": "false",
-    "off": "false",
-}
-
-
-def read_setting(opt: OptionSpec, text: str) -> Any:
-    """A start-up setting of ``opt`` as `OptionSpec.reads`; raises ValueError
-    (``<name>: expected <type>, got '<text>'``)."""
-    kind = opt.reads
-    if kind is bool:
-        canon = _LAUNCH_BOOL.get(text.strip().lower())
-        if canon is None:
-            raise ValueError(f"{opt.name}: expected a boolean, got {text!r}")
-        return canon == "true"
-    if kind is str:
-        return text
-    reading = "float" if kind is float else (opt.type if opt.type in INT_TYPES else "int")
-    try:
-        value = _parse_typed(reading, text.strip())
-        check_bounds(opt, value)
-    except ParseError as exc:
-        named = kind.__name__ if opt.sim is not None else opt.type
-        if "minimum" in str(exc) or "maximum" in str(exc) or "permitted" in str(exc):
-            raise ValueError(f"{opt.name}: {exc}") from None
-        raise ValueError(f"{opt.name}: expected {named}, got {text!r}") from None
     return kind(value)
