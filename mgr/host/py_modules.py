@@ -4,7 +4,8 @@ Owns nothing; it is the one seam between `mgr.host.host.PyModuleHost` and
 the files that act on its behalf: `handle` (a module's ``_ceph_*`` calls),
 `writes` (options, KV store and ``send_command`` to the mon), `commands`
 (module command dispatch) and `digest` (the periodic health refresh,
-which also takes a `MonCommands`).
+which also takes a `MonCommands`); `ModuleWrites` is the part of `writes`
+the handles call (`writes` implements it, so this file need not import it).
 Those files import this protocol, never `PyModuleHost`; tests pass a small
 fake that implements it. Everything here is safe to read from a module
 thread; the methods say which thread they may be called on.
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from mgr.host.registry import ModuleRecord
     from mgr.host.runner import ModuleRunner
     from mgr.host.state import ClusterState
-    from mgr.host.writes import Writes
     from sim.messages import CommandReply
 
 
@@ -36,6 +36,32 @@ class MonCommands(Protocol):
     async def command(
         self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
     ) -> CommandReply: ...
+
+
+class ModuleWrites(Protocol):
+    """A module's writes to the mon (`mgr.host.writes.Writes`); each blocks the
+    calling module thread until the mon has answered, never the loop."""
+
+    def set_module_option(self, caller: str, module: str, key: str, value: str | None) -> None:
+        """``config set``/``config rm`` of ``mgr/<module>/<key>``; ValueError if refused."""
+
+    def set_store(self, caller: str, full_key: str, value: str | None) -> None:
+        """``config-key set``/``rm`` of a module's KV key (the local cache first)."""
+
+    def config_key_set(self, caller: str, key: str, value: str | None) -> None:
+        """``config-key set``/``rm`` of any key (a refusal is only logged)."""
+
+    def send_command(
+        self,
+        caller: str,
+        result: Any,
+        svc_type: str,
+        svc_id: str,
+        cmd: dict[str, Any],
+        tag: str,
+        inbuf: str | None,
+    ) -> None:
+        """Send ``cmd`` to a mon or daemon; ``result.complete(r, outb, outs)`` follows."""
 
 
 class PyModules(Protocol):
@@ -90,7 +116,7 @@ class PyModules(Protocol):
         """Mon round trips from module threads (block the caller, not the loop)."""
 
     @property
-    def writes(self) -> Writes: ...
+    def writes(self) -> ModuleWrites: ...
     def have_mon_connection(self) -> bool: ...
     async def apply_local_config(self, section: str, name: str, value: str | None) -> None:
         """Put a value the mon accepted into the local snapshot (event loop)."""
