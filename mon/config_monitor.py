@@ -52,8 +52,8 @@ from sim.options import (
     CEPH_OPTIONS,
     FLAG_NO_MON_UPDATE,
     OPTIONS,
-    CephOption,
     Options,
+    OptionSpec,
 )
 from sim.options.modules import module_option
 from sim.options.values import ParseError, parse_value, to_str, typed_default
@@ -185,14 +185,14 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
 
     # --- options ---------------------------------------------------------------------
 
-    def module_options(self) -> dict[str, CephOption]:
+    def module_options(self) -> dict[str, OptionSpec]:
         """``mgr/<module>/<opt>`` -> option, from what the mgrs report (the active's
         ModuleInfo first, then the standbys')."""
         m = self.mgrmap()
         reports = [m.available_modules] + [
             m.standbys[g].available_modules for g in sorted(m.standbys)
         ]
-        out: dict[str, CephOption] = {}
+        out: dict[str, OptionSpec] = {}
         for report in reports:
             for info in report:
                 if not isinstance(info, dict) or not isinstance(info.get("name"), str):
@@ -207,8 +207,8 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         return out
 
     def find_option(
-        self, name: str, modules: dict[str, CephOption] | None = None
-    ) -> CephOption | None:
+        self, name: str, modules: dict[str, OptionSpec] | None = None
+    ) -> OptionSpec | None:
         """A Ceph option, or a module option (a localized name loses its ``<mgr_id>``).
         ``modules``: `module_options()` when the caller already has them."""
         opt = CEPH_OPTIONS.get(name)
@@ -220,7 +220,7 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         real = "/".join(parts[:2] + parts[3:]) if len(parts) > 3 else name
         return (modules if modules is not None else self.module_options()).get(real)
 
-    def option_or_stray(self, name: str, modules: dict[str, CephOption]) -> CephOption:
+    def option_or_stray(self, name: str, modules: dict[str, OptionSpec]) -> OptionSpec:
         return self.find_option(name, modules) or stray_option(name)
 
     # --- reads ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sim.options import (
     FLAG_NO_MON_UPDATE,
     FLAG_RUNTIME,
     FLAG_STARTUP,
-    CephOption,
+    OptionSpec,
 )
 from sim.options.values import to_str, typed_default
 
@@ -72,7 +72,7 @@ def get_plain(entries: list[Entry]) -> str:
 # --- `config help` ----------------------------------------------------------------------
 
 
-def _dump_value(opt: CephOption, value: Any) -> Any:
+def _dump_value(opt: OptionSpec, value: Any) -> Any:
     if value is None:
         return ""
     if opt.type in ("int", "uint", "float", "bool", "str"):
@@ -80,7 +80,7 @@ def _dump_value(opt: CephOption, value: Any) -> Any:
     return to_str(opt.type, value)
 
 
-def help_json(opt: CephOption) -> dict[str, Any]:
+def help_json(opt: OptionSpec) -> dict[str, Any]:
     """``Option::dump``."""
     flag_names = [
         (FLAG_RUNTIME, "runtime"),
@@ -110,7 +110,7 @@ def help_json(opt: CephOption) -> dict[str, Any]:
     return d
 
 
-def help_plain(opt: CephOption) -> str:
+def help_plain(opt: OptionSpec) -> str:
     """``Option::print``."""
     out = f"{opt.name} - {opt.desc}\n  ({opt.type}, {opt.level})\n"
     default = to_str(opt.type, typed_default(opt, daemon=False))

@@ -21,9 +21,20 @@ from sim.options import option_table
 from sim.options.spec import OptionSpec
 from sim.options.values import python_value, typed_default
 
-# Our ``mgr_module_path`` default is empty: the repository's ``modules/`` only
-# (Ceph's is /usr/share/ceph/mgr; `--set mgr_module_path=…` adds folders).
-LOCAL_DEFAULTS: dict[str, Any] = {"mgr_module_path": ""}
+# Where this mgr's defaults differ from Ceph's table:
+LOCAL_DEFAULTS: dict[str, Any] = {
+    # the repository's ``modules/`` only (Ceph's is /usr/share/ceph/mgr;
+    # ``--set mgr_module_path=…`` adds folders)
+    "mgr_module_path": "",
+    # facts the daemon fills in (`HostContext.fixed_options`); empty until then
+    "name": "",  # not an option of Ceph's table, but ``config show`` has it
+    "fsid": "",
+    "log_file": "",
+    "mgr_data": "",
+    # a simulated mgr has no keyring and no address of its own
+    "keyring": "",
+    "public_addr": "",
+}
 
 
 class NativeOptions:
@@ -52,7 +63,7 @@ class NativeOptions:
 
     def as_strings(self, config: Mapping[str, str]) -> dict[str, str]:
         """``get('config')``: every option's value as a string (``show_config``)."""
-        names = set(option_table()) | set(self.spec) | set(self.fixed)
+        names = set(option_table()) | set(LOCAL_DEFAULTS) | set(self.spec) | set(self.fixed)
         names |= {k for k in config if "/" not in k}
         out = {}
         for name in sorted(names):
@@ -73,16 +84,20 @@ def default_of(name: str) -> Any:
 
 def schema() -> list[dict[str, Any]]:
     """``get('config_options')``: Ceph's option schema dicts."""
-    return [
-        {
-            "name": name,
-            "type": opt.type,
-            "level": opt.level,
-            "default": python_value(opt, default_of(name)),
-            "desc": opt.desc,
-        }
-        for name, opt in sorted(option_table().items())
-    ]
+    table = option_table()
+    out = []
+    for name in sorted(set(table) | set(LOCAL_DEFAULTS)):
+        opt = table.get(name) or OptionSpec(name, "str", "advanced")
+        out.append(
+            {
+                "name": name,
+                "type": opt.type,
+                "level": opt.level,
+                "default": python_value(opt, default_of(name)),
+                "desc": opt.desc,
+            }
+        )
+    return out
 
 
 def _guess(name: str, value: Any) -> OptionSpec:

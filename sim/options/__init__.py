@@ -33,7 +33,6 @@ from sim.options.types import (
     FLAG_STARTUP,
 )
 
-CephOption = OptionSpec  # the name the mon's services use for a spec
 CEPH_OPTIONS: OptionTable = option_table()
 OPTIONS: dict[str, OptionSpec] = CEPH_OPTIONS.honoured()
 
@@ -49,7 +48,6 @@ __all__ = [
     "FLAG_RUNTIME",
     "FLAG_STARTUP",
     "OPTIONS",
-    "CephOption",
     "OptionSpec",
     "OptionTable",
     "Options",

@@ -335,9 +335,9 @@ def check_bounds(opt: Facts, value: Any) -> None:
 def python_value(opt: Facts, value: Any) -> Any:
     """``value`` (a stored string or a typed value) as a mgr module gets it (PyUtil.cc).
     A string is parsed by the option's parser first; raises `ParseError`/`ValueError`."""
-    if isinstance(value, str):
-        value = parse_value(opt, value)[0] if opt.type != "str" else value
     kind = python_type(opt.type)
+    if isinstance(value, str) and kind is not str:  # str, uuid, addr: as stored
+        value = parse_value(opt, value)[0]
     if kind is str and isinstance(value, bool):
         return "true" if value else "false"
     return kind(value)
