@@ -89,6 +89,10 @@ class OptionSpec:
                 raise ValueError(f"{self.name}: expected a boolean, got {text!r}")
             return canon
         if kind is str:
+            try:
+                check_bounds(self, text)  # a str option's permitted values
+            except ParseError as exc:
+                raise ValueError(f"{self.name}: {exc}") from None
             return text
         reading = "float" if kind is float else (self.type if self.type in INT_TYPES else "int")
         try:
