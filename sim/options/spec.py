@@ -13,7 +13,9 @@ fields say whether and how the simulator's daemons act on it:
   on the option (it is still stored, shown and validated).
 - ``fast``: the value in the fast profile (None: Ceph's default).
 
-Imports nothing of the simulator; pure data.
+The Ceph fields keep the names of ``config help -f json`` (``enum_values``;
+``flags`` as bits). Imports only `sim.options.types` and the one parser
+(`sim.options.values`); pure data and functions.
 """
 
 from __future__ import annotations
