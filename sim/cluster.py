@@ -40,6 +40,11 @@ def mgr_names(n: int) -> list[str]:
     return MGR_NAMES[:n] if n <= len(MGR_NAMES) else [f"mgr{i}" for i in range(n)]
 
 
+#: The umask of a cluster's processes: what they write (stores, logs, events,
+#: the address book) is the owner's alone, whatever the operator's umask.
+PRIVATE_UMASK = 0o077
+
+
 @dataclass
 class ClusterSpec:
     fsid: str
@@ -87,8 +92,8 @@ class RunDir:
         return self.spec_file.exists()
 
     def create(self, spec: ClusterSpec) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
-        self.log_dir.mkdir(exist_ok=True)
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.log_dir.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(self.keyring, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
@@ -98,7 +103,7 @@ class RunDir:
     def write_spec(self, spec: ClusterSpec) -> None:
         """Rewrite the spec of an existing directory (a restart); the address
         book starts empty again (the daemons publish new addresses)."""
-        self.log_dir.mkdir(exist_ok=True)
+        self.log_dir.mkdir(mode=0o700, exist_ok=True)
         _write_json(self.spec_file, asdict(spec))
         _write_json(self.address_book, {})
 
@@ -120,5 +125,7 @@ class RunDir:
 
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(data, indent=2, sort_keys=True))
     os.replace(tmp, path)

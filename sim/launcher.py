@@ -26,7 +26,7 @@ from typing import Any
 import psutil
 
 from sim.client import Cluster
-from sim.cluster import ClusterSpec, RunDir, mgr_names, mon_names
+from sim.cluster import PRIVATE_UMASK, ClusterSpec, RunDir, mgr_names, mon_names
 from sim.options import Profile, defaults
 from sim.ownership import RunLock, is_locked, read_records
 from sim.ports import reserve_given, reserve_ports
@@ -70,7 +70,7 @@ def up(
     # before the run directory is touched: a bad selection loses nothing
     selection = select_python(ceph_release, ceph_python, fetch=fetch)
     run = RunDir(run_dir)
-    run.path.mkdir(parents=True, exist_ok=True)
+    run.path.mkdir(mode=0o700, parents=True, exist_ok=True)
     lock = RunLock(run.path)
     if not lock.try_acquire():
         pid = supervisor_pid(run)
@@ -155,7 +155,8 @@ def _spawn_supervisor(
     env[LOCK_FD_ENV] = str(lock.fd)
     if die_with_parent:
         env["SIM_SUPERVISOR_DIE_WITH_PARENT"] = "1"
-    with open(run.log_dir / "supervisor.out", "ab") as out:
+    fd = os.open(run.log_dir / "supervisor.out", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "sim", "supervise", "--dir", str(run.path)],
             stdin=subprocess.DEVNULL,
@@ -164,6 +165,7 @@ def _spawn_supervisor(
             start_new_session=not die_with_parent,
             pass_fds=[*port_fds, lock.fd],
             env=env,
+            umask=PRIVATE_UMASK,  # the supervisor and every daemon it starts
         )
 
 

@@ -6,8 +6,9 @@ below (the order ``get_command_descriptions`` publishes). Nothing is
 registered by importing a file for its side effect: importing
 `mon.commands` gives the whole table.
 
-`dispatch` is the one place where a handler's `CommandError` (or bug)
-becomes ``(-errno, outs)`` and caps are checked.
+`dispatch` is the one place where a command map is checked against the
+command's descriptor (`cmdmap`, as Ceph's mon does), caps are checked, and a
+handler's `CommandError` (or bug) becomes ``(-errno, outs)``.
 
 Who may import it: `mon.ops` (the request side of the shell) and tests.
 """
@@ -19,6 +20,7 @@ import logging
 from typing import Any
 
 from mon.commands import cluster, config, mgr, osd, pg
+from mon.commands.cmdmap import cmdmap_error, field_error
 from mon.commands.table import CommandTable, Handler, MonCommand, Reply
 from mon.context import MonContext
 from mon.errors import CommandError
@@ -69,18 +71,37 @@ COMMANDS["get_command_descriptions"] = MonCommand(
 )
 
 
+def _daemon_message(cmd: dict[str, Any]) -> bool:
+    """A hidden command stands for one of Ceph's daemon messages (``osd boot`` is
+    MOSDBoot, ``osd beacon`` MOSDBeacon …), not an operator's command: it carries
+    structures a command map cannot, and only the simulator's daemons send it."""
+    prefix = cmd.get("prefix")
+    mc = COMMANDS.get(prefix) if isinstance(prefix, str) else None
+    return mc is not None and bool(mc.sig.flags & Flag.HIDDEN)
+
+
 def dispatch(
     mon: MonContext, cmd: dict[str, Any], entity: str = "client.admin"
 ) -> tuple[MonCommand | None, Reply]:
     """Run a command's handler; returns the command (for commit decisions)."""
-    prefix = cmd.get("prefix")
-    if not isinstance(prefix, str):
-        return None, Reply(-errno.EINVAL, outs="command has no prefix")
+    if not isinstance(cmd, dict):
+        return None, Reply(-errno.EINVAL, outs=f"not JSON object {cmd!r}")
+    bad = None if _daemon_message(cmd) else cmdmap_error(cmd)
+    if bad:
+        return None, Reply(-errno.EINVAL, outs=bad)
+    if "prefix" not in cmd:
+        return None, Reply(-errno.EINVAL, outs="command prefix not found")
+    prefix = cmd["prefix"]
+    if not isinstance(prefix, str):  # Ceph's mon aborts here; we refuse it
+        return None, Reply(-errno.EINVAL, outs="bad or missing field 'prefix'")
     mc = COMMANDS.get(prefix)
     if mc is None:
         return None, Reply(-errno.EINVAL, outs="unrecognized command")
     if not allows(caps_for(entity), mc.sig.perm):
         return mc, Reply(-errno.EACCES, outs="access denied")
+    bad = None if mc.sig.flags & Flag.HIDDEN else field_error(mc.sig, cmd)
+    if bad:
+        return mc, Reply(-errno.EINVAL, outs=bad)
     try:
         return mc, mc.handler(mon, cmd)
     except CommandError as exc:
