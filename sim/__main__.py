@@ -7,6 +7,7 @@
     kill | stop | pause | resume | restart DAEMON [--dir DIR]   (mon.a, mgr.x, mgr.active,
                                                               osd.3, fleet.0)
     partition A B [--one-way] | heal [A B] [--dir DIR]
+    link A|* B|* [--latency 200ms] [--jitter 50ms] [--loss 10%] [--duplicate 1%] [--one-way]
     ceph [--dir DIR] [-f FORMAT] ARGS…
     scenario NAME|FILE [--junit F] [--report F] | --list | --check FILE | --help-steps
     release fetch 16.2|18.2|20.2 | release ls   (Ceph's own manager Python, docs/releases.md)
@@ -20,7 +21,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.client import Cluster
 
 from sim.cluster import default_dir
 from sim.release.errors import ReleaseError
@@ -68,7 +72,20 @@ def _parser() -> argparse.ArgumentParser:
     part.add_argument("a")
     part.add_argument("b")
     part.add_argument("--one-way", action="store_true", help="only A stops hearing B")
-    heal = with_dir(sub.add_parser("heal", help="undo partitions (all, or between A and B)"))
+    link = with_dir(
+        sub.add_parser("link", help="latency, jitter, loss, duplication between two daemons")
+    )
+    link.add_argument("a", help="a daemon, or * for every daemon")
+    link.add_argument("b", help="a daemon, or * for every daemon")
+    link.add_argument("--latency", default="0", help="one-way latency (200ms, 0.2s)")
+    link.add_argument("--jitter", default="0", help="up to this much more, uniform")
+    link.add_argument("--loss", default="0", help="probability a message is lost (10%% or 0.1)")
+    link.add_argument("--duplicate", default="0", help="probability a message arrives twice")
+    link.add_argument("--seed", type=int, default=None, help="seed the daemons' link RNGs")
+    link.add_argument("--one-way", action="store_true", help="only what A sends")
+    heal = with_dir(
+        sub.add_parser("heal", help="undo partitions and link faults (all, or between A and B)")
+    )
     heal.add_argument("a", nargs="?")
     heal.add_argument("b", nargs="?")
     sub.add_parser("ceph", help="a ceph-like CLI (python -m sim ceph --help)", add_help=False)
@@ -157,6 +174,8 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
             if not args.one_way:
                 c.admin(args.b, {"prefix": "partition", "peers": [args.a]})
             return 0
+        if args.verb == "link":
+            return _link(c, args)
         if args.verb == "heal":
             names = (
                 [args.a, args.b] if args.a and args.b else list(c.supervisor("status")["daemons"])
@@ -169,6 +188,33 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
                 c.admin(name, cmd)
             return 0
     raise AssertionError(args.verb)
+
+
+def _link(c: Cluster, args: argparse.Namespace) -> int:
+    from sim.links import LinkError, LinkFault, link_pairs, parse_ratio, parse_seconds
+
+    try:
+        fault = LinkFault(
+            latency=parse_seconds(args.latency), jitter=parse_seconds(args.jitter),
+            loss=parse_ratio(args.loss), duplicate=parse_ratio(args.duplicate),
+        )  # fmt: skip
+    except LinkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    st = c.supervisor("status")
+    daemons = [n for n, d in st["daemons"].items() if d["state"] == "running"]
+
+    def real(name: str) -> str:
+        return f"mgr.{st['active_mgr']}" if name == "mgr.active" and st["active_mgr"] else name
+
+    cmd: dict[str, Any] = {"prefix": "link", **fault.as_dict()}
+    if args.seed is not None:
+        cmd["seed"] = args.seed
+    for daemon, peers in link_pairs(real(args.a), real(args.b), daemons, args.one_way):
+        c.admin(daemon, {**cmd, "peers": peers})
+        shown = fault.as_dict() or "none (cleared)"
+        print(f"{daemon} -> {', '.join(peers)}: {shown}")
+    return 0
 
 
 def _status_table(st: dict[str, Any]) -> str:

@@ -60,6 +60,7 @@ class ClusterSpec:
     # the manager Python (sim.release.select): "" = the embedded API
     ceph_release: str = ""  # e.g. "16.2.15" when a fetched release was selected
     ceph_python: str = ""  # absolute folder with mgr_module.py, passed to each mgr
+    message_events: bool = False  # daemons record their messages as events (sim.msglog)
 
     @classmethod
     def new(cls, mons: list[str], mgrs: list[str], mon_ports: list[int], **kw: Any) -> ClusterSpec:

@@ -25,9 +25,11 @@ from typing import Any
 import zmq
 import zmq.asyncio
 
-from sim import codec, wire
+from sim import codec, msglog, wire
 from sim.cluster import RunDir
+from sim.links import LinkFault, daemon_seed
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
+from sim.msglog import MessageLog
 from sim.options import Options
 from sim.transport import Connection, Identity, NotConnected
 
@@ -88,8 +90,12 @@ class DaemonShell:
             "drops": lambda cmd: self.me.drops.as_dict(),
             "partition": self._admin_partition,
             "heal": self._admin_heal,
+            "link": self._admin_link,
+            "delay": self._admin_delay,
         }
-        self.blocked_peers: set[str] = set()  # injected partitions (drop both ways)
+        self.me.links.reseed(daemon_seed(self.name))
+        if self.spec.message_events:
+            self.me.msglog = MessageLog()
         self.ctx: zmq.asyncio.Context | None = None
         self._events: Connection | None = None
         self._stop = asyncio.Event()
@@ -116,14 +122,28 @@ class DaemonShell:
         sup = os.environ.get(SUPERVISOR_ENV)
         if sup:
             self._events = Connection(self.ctx, self.me, sup, "sim.supervisor", immediate=False)
+        flusher = loop.create_task(self._flush_messages()) if self.me.msglog else None
         try:
             await self.start()
             await self._stop.wait()
         finally:
             await self.shutdown()
+            if flusher is not None:
+                flusher.cancel()
+                self._emit_messages()
             if self._events:
                 self._events.close()
             self.ctx.destroy(linger=0)
+
+    async def _flush_messages(self) -> None:
+        while True:
+            await asyncio.sleep(msglog.PERIOD)
+            self._emit_messages()
+
+    def _emit_messages(self) -> None:
+        batch = self.me.msglog.flush() if self.me.msglog else None
+        if batch is not None:
+            self.emit("messages", **batch)
 
     def request_stop(self) -> None:
         self._stop.set()
@@ -171,7 +191,7 @@ class DaemonShell:
             "fsid": self.spec.fsid,
             "uptime": round(time.time() - self.started_at, 3),
             "dropped": self.me.drops.as_dict(),
-            "blocked_peers": sorted(self.blocked_peers),
+            **self.me.links.status(),  # blocked_peers, link_faults
         }
 
     # --- admin endpoint -----------------------------------------------------
@@ -190,25 +210,50 @@ class DaemonShell:
             return CommandReply(retval=-22, outs=f"{exc.__class__.__name__}: {exc}"[:500])
         return CommandReply(retval=0, outbuf=codec.pack(result))
 
+    @property
+    def blocked_peers(self) -> set[str]:
+        """Peers cut off by an injected partition (traffic dropped both ways)."""
+        return self.me.links.blocked
+
     def link_allowed(self, peer: str) -> bool:
-        return peer not in self.blocked_peers
+        return self.me.links.allowed(peer)
 
     def _admin_partition(self, cmd: dict[str, Any]) -> list[str]:
-        peers = cmd.get("peers")
-        if not isinstance(peers, list) or not all(isinstance(p, str) for p in peers):
-            raise ValueError("partition needs peers: [names]")
+        peers = _peers(cmd, "partition")
         self.blocked_peers.update(peers)
         self.emit("partition", peers=sorted(self.blocked_peers))
         return sorted(self.blocked_peers)
 
     def _admin_heal(self, cmd: dict[str, Any]) -> list[str]:
+        """Undo partitions and link faults, toward ``peers`` or all."""
         peers = cmd.get("peers")
-        if peers is None:
-            self.blocked_peers.clear()
-        elif isinstance(peers, list):
-            self.blocked_peers.difference_update(p for p in peers if isinstance(p, str))
+        self.me.links.heal(None if peers is None else _peers(cmd, "heal"))
         self.emit("heal", peers=sorted(self.blocked_peers))
         return sorted(self.blocked_peers)
+
+    def _admin_link(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        """``{"prefix": "link", "peers": [...] or ["*"], "latency": s, "jitter": s,
+        "loss": p, "duplicate": p, "seed": n}``: a link fault on what we send to them."""
+        peers = _peers(cmd, "link")
+        seed = cmd.get("seed")
+        fields = {k: v for k, v in cmd.items() if k not in ("prefix", "peers", "seed")}
+        fault = LinkFault.from_dict(fields)
+        if seed is not None:  # a scenario's seed makes the losses repeatable
+            self.me.links.reseed(daemon_seed(self.name, int(seed)))
+        self.me.links.set_fault(peers, fault)
+        self.emit("link", peers=peers, **fault.as_dict())
+        return self.me.links.status()
+
+    def _admin_delay(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        """``{"prefix": "delay", "peers": [...], "seconds": s}``: a fixed latency."""
+        return self._admin_link({"peers": cmd.get("peers"), "latency": cmd.get("seconds")})
+
+
+def _peers(cmd: dict[str, Any], what: str) -> list[str]:
+    peers = cmd.get("peers")
+    if not isinstance(peers, list) or not peers or not all(isinstance(p, str) for p in peers):
+        raise ValueError(f"{what} needs peers: [names]")
+    return peers
 
 
 def main_entry(shell_cls: type[DaemonShell], prog: str, argv: list[str] | None = None) -> None:

@@ -64,6 +64,7 @@ def up(
     ceph_release: str | None = None,
     ceph_python: str | Path | None = None,
     fetch: bool = False,
+    message_events: bool = False,
 ) -> RunDir:
     if mons < 1 or mgrs < 0:
         raise LaunchError("a cluster needs at least one mon")
@@ -86,6 +87,7 @@ def up(
         if run.exists() and not wipe:
             spec = _restart_spec(run, shape, opts, profile)
             spec.ceph_release, spec.ceph_python = selection.ceph_release, selection.ceph_python
+            spec.message_events = message_events
             reserved = reserve_given([int(a.rsplit(":", 1)[1]) for a in spec.mon_addrs.values()])
         else:
             _wipe(run)
@@ -94,6 +96,7 @@ def up(
                 mon_names(mons), mgr_names(mgrs), [p for p, _ in reserved], options=opts,
                 profile=profile.value, created=time.time(), **{k: shape[k] for k in ("osds", "mds", "rgws")},
                 ceph_release=selection.ceph_release, ceph_python=selection.ceph_python,
+                message_events=message_events,
             )  # fmt: skip
         try:
             if run.exists():

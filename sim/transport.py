@@ -13,7 +13,8 @@ used from its one asyncio loop (module threads reach it through
   milliseconds); ZMTP heartbeats catch a peer that is alive but silent
   (SIGSTOP).
 - ``link_filter`` lets a daemon drop traffic to and from named peers (network
-  partitions injected by the simulator).
+  partitions injected by the simulator); the identity's `sim.links.Links`
+  delays, drops or duplicates what it sends (link faults), in `_deliver`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import functools
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import zmq
@@ -33,7 +34,9 @@ import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 
 from sim import codec, wire
+from sim.links import Links
 from sim.messages import CommandReply, Envelope, Message
+from sim.msglog import MessageLog
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,16 @@ class Identity:
     fsid: str
     signer: wire.Signer
     drops: wire.DropCounters
+    links: Links = field(default_factory=Links)  # link faults on what we send
+    msglog: MessageLog | None = None  # messages as events, when the cluster records them
+
+    def note(self, direction: str, env: Envelope, peer: str, size: int, reason: str = "") -> None:
+        if self.msglog is not None:
+            self.msglog.note(direction, env.type.value, peer, env.tid, env.epoch, size, reason)
+
+    def note_drop(self, reason: str, peer: str = "?") -> None:
+        if self.msglog is not None:
+            self.msglog.note("drop", "?", peer, reason=reason)
 
 
 def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
@@ -66,6 +79,32 @@ def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
     return True
 
 
+def _deliver(
+    me: Identity, peer: str, sock: zmq.asyncio.Socket, frames: list[bytes], env: Envelope
+) -> bool:
+    """Send now, or as the link to ``peer`` says (later, twice, never). False
+    only if ZeroMQ could not take a message sent now."""
+    plan = me.links.plan(peer)
+    me.note("send" if plan != [] else "drop", env, peer, sum(map(len, frames)),
+            "" if plan != [] else "link_loss")  # fmt: skip
+    if plan is None:
+        return _send_now(sock, frames)
+    if not plan:
+        me.drops.count("link_loss")
+        return True  # lost on the way, as far as the sender can tell
+    loop = asyncio.get_running_loop()
+    for delay in plan:
+        loop.call_later(delay, _send_late, sock, frames)
+    if len(plan) > 1:
+        me.drops.count("link_duplicate")
+    return True
+
+
+def _send_late(sock: zmq.asyncio.Socket, frames: list[bytes]) -> None:
+    with contextlib.suppress(zmq.ZMQError):  # the socket may be closed by now
+        _send_now(sock, frames)
+
+
 def _accept(
     me: Identity,
     frames: list[bytes],
@@ -78,6 +117,7 @@ def _accept(
         env = wire.decode(frames, me.signer, me.fsid)
     except wire.Dropped as exc:
         me.drops.count(exc.reason)
+        me.note_drop(exc.reason, exc.sender if isinstance(exc, wire.Oversized) else "?")
         log.debug("dropped frame: %s", exc)
         if isinstance(exc, wire.Oversized) and oversized is not None:
             log.warning("refused an oversized message: %s", exc)
@@ -87,9 +127,12 @@ def _accept(
         me.drops.count("malformed")
         log.exception("undecodable frame")
         return None
+    size = sum(map(len, frames))
     if not link_filter(env.sender):
         me.drops.count("partitioned")
+        me.note("drop", env, env.sender, size, "partitioned")
         return None
+    me.note("recv", env, env.sender, size)
     return env
 
 
@@ -168,9 +211,10 @@ class Server:
         self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0
     ) -> None:
         """Fire and forget; a reply over the size limit becomes an EFBIG reply."""
-        if not self.link_filter(peer_name):
-            return
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
+        if not self.link_filter(peer_name):
+            self.me.note("drop", env, peer_name, 0, "partitioned")
+            return
         try:
             frames = wire.encode(env, self.me.signer)
         except wire.FrameTooLarge as exc:
@@ -183,7 +227,7 @@ class Server:
                            CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
             frames = wire.encode(env, self.me.signer)
         with contextlib.suppress(zmq.ZMQError):
-            _send_now(self.sock, [ident, *frames])
+            _deliver(self.me, peer_name, self.sock, [ident, *frames], env)
 
     def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
         self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch)
@@ -227,6 +271,7 @@ class Connection:
         self.on_message = on_message
         self.on_state = on_state
         self.link_filter = link_filter
+        self.immediate = immediate
         self.connected = False
         self._up = asyncio.Event()
         self._tids = itertools.count(1)
@@ -315,11 +360,15 @@ class Connection:
 
     def send(self, msg: Message, tid: int = 0, epoch: int = 0) -> None:
         """Fire and forget. Raises NotConnected if the peer is unreachable."""
-        if not self.link_filter(self.peer_name):
-            return  # silently lost, as on a cut network
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
+        if not self.link_filter(self.peer_name):
+            self.me.note("drop", env, self.peer_name, 0, "partitioned")
+            return  # silently lost, as on a cut network
+        if self.immediate and not self.connected and self.me.links.fault_for(self.peer_name):
+            raise NotConnected(f"{self.peer_name} is not reachable")  # nothing to delay it on
         try:
-            sent = _send_now(self.sock, wire.encode(env, self.me.signer))
+            frames = wire.encode(env, self.me.signer)
+            sent = _deliver(self.me, self.peer_name, self.sock, frames, env)
         except zmq.ZMQError:
             sent = False
         if not sent:

@@ -42,6 +42,7 @@ COMMON_FIELDS = {
     "pid": "process id",
     "uptime": "seconds since the process started",
     "blocked_peers": "peers cut off by a partition",
+    "link_faults": "link faults (latency, jitter, loss, duplicate) on what it sends, per peer",
     "dropped": "dropped-frame counters",
 }
 MGR_FIELDS = COMMON_FIELDS | {

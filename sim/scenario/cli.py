@@ -2,6 +2,8 @@
 
     scenario NAME|FILE [--out DIR] [--junit FILE] [--report FILE] [--seed N]
                        [--profile fast|ceph] [--keep] [-v|-q] [--color auto|always|never]
+                       [--repeat N]
+    scenario --replay RUNDIR [--out DIR]
     scenario --list
     scenario --check FILE…
     scenario --help-steps [STEP] | --help-conditions | --help-invariants
@@ -49,6 +51,10 @@ def parser() -> argparse.ArgumentParser:
         "--help-conditions", action="store_true", help="describe what wait_for/expect can check"
     )
     what.add_argument("--help-invariants", action="store_true", help="describe the invariants")
+    what.add_argument("--replay", type=Path, metavar="RUNDIR",
+                      help="run a recorded run again (same scenario, seed, profile) and compare")  # fmt: skip
+    p.add_argument("--repeat", type=int, metavar="N",
+                   help="run the scenario N times; print the pass rate and the first failing seed")  # fmt: skip
     p.add_argument("--out", type=Path, help="output directory (default .sim/scenario-runs/NAME-…)")
     p.add_argument("--junit", type=Path, help="write JUnit XML here")
     p.add_argument(
@@ -76,6 +82,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         return _help_registry("invariants", out)
     if args.list:
         return _list(out)
+    if args.replay:
+        return _replay(args, out)
     if not args.scenario:
         parser().print_usage(sys.stderr)
         print("error: name a scenario (or --list)", file=sys.stderr)
@@ -118,9 +126,33 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         profile=Profile(args.profile) if args.profile else None, keep=args.keep,
         verbosity=0 if args.quiet else 1 + args.verbose, color=args.color, stream=out,
     )  # fmt: skip
+    if args.repeat is not None and args.repeat < 1:
+        print("error: --repeat needs at least 1", file=sys.stderr)
+        return EXIT_INVALID
     restore = _sigterm_as_interrupt()
     try:
+        if args.repeat:
+            from sim.scenario.replay import repeat
+
+            return repeat(scenario, args.repeat, opts, out)
         return run(scenario, opts).exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    finally:
+        restore()
+
+
+def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    from sim.scenario.replay import replay
+    from sim.scenario.runner import RunOptions
+
+    opts = RunOptions(
+        out_dir=args.out, junit=args.junit, report=args.report, keep=args.keep,
+        verbosity=0 if args.quiet else 1 + args.verbose, color=args.color, stream=out,
+    )  # fmt: skip
+    restore = _sigterm_as_interrupt()
+    try:
+        return replay(args.replay, opts, out)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     finally:

@@ -48,6 +48,7 @@ CATEGORIES: dict[str, str] = {
     "invariant": "invariant",
     "scenario_start": "step",
     "scenario_end": "step",
+    "messages": "messages",  # a daemon's sent/received/dropped envelopes (sim.msglog)
 }
 
 

@@ -78,6 +78,8 @@ def build_lanes(r: RunResult) -> list[dict[str, Any]]:
     for i, ev in enumerate(r.events):
         t = float(ev.get("stamp", t0)) - t0
         kind, who = str(ev.get("kind")), str(ev.get("daemon", ""))
+        if kind == "messages":
+            continue  # drawn as arrows, not marks
         mark = {"t": round(t, 4), "kind": kind, "cat": category(ev), "label": label(ev), "i": i}
         if who == ENGINE:
             targets = ev.get("target") if kind in ("fault", "nemesis_fault") else None

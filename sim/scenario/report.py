@@ -32,7 +32,11 @@ def _asset(name: str) -> str:
 
 def data(r: RunResult) -> dict[str, Any]:
     t0 = r.started
-    events = [e | {"t": round(float(e["stamp"]) - t0, 4), "cat": category(e)} for e in r.events]
+    events = [
+        e | {"t": round(float(e["stamp"]) - t0, 4), "cat": category(e)}
+        for e in r.events
+        if e.get("kind") != "messages"
+    ]
     return {
         "name": r.scenario.name,
         "about": r.scenario.about,
@@ -43,6 +47,7 @@ def data(r: RunResult) -> dict[str, Any]:
         "seed": r.seed,
         "lanes": build_lanes(r),
         "events": events,
+        "messages": messages(r),
         "steps": [
             vars(x)
             | {
@@ -53,6 +58,25 @@ def data(r: RunResult) -> dict[str, Any]:
         ],  # fmt: skip
         "invariants": [{"name": i.describe(), "violations": i.violations} for i in r.invariants],
     }
+
+
+def messages(r: RunResult) -> dict[str, Any]:
+    """Every daemon's recorded messages, as rows ``[t, daemon, dir, type, peer,
+    tid, epoch, size, reason]`` (t from the run's start), and the counts of
+    those beyond each period's limit."""
+    rows: list[list[Any]] = []
+    counts: list[dict[str, Any]] = []
+    for e in r.events:
+        if e.get("kind") != "messages":
+            continue
+        who = e.get("daemon", "?")
+        for rec in e.get("records", []):
+            if isinstance(rec, list) and len(rec) == 8:
+                rows.append([round(float(rec[0]) - r.started, 4), who, *rec[1:]])
+        for agg in e.get("aggregated", []):
+            counts.append({"daemon": who, "since": e.get("since"), "until": e.get("until"), **agg})
+    rows.sort(key=lambda row: row[0])
+    return {"rows": rows, "aggregated": counts}
 
 
 def _esc(x: Any) -> str:
@@ -73,6 +97,8 @@ def _steps_table(r: RunResult) -> str:
 def _log_table(r: RunResult) -> str:
     rows = []
     for i, e in enumerate(r.events):
+        if e.get("kind") == "messages":
+            continue
         data = {k: v for k, v in e.items() if k not in ("stamp", "daemon", "kind")}
         rows.append(
             f'<tr id="ev-{i}" class="cat-{category(e)}"><td>{float(e["stamp"]) - r.started:+.3f}s</td>'

@@ -138,7 +138,17 @@ def run(scenario: Scenario, opts: RunOptions | None = None) -> RunResult:
     _header(tl, scenario, rt, out_dir)
     code, failure, monitor = EXIT_PASS, "", Monitor(rt, scenario.invariants)
     try:
-        rt.record("scenario_start", name=scenario.name, seed=seed, profile=cfg.profile.value)
+        source = str(scenario.path.resolve()) if scenario.path else ""
+        rt.record(
+            "scenario_start",
+            name=scenario.name,
+            seed=seed,
+            profile=cfg.profile.value,
+            source=source,
+        )
+        if scenario.source:  # what `--replay` runs again if the file is gone
+            with contextlib.suppress(OSError):
+                (out_dir / "scenario.yaml").write_text(scenario.source)
         rt.start(die_with_parent=not opts.keep)
         active, standbys = rt.mgrmap_brief()
         tl.note(f"cluster up in {time.time() - rt.started:.2f}s: active mgr.{active or '-'}, standbys "

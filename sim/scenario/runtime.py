@@ -86,7 +86,9 @@ class Runtime:
         self.events.subscribe(timeline.cluster_event)
         self.probe: Probe | None = None
         self.held: dict[str, str] = {}  # daemon -> "down" | "paused", by a step
-        self.blocked: dict[str, set[str]] = {}  # daemon -> peers it drops (partitions)
+        self.blocked: dict[
+            str, set[str]
+        ] = {}  # daemon -> peers it cuts or shapes (partition, link)
         self.started = time.time()
         self.last_fault = self.started
         self.last_mon_change = self.started
@@ -103,7 +105,7 @@ class Runtime:
         options = dict(cfg.options)
         if cfg.module_paths:
             options["mgr_module_path"] = os.pathsep.join(str(p) for p in cfg.module_paths)
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"message_events": True}  # the report draws them
         if cfg.osds:
             if "osds" not in inspect.signature(launcher.up).parameters:
                 raise SimulatorFailure("cluster.osds: this simulator has no OSD fleet yet")

@@ -137,8 +137,8 @@ class Timeline:
         """How an event reads in the timeline, or None to leave it out."""
         kind = str(ev.get("kind"))
         v = self.verbosity
-        if v <= 0 and kind != "daemon_crashed":
-            return None
+        if (v <= 0 and kind != "daemon_crashed") or kind == "messages":
+            return None  # message batches are drawn in the report, not narrated
         if kind == "mgrmap":
             key = (ev.get("active_name"), ev.get("available"), tuple(ev.get("standbys", [])))
             if key == self._last_map and v < 2:

@@ -233,7 +233,7 @@ class Delay(Step):
     """Slow a daemon down: freeze it (SIGSTOP) for a while, then let it go on
     (SIGCONT) — a long GC pause, a stalled disk, a starved VM. The scenario
     goes on meanwhile unless ``wait: true``. The network form, ``between`` two
-    sides with a ``latency``, needs the daemons' ``delay`` admin command.
+    sides with a ``latency``, is a `link` with only a latency.
 
         - delay: {daemon: mgr.active, for: 2s}
         - delay: {between: [mgr.x, mon.a], latency: 200ms}"""
