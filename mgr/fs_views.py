@@ -15,13 +15,13 @@ from sim.maps import clusterdata
 from sim.maps.osd_dumps import stamp
 
 if TYPE_CHECKING:
-    from mgr.daemon_state import DaemonState
+    from mgr.daemon_view import DaemonView
 
 FS_NAME = "cephfs"
 MDS_GID_BASE = 14100
 
 
-def _info(ds: DaemonState, name: str, gid: int, rank: int, state: str) -> dict[str, Any]:
+def _info(ds: DaemonView, name: str, gid: int, rank: int, state: str) -> dict[str, Any]:
     addr = ds.metadata.get(("mds", name), {}).get("addr", "")
     return {
         "gid": gid, "name": name, "rank": rank, "incarnation": 0 if rank < 0 else 1,
@@ -31,7 +31,7 @@ def _info(ds: DaemonState, name: str, gid: int, rank: int, state: str) -> dict[s
     }  # fmt: skip
 
 
-def fs_map(ds: DaemonState) -> dict[str, Any]:
+def fs_map(ds: DaemonView) -> dict[str, Any]:
     out = clusterdata.empty_fs_map(ds.fs_epoch, stamp(ds.osdmap.created))
     names = sorted(n for t, n in ds.metadata if t == "mds")
     if not names:

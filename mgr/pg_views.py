@@ -20,7 +20,7 @@ from sim.maps.osd_dumps import no_gc, stamp
 from sim.maps.pgmap import PoolPGs
 
 if TYPE_CHECKING:
-    from mgr.daemon_state import DaemonState
+    from mgr.daemon_view import DaemonView
 
 KB = 1024
 FULL_RATIO = 0.95
@@ -50,7 +50,7 @@ def pgid(pool: int, ps: int) -> str:
 
 
 class PGState:
-    def __init__(self, ds: DaemonState) -> None:
+    def __init__(self, ds: DaemonView) -> None:
         self.ds = ds
         self._lock = threading.Lock()
         self._place_key: Any = None

@@ -5,7 +5,8 @@ The database maps a *who* to option values: ``global``, a daemon type
 ``osd/class:ssd``). Writes are validated like Ceph 16.2 does: a known Ceph
 option (`sim.options.CEPH_OPTIONS`) or a mgr module option that some mgr
 reported in its ``available_modules`` (``mgr/<module>/<opt>``, or localized
-``mgr/<module>/<mgr_id>/<opt>``), typed and normalized by `mon.config_values`;
+``mgr/<module>/<mgr_id>/<opt>``), typed and normalized by the one option parser
+(`sim.options.values`);
 ``--force`` skips validation. An entity's effective value is the most
 specific of ``global`` < ``<type>`` < ``<type>.<id>``, then the default.
 
@@ -21,7 +22,7 @@ mon_mgr_beacon_grace 10`` takes effect on the next tick and ``config rm``
 reverts to the value the mon was started with.
 
 This file owns the database (state, staging, reads); parsing targets and
-names is `mon.config_names`, typing values `mon.config_values`, printing
+names is `mon.config_names`, typing values `sim.options.values`, printing
 `mon.config_render`. Who may import it: the commit path, the mon context
 and tests.
 """
@@ -43,7 +44,6 @@ from mon.config_names import (
     split_who,
     stray_option,
 )
-from mon.config_values import ParseError, module_option, parse_value, to_str, typed_default
 from mon.errors import CommandError
 from mon.mgr_map import MgrMap
 from mon.service import PaxosService, Publish
@@ -52,9 +52,11 @@ from sim.options import (
     CEPH_OPTIONS,
     FLAG_NO_MON_UPDATE,
     OPTIONS,
-    CephOption,
     Options,
+    OptionSpec,
 )
+from sim.options.modules import module_option
+from sim.options.values import ParseError, parse_value, to_str, typed_default
 
 log = logging.getLogger(__name__)
 
@@ -183,14 +185,14 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
 
     # --- options ---------------------------------------------------------------------
 
-    def module_options(self) -> dict[str, CephOption]:
+    def module_options(self) -> dict[str, OptionSpec]:
         """``mgr/<module>/<opt>`` -> option, from what the mgrs report (the active's
         ModuleInfo first, then the standbys')."""
         m = self.mgrmap()
         reports = [m.available_modules] + [
             m.standbys[g].available_modules for g in sorted(m.standbys)
         ]
-        out: dict[str, CephOption] = {}
+        out: dict[str, OptionSpec] = {}
         for report in reports:
             for info in report:
                 if not isinstance(info, dict) or not isinstance(info.get("name"), str):
@@ -205,8 +207,8 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         return out
 
     def find_option(
-        self, name: str, modules: dict[str, CephOption] | None = None
-    ) -> CephOption | None:
+        self, name: str, modules: dict[str, OptionSpec] | None = None
+    ) -> OptionSpec | None:
         """A Ceph option, or a module option (a localized name loses its ``<mgr_id>``).
         ``modules``: `module_options()` when the caller already has them."""
         opt = CEPH_OPTIONS.get(name)
@@ -218,7 +220,7 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         real = "/".join(parts[:2] + parts[3:]) if len(parts) > 3 else name
         return (modules if modules is not None else self.module_options()).get(real)
 
-    def option_or_stray(self, name: str, modules: dict[str, CephOption]) -> CephOption:
+    def option_or_stray(self, name: str, modules: dict[str, OptionSpec]) -> OptionSpec:
         return self.find_option(name, modules) or stray_option(name)
 
     # --- reads ---------------------------------------------------------------------------

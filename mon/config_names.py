@@ -3,7 +3,7 @@
 (`Entry`) — the checks a ``config`` write or read starts with (Ceph 16.2's
 ``ConfigMap::parse_mask``, ``EntityName::from_str``,
 ``ConfFile::normalize_key_name``). Pure functions; values are typed by
-`mon.config_values`.
+`sim.options.values`.
 
 Who may import it: `mon.config_monitor`, `mon.config_render`, the command
 files and tests.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.options import CephOption
+from sim.options import OptionSpec
 
 ENTITY_TYPES = ("auth", "mon", "osd", "mds", "mgr", "client")
 
@@ -81,9 +81,9 @@ def parse_entity(who: str) -> tuple[str, str] | None:
     return None
 
 
-def stray_option(name: str) -> CephOption:
+def stray_option(name: str) -> OptionSpec:
     """What Ceph makes of a stored option it does not know (level ``unknown``)."""
-    return CephOption(name, "str", "unknown")
+    return OptionSpec(name, "str", "unknown")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Entry:
     mask: Mask
     name: str
     value: str
-    opt: CephOption
+    opt: OptionSpec
 
     @property
     def ro(self) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from mon.config_names import Entry
-from mon.config_values import to_str, typed_default
 from mon.text_table import text_table
 from sim.options import (
     FLAG_CLUSTER_CREATE,
@@ -18,8 +17,9 @@ from sim.options import (
     FLAG_NO_MON_UPDATE,
     FLAG_RUNTIME,
     FLAG_STARTUP,
-    CephOption,
+    OptionSpec,
 )
+from sim.options.values import to_str, typed_default
 
 TABLE_HEADERS = ("WHO", "MASK", "LEVEL", "OPTION", "VALUE", "RO")
 
@@ -72,7 +72,7 @@ def get_plain(entries: list[Entry]) -> str:
 # --- `config help` ----------------------------------------------------------------------
 
 
-def _dump_value(opt: CephOption, value: Any) -> Any:
+def _dump_value(opt: OptionSpec, value: Any) -> Any:
     if value is None:
         return ""
     if opt.type in ("int", "uint", "float", "bool", "str"):
@@ -80,7 +80,7 @@ def _dump_value(opt: CephOption, value: Any) -> Any:
     return to_str(opt.type, value)
 
 
-def help_json(opt: CephOption) -> dict[str, Any]:
+def help_json(opt: OptionSpec) -> dict[str, Any]:
     """``Option::dump``."""
     flag_names = [
         (FLAG_RUNTIME, "runtime"),
@@ -102,7 +102,7 @@ def help_json(opt: CephOption) -> dict[str, Any]:
         "see_also": list(opt.see_also),
     }
     if opt.type == "str":
-        d["enum_values"] = list(opt.enum_allowed)
+        d["enum_values"] = list(opt.enum_values)
     d["min"] = _dump_value(opt, opt.min)
     d["max"] = _dump_value(opt, opt.max)
     d["can_update_at_runtime"] = opt.can_update_at_runtime
@@ -110,7 +110,7 @@ def help_json(opt: CephOption) -> dict[str, Any]:
     return d
 
 
-def help_plain(opt: CephOption) -> str:
+def help_plain(opt: OptionSpec) -> str:
     """``Option::print``."""
     out = f"{opt.name} - {opt.desc}\n  ({opt.type}, {opt.level})\n"
     default = to_str(opt.type, typed_default(opt, daemon=False))
@@ -119,8 +119,8 @@ def help_plain(opt: CephOption) -> str:
         out += f"  Default (daemon): {to_str(opt.type, opt.daemon_default)}\n"
     else:
         out += f"  Default: {default}\n"
-    if opt.enum_allowed:
-        out += "  Possible values: " + "".join(f" {v}" for v in opt.enum_allowed) + "\n"
+    if opt.enum_values:
+        out += "  Possible values: " + "".join(f" {v}" for v in opt.enum_values) + "\n"
     if opt.min is not None:
         out += f"  Minimum: {to_str(opt.type, opt.min)}\n  Maximum: {to_str(opt.type, opt.max)}\n"
     out += f"  Can update at runtime: {'true' if opt.can_update_at_runtime else 'false'}\n"

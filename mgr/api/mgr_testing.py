@@ -9,11 +9,15 @@
     host.set_config("mgr/hello/place", "earth")  # as `ceph config set` would
 
 It implements the same `ceph_module.HostAPI` the mgr does, in memory:
-module options (typed and validated by the declared schema, as the mon and
-the host do), the KV store, health checks, the cluster log, URIs,
-``remote()`` between modules loaded in the same FakeHost, and mon commands
-(``mon_commands`` records them; ``mon_command_handler`` answers). Cluster
-data are the empty Ceph-shaped structures unless a test sets ``data[name]``.
+module options (typed and validated by the declared schema with the
+simulator's one option parser, as the mon and the host do; the module API
+reaches it only through the native seam ``_simnative.options``), the KV
+store, health checks, the cluster log, URIs, ``remote()`` between modules
+loaded in the same FakeHost, and mon commands (``mon_commands`` records
+them; ``mon_command_handler`` answers). Cluster data are the empty
+Ceph-shaped structures unless a test sets ``data[name]``. Native options
+(``get_ceph_option``) are a few of Ceph's defaults from the same table
+(`NATIVE_OPTIONS`) unless a test passes ``native``.
 Threads are not started: call ``serve()``/``notify()`` yourself if needed.
 """
 
@@ -28,18 +32,25 @@ from typing import Any
 
 from _mgrapi import clusterdata
 from _mgrapi.dispatch import call_remote, invoke_command
-from _mgrapi.optvalues import check_value, find_option, option_type, typed_value
+from _simnative.options import module_value, module_value_problem, native_default
 
 MonHandler = Callable[[dict[str, Any], str | None], tuple[int, str, str]]
 
-NATIVE_DEFAULTS: dict[str, Any] = {
-    "debug_mgr": "2/5",
-    "log_file": "",
-    "mgr_tick_period": 2.0,
-    "mgr_stats_period": 5,
-    "osd_pool_default_size": 3,
-    "mon_mgr_beacon_grace": 30.0,
-}
+# the native options a FakeHost answers, with Ceph's defaults typed as get_ceph_option types them
+NATIVE_OPTIONS = (
+    "debug_mgr",
+    "log_file",
+    "mgr_tick_period",
+    "mgr_stats_period",
+    "osd_pool_default_size",
+    "mon_mgr_beacon_grace",
+)
+
+
+def _find_option(options: list[Any], key: str) -> Any:
+    """The declared option for ``key``, ignoring a localized ``<mgr_id>/`` prefix."""
+    name = key.rsplit("/", 1)[-1]
+    return next((o for o in options if o.get("name") == name), None)
 
 
 class FakeHandle:
@@ -84,9 +95,8 @@ class FakeHandle:
         names.append(f"mgr/{module}/{key}")
         for name in names:
             if name in self.host.config:
-                opt = find_option(self.host.schemas.get(module, []), key)
-                t = option_type(opt) if opt is not None else "str"
-                return typed_value(t, self.host.config[name])
+                opt = _find_option(self.host.schemas.get(module, []), key)
+                return module_value(module, opt or {"name": key}, self.host.config[name])
         return None
 
     def set_module_option(self, module: str, key: str, value: str | None) -> None:
@@ -94,10 +104,10 @@ class FakeHandle:
         if value is None:
             self.host.config.pop(name, None)
         else:
-            opt = find_option(self.host.schemas.get(module, []), key)
+            opt = _find_option(self.host.schemas.get(module, []), key)
             if module in self.host.schemas and opt is None:
                 raise ValueError(f"unrecognized config option '{name}'")
-            problem = check_value(opt, value) if opt is not None else None
+            problem = module_value_problem(module, opt, value) if opt is not None else None
             if problem:
                 raise ValueError(problem)
             self.host.config[name] = value
@@ -213,7 +223,7 @@ class FakeHost:
 
     def __init__(self, mgr_id: str = "x", native: dict[str, Any] | None = None) -> None:
         self.mgr_id = mgr_id
-        self.native = dict(NATIVE_DEFAULTS) | dict(native or {})
+        self.native = {n: native_default(n) for n in NATIVE_OPTIONS} | dict(native or {})
         self.config: dict[str, str] = {}
         self.store: dict[str, str] = {}
         self.data: dict[str, Any] = {}

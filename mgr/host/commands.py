@@ -29,21 +29,19 @@ from sim.caps import ACCESS_DENIED, allows, caps_for
 from sim.messages import CommandReply
 
 if TYPE_CHECKING:
-    from mgr.host.host import PyModuleHost
+    from mgr.host.py_modules import PyModules
 
 
-def owner_of(host: PyModuleHost, prefix: str) -> str | None:
+def owner_of(host: PyModules, prefix: str) -> str | None:
     """The module that handles ``prefix``: an enabled one first (a shipped
     module and a Ceph stock module may declare the same command)."""
     owners = [name for name, rec in host.records.items() if prefix in rec.perms]
-    enabled = [name for name in owners if name in host.enabled]
+    enabled = [name for name in owners if host.is_enabled(name)]
     chosen = enabled or owners
     return chosen[0] if chosen else None
 
 
-async def dispatch(
-    host: PyModuleHost, cmd: dict[str, Any], inbuf: bytes, sender: str
-) -> CommandReply:
+async def dispatch(host: PyModules, cmd: dict[str, Any], inbuf: bytes, sender: str) -> CommandReply:
     prefix = cmd.get("prefix")
     if not isinstance(prefix, str):
         return CommandReply(-errno.EINVAL, outs="command has no prefix")
@@ -53,13 +51,13 @@ async def dispatch(
     rec = host.records[module]
     if not allows(caps_for(sender), rec.perms[prefix]):
         return CommandReply(-errno.EACCES, outs=ACCESS_DENIED)
-    if module not in host.enabled:
+    if not host.is_enabled(module):
         return CommandReply(
             -errno.EOPNOTSUPP,
             outs=f"Module '{module}' is not enabled (required by command '{prefix}'): "
             f"use `ceph mgr module enable {module}` to enable it",
         )
-    runner = host.runners.get(module)
+    runner = host.runner(module)
     error = (
         rec.error_string
         if not rec.can_run

@@ -13,27 +13,28 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sim.monc import MonUnavailable
 from sim.transport import NotConnected
 
 if TYPE_CHECKING:
-    from mgr.host.host import PyModuleHost
+    from mgr.host.py_modules import MonCommands, PyModules
 
 log = logging.getLogger(__name__)
 
 
-def period(host: PyModuleHost) -> float:
-    opts = host.ctx.options
+def period(opts: Mapping[str, Any]) -> float:
+    """``mon_mgr_digest_period`` from the cluster spec's options, else by profile."""
     if "mon_mgr_digest_period" in opts:
         return float(opts["mon_mgr_digest_period"])
     return 5.0 if opts.get("mgr_tick_period", 0.25) >= 2.0 else 1.0
 
 
-async def _json(host: PyModuleHost, cmd: dict[str, Any]) -> Any:
+async def _json(monc: MonCommands, cmd: dict[str, Any]) -> Any:
     try:
-        reply = await host.ctx.monc.command({**cmd, "format": "json"}, timeout=2.0)
+        reply = await monc.command({**cmd, "format": "json"}, timeout=2.0)
     except (MonUnavailable, NotConnected, TimeoutError):
         return None
     if reply.retval != 0:
@@ -44,10 +45,10 @@ async def _json(host: PyModuleHost, cmd: dict[str, Any]) -> Any:
         return None
 
 
-async def refresh(host: PyModuleHost) -> None:
-    health = await _json(host, {"prefix": "health", "detail": "detail"})
-    quorum = await _json(host, {"prefix": "quorum_status"})
-    mgrs = await _json(host, {"prefix": "mgr metadata"})
+async def refresh(host: PyModules, monc: MonCommands) -> None:
+    health = await _json(monc, {"prefix": "health", "detail": "detail"})
+    quorum = await _json(monc, {"prefix": "quorum_status"})
+    mgrs = await _json(monc, {"prefix": "mgr metadata"})
     host.state.set_digest(
         health if isinstance(health, dict) else None, quorum if isinstance(quorum, dict) else None
     )
@@ -55,12 +56,12 @@ async def refresh(host: PyModuleHost) -> None:
         host.state.set_mgr_metadata(mgrs)
 
 
-async def run(host: PyModuleHost) -> None:
-    every = period(host)
+async def run(host: PyModules, monc: MonCommands, every: float) -> None:
+    """Refresh every ``every`` seconds while ``monc`` has a session (until cancelled)."""
     while True:
-        if host.ctx.monc.have_session:
+        if monc.have_session:
             try:
-                await refresh(host)
+                await refresh(host, monc)
             except Exception:
                 log.exception("digest refresh failed")
             else:

@@ -14,21 +14,22 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from _mgrapi.dispatch import call_remote
-from _mgrapi.optvalues import option_type, typed_value
 from _mgrapi.types import CephReleases
 
+from mgr.host.native import schema as native_schema
+from sim.options.modules import module_value
+
 if TYPE_CHECKING:
-    from mgr.host.host import PyModuleHost
+    from mgr.host.py_modules import PyModules
 
 PRIORITIES = {0: "[DBG]", 1: "[INF]", 2: "[SEC]", 3: "[WRN]", 4: "[ERR]"}
 
 
-def read_module_option(
-    host: PyModuleHost, module: str, key: str, localized_prefix: str = ""
-) -> Any:
+def read_module_option(host: PyModules, module: str, key: str, localized_prefix: str = "") -> Any:
     """The stored value of ``mgr/<module>/[<prefix>/]<key>`` in the mgr's config
-    snapshot, typed by the module's schema; None when unset (the module's
-    side then applies its declared default)."""
+    snapshot, typed by the module's schema as Ceph's PyUtil.cc does (a value that
+    does not parse is returned as stored); None when unset (the module's side
+    then applies its declared default)."""
     effective = host.config.effective
     names = [f"mgr/{module}/{localized_prefix}/{key}"] if localized_prefix else []
     names.append(f"mgr/{module}/{key}")
@@ -37,15 +38,12 @@ def read_module_option(
         if value is not None:
             rec = host.records.get(module)
             opt = rec.option(key) if rec is not None else None
-            try:
-                return typed_value(option_type(opt) if opt else "str", value)
-            except ValueError:
-                return value
+            return module_value(module, opt or {"name": key}, value)
     return None
 
 
 class _Common:
-    def __init__(self, host: PyModuleHost, module_name: str) -> None:
+    def __init__(self, host: PyModules, module_name: str) -> None:
         self.host = host
         self.module_name = module_name
 
@@ -56,7 +54,7 @@ class _Common:
         return self.host.ceph_version
 
     def get_release_name(self) -> str:
-        return self.host.ctx.ceph_release
+        return self.host.ceph_release
 
     def lookup_release_name(self, major: int) -> str:
         return CephReleases(major).name
@@ -106,7 +104,7 @@ class ModuleHandle(_Common):
         if data_name == "config":
             return self.host.native.as_strings(self.host.config.effective)
         if data_name == "config_options":
-            return {"options": self.host.native_schema()}
+            return {"options": native_schema()}
         if data_name == "modified_config_options":
             return {"options": sorted(k for k in self.host.config.effective if "/" not in k)}
         if data_name == "have_local_config_map":
@@ -181,7 +179,7 @@ class ModuleHandle(_Common):
     def dispatch_remote(
         self, module_name: str, method_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        runner = self.host.runners.get(module_name)
+        runner = self.host.runner(module_name)
         target = runner.instance if runner is not None else None
         return call_remote(target, method_name, args, kwargs)
 

@@ -43,7 +43,6 @@ from mgr.host.handle import ModuleHandle, StandbyHandle, read_module_option
 from mgr.host.health import module_health
 from mgr.host.monbridge import MonBridge
 from mgr.host.native import NativeOptions
-from mgr.host.native import schema as native_schema
 from mgr.host.registry import ModuleRecord, probe
 from mgr.host.runner import ModuleRunner
 from mgr.host.state import ClusterState
@@ -60,6 +59,7 @@ class PyModuleHost:
         self.ctx = ctx
         self.mgr_id = ctx.mgr_id
         self.ceph_version = ctx.ceph_version
+        self.ceph_release = ctx.ceph_release
         self.module_log = logging.getLogger("mgr.modules")
         self.records: dict[str, ModuleRecord] = {}
         self.enabled: set[str] = set()
@@ -182,7 +182,8 @@ class PyModuleHost:
                 runner._fail("did not initialize in time", "", "construct")
             runner.start_serving()
             self.ctx.emit("module_started", module=name, role="active", state=runner.state.value)
-        self._digest = self.spawn(digest.run(self))
+        every = digest.period(self.ctx.options)
+        self._digest = self.spawn(digest.run(self, self.ctx.monc, every))
 
     def _factory(self, name: str) -> Callable[[], Any]:
         cls = self.records[name].active_cls
@@ -273,8 +274,13 @@ class PyModuleHost:
     async def apply_local_config(self, section: str, name: str, value: str | None) -> None:
         self._swap_config(self.config.with_value(section, name, value))
 
-    def native_schema(self) -> list[dict[str, Any]]:
-        return native_schema()
+    # --- PyModules: the modules ----------------------------------------------------------
+
+    def is_enabled(self, module: str) -> bool:
+        return module in self.enabled
+
+    def runner(self, module: str) -> ModuleRunner | None:
+        return self.runners.get(module)
 
     # --- from module threads -------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from mgr.host.apipath import activate_paths
 from sim.cmdparse import CommandSig, DescriptorError
+from sim.options.modules import schema_entry
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ class ModuleRecord:
 
     def info(self) -> dict[str, Any]:
         """The ModuleInfo a beacon carries for this module."""
-        from _mgrapi.optvalues import schema_entry
-
         return {
             "name": self.name,
             "can_run": self.can_run,

@@ -1,9 +1,10 @@
 """Module writes to the mon: options, KV store, ``send_command``.
 
 - ``set_module_option`` is checked locally against the declared schema first
-  (undeclared in a known module, or a bad type/range/enum -> ValueError with
-  the mon's words), then sent as ``config set who=mgr name=mgr/<m>/<key>``
-  (``config rm`` for None) and waited for. A refusal by the mon is a
+  (undeclared in a known module, or a bad type/range/enum -> ValueError: the
+  mon's validator on the spec the mon builds from the ModuleInfo,
+  `sim.options.modules.module_value_problem`), then sent as ``config set
+  who=mgr name=mgr/<m>/<key>`` (``config rm`` for None) and waited for. A refusal by the mon is a
   ValueError too. After the mon's answer the value is in the local config
   snapshot, so the next read sees it, and ``config_notify()`` follows.
 - ``set_store`` puts the value in the KV cache at once, then sends
@@ -23,18 +24,17 @@ import errno
 import logging
 from typing import TYPE_CHECKING, Any
 
-from _mgrapi.optvalues import check_value
-
 from mgr.host.monbridge import HostClosing
+from sim.options.modules import module_value_problem
 
 if TYPE_CHECKING:
-    from mgr.host.host import PyModuleHost
+    from mgr.host.py_modules import PyModules
 
 log = logging.getLogger(__name__)
 
 
 class Writes:
-    def __init__(self, host: PyModuleHost) -> None:
+    def __init__(self, host: PyModules) -> None:
         self.host = host
 
     # --- options ----------------------------------------------------------------
@@ -46,7 +46,7 @@ class Writes:
         opt = rec.option(key)
         if opt is None:
             raise ValueError(f"unrecognized config option 'mgr/{module}/{key}'")
-        problem = check_value(opt, value)
+        problem = module_value_problem(module, opt, value)
         if problem:
             raise ValueError(problem)
 

@@ -261,7 +261,7 @@ def _options(ck: Checker, node: Node) -> dict[str, object]:
             continue
         raw = value.plain()
         if isinstance(raw, dict | list) or raw is None:
-            ck.expected(value, f"cluster.options.{name}", f"a {spec.type.__name__}")
+            ck.expected(value, f"cluster.options.{name}", f"a {spec.reads.__name__}")
             continue
         try:
             out[name] = spec.parse(str(raw).lower() if isinstance(raw, bool) else str(raw))

@@ -25,7 +25,7 @@ from sim.scenario.schema import Checker, ParseContext, suggest
 from sim.scenario.yamlnodes import Node, Scalar
 
 UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-NUMERIC_OPTIONS = sorted(n for n, s in OPTIONS.items() if s.type in (int, float))
+NUMERIC_OPTIONS = sorted(n for n, s in OPTIONS.items() if s.reads in (int, float))
 ROLES = {"mgr": ("active", "standby"), "mon": ("leader",), "osd": ()}
 DAEMON_TYPES = ("mon", "mgr", "osd")
 

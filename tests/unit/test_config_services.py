@@ -1,6 +1,6 @@
 """Unit tests of the mon's config services (no processes): ConfigMonitor
 (mon/config_monitor.py), ConfigKeyService (mon/config_key.py), Ceph's value
-parsers (mon/config_values.py) and the command handlers (mon/commands/config.py).
+parsers (sim/options/values.py) and the command handlers (mon/commands/config.py).
 
 A commit is simulated the way ``mon/commit.py`` does it: encode
 every service's pending changes into one transaction, apply it to a real
@@ -23,7 +23,6 @@ import pytest
 from mon import commands
 from mon.config_key import ConfigKeyService, is_binary
 from mon.config_monitor import ConfigMonitor, normalize_key_name, parse_entity, parse_mask
-from mon.config_values import ParseError, module_option, parse_value, to_str
 from mon.errors import CommandError
 from mon.mgr_map import MgrMap, Standby
 from mon.service import PaxosService
@@ -32,6 +31,8 @@ from mon.text_table import text_table
 from sim.cmdparse import Flag
 from sim.formatting import cli_stdout
 from sim.options import CEPH_OPTIONS, FLAG_MGR, OPTIONS, Options, Profile, defaults
+from sim.options.modules import module_option
+from sim.options.values import ParseError, parse_value, to_str
 from tests.golden import CEPH16
 from tests.unit.fake_mon import FakeMon
 

@@ -40,3 +40,28 @@ def test_the_api_directory_has_its_files() -> None:
 def test_an_api_file_imports_nothing_of_the_simulator(path: Path) -> None:
     bad = [f"line {n}: {root}" for n, root in imported_roots(path) if root in SIMULATOR]
     assert not bad, f"{path.relative_to(API_DIR)} imports the simulator: {bad}"
+
+
+NATIVE_DIR = API_DIR.parent / "native"
+OPTION_SEAM = NATIVE_DIR / "_simnative" / "options.py"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(NATIVE_DIR.rglob("*.py")), ids=lambda p: str(p.relative_to(NATIVE_DIR))
+)
+def test_the_native_side_reaches_the_simulator_only_through_its_option_seam(path: Path) -> None:
+    """The simulated C++ imports nothing of the simulator but the one option
+    schema, and only in ``_simnative/options.py`` (the module API's seam to it)."""
+    tree = ast.parse(path.read_text(), str(path))
+    modules = [
+        (n.lineno, a.name) for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    ] + [
+        (n.lineno, n.module)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module and not n.level
+    ]
+    reached = [(n, m) for n, m in modules if m.split(".")[0] in SIMULATOR]
+    if path == OPTION_SEAM:
+        assert reached and all(m.startswith("sim.options") for _, m in reached), reached
+    else:
+        assert not reached, f"{path.relative_to(NATIVE_DIR)} imports the simulator: {reached}"

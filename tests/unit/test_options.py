@@ -1,4 +1,4 @@
-"""Unit tests of the option table, profiles and ``--set`` overrides (sim/options.py)."""
+"""Unit tests of the option table, profiles and ``--set`` overrides (sim/options/)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_profiles_cover_every_option_with_its_type(profile: Profile) -> None:
     d = defaults(profile)
     assert set(d) == set(OPTIONS)
     for name, value in d.items():
-        assert isinstance(value, OPTIONS[name].type), name
+        assert isinstance(value, OPTIONS[name].reads), name
     assert Profile(profile.value) is profile
 
 
@@ -155,7 +155,7 @@ def test_unknown_name_reported_before_value_checked() -> None:
 
 
 def test_value_may_contain_equals() -> None:
-    spec = OptionSpec("s", str, "", "", "a string option")
+    spec = OptionSpec("s", "str", "advanced", desc="a string option", sim=str)
     assert spec.parse("a=b") == "a=b"
 
 

@@ -5,5 +5,7 @@ through the ``ceph_module`` extension. Here that extension is Python:
 `ceph_module` (the module classes and the `hostapi.HostAPI` seam to the
 mgr host), `maps` (``BasePyOSDMap``, ``BasePyOSDMapIncremental``,
 ``BasePyCRUSH``) and `rados_errors` (the error classes shared by the
-``rados``/``cephfs``/``rbd`` stand-ins). Nothing here imports the simulator.
+``rados``/``cephfs``/``rbd`` stand-ins). Nothing here imports the simulator
+except `options`, the seam to the one option schema (`sim.options`: Ceph's
+libcommon option code, which ceph-mgr's C++ links).
 """

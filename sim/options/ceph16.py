@@ -1,182 +1,23 @@
-"""Ceph options the simulator honours, with Ceph's names and two profiles.
+"""The built-in option table: a subset of Ceph 16.2's (common/options.cc, `config help`).
 
-``ceph`` gives Ceph's own defaults; ``fast`` (the default) scales timings down
-so that failover happens in seconds, for tests and teaching. Any option can be
-overridden per cluster with ``python -m sim up --set NAME=VALUE``.
+Ceph's facts only (name, type, level, defaults, flags, bounds, enums,
+services, descriptions): the options the simulator honours, the ones
+modules and operators commonly touch, and the native options mgr modules
+read with ``get_ceph_option``. Types are Ceph's type names; defaults are in
+the Python type of the Ceph type (int for int/uint/size/secs, float, bool,
+str). How the simulator uses an option is in `sim.options.honoured`; a full
+release table can replace this one (`sim.options.table.load_help_json`).
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-from typing import Any
-
-
-class Profile(str, enum.Enum):
-    FAST = "fast"
-    CEPH = "ceph"
-
-
-@dataclass(frozen=True)
-class OptionSpec:
-    name: str
-    type: type
-    ceph_default: Any
-    fast_default: Any
-    desc: str
-
-    def parse(self, text: str) -> Any:
-        if self.type is bool:
-            low = text.strip().lower()
-            if low in ("true", "1", "yes", "on"):
-                return True
-            if low in ("false", "0", "no", "off"):
-                return False
-            raise ValueError(f"{self.name}: expected a boolean, got {text!r}")
-        try:
-            return self.type(text)
-        except ValueError:
-            raise ValueError(f"{self.name}: expected {self.type.__name__}, got {text!r}") from None
-
-
-_SPECS = [
-    OptionSpec("mgr_tick_period", float, 2.0, 0.25, "mgr beacon period (s)"),
-    OptionSpec("mon_mgr_beacon_grace", float, 30.0, 3.0, "missed-beacon time before failover (s)"),
-    OptionSpec("mon_tick_interval", float, 5.0, 0.25, "mon tick: beacon checks, health (s)"),
-    OptionSpec("mon_mgr_inactive_grace", float, 60.0, 10.0, "MGR_DOWN turns ERR after (s)"),
-    OptionSpec("mon_mgr_mkfs_grace", float, 120.0, 0.0, "no MGR_DOWN on a new cluster for (s)"),
-    OptionSpec("mon_client_hunt_interval", float, 3.0, 0.3, "client re-hunt for a mon (s)"),
-    OptionSpec("mon_client_ping_interval", float, 10.0, 0.5, "client keepalive to its mon (s)"),
-    OptionSpec("mon_client_ping_timeout", float, 30.0, 2.0, "keepalive timeout (s)"),
-    OptionSpec("mgr_standby_modules", bool, True, True, "run standby modules on standbys"),
-    OptionSpec("mgr_stats_period", float, 5.0, 1.0, "daemon -> mgr report period (s)"),
-    OptionSpec("mon_cluster_log_keep", int, 50, 50, "cluster log entries kept per channel"),
-    # mon quorum: elections, Paxos leases (mon/elector.py, mon/paxos.py)
-    OptionSpec("mon_election_timeout", float, 5.0, 0.3, "time for a mon election (s)"),
-    OptionSpec("mon_lease", float, 5.0, 0.5, "lease interval between quorum mons (s)"),
-    OptionSpec("mon_lease_renew_interval_factor", float, 0.6, 0.6, "lease renewal, × mon_lease"),
-    OptionSpec("mon_lease_ack_timeout_factor", float, 2.0, 2.0, "lease ack timeout, × mon_lease"),
-    OptionSpec("mon_accept_timeout_factor", float, 2.0, 2.0, "accept timeout, × mon_lease"),
-    OptionSpec("mon_down_mkfs_grace", float, 60.0, 2.0, "no MON_DOWN on a new cluster for (s)"),
-    # the OSD fleet (sim/fleet, mon/osd_monitor.py)
-    OptionSpec("osd_heartbeat_interval", float, 6.0, 0.5, "OSD peer heartbeat period (s)"),
-    OptionSpec("osd_heartbeat_grace", float, 20.0, 2.0, "peers report an OSD failed after (s)"),
-    OptionSpec("osd_beacon_report_interval", float, 300.0, 1.0, "OSD beacon to the mon (s)"),
-    OptionSpec("mon_osd_report_timeout", float, 900.0, 5.0, "no beacon: mark the OSD down (s)"),
-    OptionSpec("mon_osd_down_out_interval", float, 600.0, 30.0, "down OSDs marked out after (s)"),
-]
-
-OPTIONS: dict[str, OptionSpec] = {s.name: s for s in _SPECS}
-
-
-def defaults(profile: Profile = Profile.FAST) -> dict[str, Any]:
-    attr = "fast_default" if profile is Profile.FAST else "ceph_default"
-    return {s.name: getattr(s, attr) for s in _SPECS}
-
-
-def parse_overrides(pairs: list[str]) -> dict[str, Any]:
-    """``["mgr_tick_period=1", …]`` -> typed values; unknown names are errors."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        name = name.strip().replace("-", "_").replace(" ", "_")
-        if not sep:
-            raise ValueError(f"expected OPTION=VALUE, got {pair!r}")
-        spec = OPTIONS.get(name)
-        if spec is not None:
-            out[name] = spec.parse(value)
-        elif name in CEPH_OPTIONS:
-            out[name] = _parse_ceph(CEPH_OPTIONS[name], value)
-        else:
-            raise ValueError(f"unrecognized config option '{name}'")
-    return out
-
-
-def _parse_ceph(opt: CephOption, text: str) -> Any:
-    """A start-up value for one of Ceph's options, typed like the option."""
-    try:
-        if opt.type in ("int", "uint", "size"):
-            return int(text, 0)
-        if opt.type in ("float", "secs", "millisecs"):
-            return float(text)
-    except ValueError:
-        raise ValueError(f"{opt.name}: expected {opt.type}, got {text!r}") from None
-    if opt.type == "bool":
-        return OptionSpec(opt.name, bool, False, False, "").parse(text)
-    return text
-
-
-class Options:
-    """A daemon's view of its options (read-mostly; later updated from the mon)."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self._values = dict(values)
-
-    def __getitem__(self, name: str) -> Any:
-        return self._values[name]
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self._values.get(name, default)
-
-    def update(self, values: dict[str, Any]) -> None:
-        self._values.update(values)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._values)
-
-
-# --- Ceph's own option table (what `ceph config` knows) ---------------------------
-#
-# The mon validates `config set` against Ceph's option schema (name, type,
-# level, flags, default, bounds). `CEPH_OPTIONS` is a subset of Ceph 16.2's
-# table: the options the simulator honours plus ones modules and operators
-# commonly touch. Types are Ceph's type names; defaults are in the Python type
-# of the Ceph type (int for int/uint/size/secs, float, bool, str).
-
-FLAG_RUNTIME = 0x1  # can be changed at runtime
-FLAG_NO_MON_UPDATE = 0x2  # cannot be stored by the mon
-FLAG_STARTUP = 0x4  # takes effect at startup only
-FLAG_CLUSTER_CREATE = 0x8  # takes effect at cluster creation only
-FLAG_CREATE = 0x10  # takes effect at daemon creation only
-FLAG_MGR = 0x20  # a mgr module option
-FLAG_MINIMAL_CONF = 0x40  # belongs in a minimal ceph.conf
-
-CEPH_TYPES = ("uint", "int", "str", "float", "bool", "addr", "addrvec", "uuid", "size", "secs")
-CEPH_LEVELS = ("basic", "advanced", "dev", "unknown")
-_NUMERIC_TYPES = ("bool", "int", "uint", "float", "size", "secs")
-
-
-@dataclass(frozen=True)
-class CephOption:
-    """One of Ceph's options (common/options.h ``Option``)."""
-
-    name: str
-    type: str  # one of CEPH_TYPES
-    level: str  # one of CEPH_LEVELS
-    default: Any = None  # None: the type's zero value
-    daemon_default: Any = None  # the default for daemons (not clients), if different
-    flags: int = 0
-    min: Any = None
-    max: Any = None
-    enum_allowed: tuple[str, ...] = ()
-    services: tuple[str, ...] = ()
-    desc: str = ""
-    long_desc: str = ""
-    see_also: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    subsys: bool = False  # a ``debug_<subsys>`` level ("N" or "N/M")
-
-    def has_flag(self, flag: int) -> bool:
-        return bool(self.flags & flag)
-
-    @property
-    def can_update_at_runtime(self) -> bool:
-        """Ceph's crude runtime-update indicator (the ``RO`` column of ``config dump``)."""
-        return (
-            self.has_flag(FLAG_RUNTIME)
-            or (not self.has_flag(FLAG_MGR) and self.type in _NUMERIC_TYPES)
-        ) and not self.flags & (FLAG_STARTUP | FLAG_CLUSTER_CREATE | FLAG_CREATE)
-
+from sim.options.spec import OptionSpec
+from sim.options.types import (
+    FLAG_CLUSTER_CREATE,
+    FLAG_NO_MON_UPDATE,
+    FLAG_RUNTIME,
+    FLAG_STARTUP,
+)
 
 _K, _M, _G = 1 << 10, 1 << 20, 1 << 30
 _DEBUG_LONG = (
@@ -197,8 +38,8 @@ _SUBSYS = [
     ("prioritycache", 1, 5), ("test", 0, 5),
 ]  # fmt: skip
 
-_O = CephOption
-_CEPH_SPECS = [
+_O = OptionSpec
+SPECS: list[OptionSpec] = [
     # --- common ---
     _O("fsid", "uuid", "basic", flags=FLAG_NO_MON_UPDATE | FLAG_STARTUP, services=("common",),
        desc="cluster fsid (uuid)"),
@@ -236,7 +77,7 @@ _CEPH_SPECS = [
     _O("mon_cluster_log_to_file", "bool", "advanced", True, services=("mon",),
        desc="Make monitor send cluster log messages to file"),
     _O("mon_cluster_log_file_level", "str", "advanced", "debug", services=("mon",),
-       enum_allowed=("debug", "info", "sec", "warn", "error"),
+       enum_values=("debug", "info", "sec", "warn", "error"),
        desc="Lowest level to include is cluster log file"),
     # --- pools and osds (read by modules) ---
     _O("osd_pool_default_size", "uint", "advanced", 3, flags=FLAG_RUNTIME, min=0, max=10,
@@ -249,7 +90,7 @@ _CEPH_SPECS = [
     _O("osd_pool_default_pgp_num", "uint", "advanced", 0, flags=FLAG_RUNTIME,
        desc="number of PGs for placement purposes (0 to match pg_num)"),
     _O("osd_pool_default_pg_autoscale_mode", "str", "advanced", "on", flags=FLAG_RUNTIME,
-       enum_allowed=("off", "warn", "on"),
+       enum_values=("off", "warn", "on"),
        desc="Default PG autoscaling behavior for new pools"),
     _O("mon_max_pg_per_osd", "uint", "advanced", 250, flags=FLAG_RUNTIME, min=1,
        desc="Max number of PGs per OSD the cluster will allow"),
@@ -404,9 +245,24 @@ _CEPH_SPECS = [
     _O("mon_pg_stuck_threshold", "int", "advanced", 60, services=("mgr",),
        desc="number of seconds after which pgs can be considered stuck inactive, "
        "unclean, etc"),
-    # --- simulator only (not in Ceph) ---
-    _O("mon_cluster_log_keep", "int", "dev", 50, services=("mon",),
-       desc="(simulator) cluster log entries kept per channel"),
+    # --- read by mgr modules (get_ceph_option) ---
+    _O("keyring", "str", "advanced",
+       "/etc/ceph/$cluster.$name.keyring,/etc/ceph/$cluster.keyring,/etc/ceph/keyring,"
+       "/etc/ceph/keyring.bin,", flags=FLAG_NO_MON_UPDATE | FLAG_STARTUP,
+       desc="Path to a keyring file."),
+    _O("public_addr", "addr", "basic", "-", flags=FLAG_STARTUP,
+       services=("mon", "mds", "osd", "mgr"), desc="public-facing address to bind to"),
+    _O("mon_pg_warn_max_object_skew", "float", "advanced", 10.0, services=("mgr",),
+       desc="max skew few average in objects per pg"),
+    _O("target_max_misplaced_ratio", "float", "basic", 0.05,
+       desc="Max ratio of misplaced objects to target when throttling data rebalancing "
+       "activity"),
+    _O("device_failure_prediction_mode", "str", "basic", "none", flags=FLAG_RUNTIME,
+       desc="Method used to predict device failures"),
+    _O("rbd_default_pool", "str", "advanced", "rbd", services=("rbd",),
+       desc="default pool for storing new images"),
+    _O("mds_max_snaps_per_dir", "uint", "advanced", 100, flags=FLAG_RUNTIME,
+       services=("mds",), desc="max snapshots per directory"),
     # --- debug levels ---
     *(
         _O(f"debug_{name}", "str", "advanced", f"{log}/{gather}", flags=FLAG_RUNTIME,
@@ -414,5 +270,3 @@ _CEPH_SPECS = [
         for name, log, gather in _SUBSYS
     ),
 ]  # fmt: skip
-
-CEPH_OPTIONS: dict[str, CephOption] = {o.name: o for o in _CEPH_SPECS}

@@ -1,13 +1,21 @@
-"""Ceph's option value parsing, as the mon applies it on ``config set``.
+"""The one option parser and validator (Ceph's ``Option::parse_value``), and the readings built on it.
 
-`parse_value` is Ceph's ``Option::parse_value``: the type's strict parser
-(``strict_si_cast``, ``strict_iecstrtoll``, ``strict_strtod``, ``parse_timespan``
-…, with their error texts), then min/max/enum validation, giving the
-*normalized* text the mon stores (``1m`` -> ``60`` for secs, ``0.5`` ->
-``0.500000`` for floats, ``1`` -> ``true`` for bools). `to_str` is
-``Option::to_str``. `module_option` turns a mgr's ModuleInfo option dict into
-the same `CephOption` shape, as MgrMonitor does when it loads the MgrMap.
-Pure functions only.
+- `parse_value` is Ceph's ``Option::parse_value``: the type's strict parser
+  (``strict_si_cast``, ``strict_iecstrtoll``, ``strict_strtod``,
+  ``parse_timespan`` …, with their error texts), then min/max/enum
+  validation, giving the *normalized* text the mon stores (``1m`` -> ``60``
+  for secs, ``0.5`` -> ``0.500000`` for floats, ``1`` -> ``true`` for
+  bools). It is the validator of the mon's ``config set`` and of the mgr's
+  ``set_module_option`` (one error text for both), and parses defaults and
+  bounds loaded from a release's table. `to_str` is ``Option::to_str``.
+- `python_value` is what a mgr module gets for a value (Ceph's PyUtil.cc:
+  int/uint/size -> int, secs/millisecs/float -> float, bool, else str).
+- `OptionSpec.parse` (`sim.options.spec`) reads a start-up setting
+  (``--set``, scenario options, the mon's own options) with the same
+  `parse_typed` and `check_bounds`.
+
+Pure functions only; imports nothing of the simulator but `sim.options.types`. They
+take any object with an option's facts (`Facts`: `sim.options.spec.OptionSpec`).
 """
 
 from __future__ import annotations
@@ -16,11 +24,17 @@ import errno
 import math
 import re
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
-from sim.options import CEPH_TYPES, FLAG_MGR, CephOption
+from sim.options.types import python_type
 
-__all__ = ["ParseError", "module_option", "parse_value", "to_str", "typed_default"]
+__all__ = [
+    "ParseError",
+    "parse_value",
+    "python_value",
+    "to_str",
+    "typed_default",
+]
 
 _WS = "[ \t\n\v\f\r]*"
 _INT_RE = re.compile(_WS + r"[+-]?[0-9]+")
@@ -37,12 +51,37 @@ _UINT64 = (0, (1 << 64) - 1)
 _ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
 
-class ParseError(ValueError):
-    """A value Ceph's parser rejects: ``errno`` and the parser's message."""
+class Facts(Protocol):
+    """What the parser and validator read of an option (`OptionSpec` has them all)."""
 
-    def __init__(self, err: int, message: str) -> None:
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def default(self) -> Any: ...
+    @property
+    def daemon_default(self) -> Any: ...
+    @property
+    def min(self) -> Any: ...
+    @property
+    def max(self) -> Any: ...
+    @property
+    def enum_values(self) -> tuple[str, ...]: ...
+    @property
+    def subsys(self) -> bool: ...
+
+
+class ParseError(ValueError):
+    """A value Ceph's parser rejects: ``errno`` and the parser's message. A value
+    out of bounds also says which bound (``bound``: ``min``, ``max`` or ``enum``;
+    empty for a value that does not parse) and the limit's text (``limit``)."""
+
+    def __init__(self, err: int, message: str, bound: str = "", limit: str = "") -> None:
         super().__init__(message)
         self.errno = err
+        self.bound = bound
+        self.limit = limit
 
 
 def _fail(message: str, err: int = errno.EINVAL) -> ParseError:
@@ -212,7 +251,7 @@ def _zero(type_: str) -> Any:
     return ""
 
 
-def typed_default(opt: CephOption, daemon: bool = True) -> Any:
+def typed_default(opt: Facts, daemon: bool = True) -> Any:
     """The option's default value (its daemon default for a daemon, if it has one)."""
     if daemon and opt.daemon_default is not None:
         return opt.daemon_default
@@ -231,7 +270,8 @@ def to_str(type_: str, value: Any) -> str:
     return str(value)
 
 
-def _parse_typed(type_: str, text: str) -> Any:
+def parse_typed(type_: str, text: str) -> Any:
+    """``text`` by the strict parser of Ceph type ``type_`` (no bounds); raises `ParseError`."""
     if type_ == "int":
         return strict_si_cast(text, signed=True)
     if type_ == "uint":
@@ -249,6 +289,8 @@ def _parse_typed(type_: str, text: str) -> Any:
         return strict_iecstrtoll(text) % (1 << 64)
     if type_ == "secs":
         return parse_timespan(text)
+    if type_ == "millisecs":
+        return strict_strtoll(text)
     if type_ == "uuid":
         try:
             return str(uuid.UUID(text.strip()))
@@ -257,72 +299,45 @@ def _parse_typed(type_: str, text: str) -> Any:
     return text  # str, addr, addrvec (addresses are not checked)
 
 
-def parse_value(opt: CephOption, raw: str) -> tuple[Any, str]:
+def parse_value(opt: Facts, raw: str) -> tuple[Any, str]:
     """(typed value, normalized text) of ``raw`` for ``opt``; raises `ParseError`."""
     text = _debug_level(raw) if opt.subsys else raw
-    value = _parse_typed(opt.type, text)
-    if opt.min is not None and value < opt.min:
-        raise _fail(
-            f"Value '{to_str(opt.type, value)}' is below minimum {to_str(opt.type, opt.min)}"
-        )
-    if opt.max is not None and value > opt.max:
-        raise _fail(
-            f"Value '{to_str(opt.type, value)}' exceeds maximum {to_str(opt.type, opt.max)}"
-        )
-    if opt.enum_allowed and opt.type == "str" and value not in opt.enum_allowed:
-        raise _fail(f"'{value}' is not one of the permitted values: {', '.join(opt.enum_allowed)}")
+    value = parse_typed(opt.type, text)
+    check_bounds(opt, value)
     return value, to_str(opt.type, value)
 
 
-# --- mgr module options ---------------------------------------------------------------
+def check_bounds(opt: Facts, value: Any) -> None:
+    """Ceph's min/max/enum validation of a parsed value; raises `ParseError`."""
+    if opt.min is not None and value < opt.min:
+        lo = to_str(opt.type, opt.min)
+        raise ParseError(
+            errno.EINVAL, f"Value '{to_str(opt.type, value)}' is below minimum {lo}", "min", lo
+        )
+    if opt.max is not None and value > opt.max:
+        hi = to_str(opt.type, opt.max)
+        raise ParseError(
+            errno.EINVAL, f"Value '{to_str(opt.type, value)}' exceeds maximum {hi}", "max", hi
+        )
+    if opt.enum_values and opt.type == "str" and value not in opt.enum_values:
+        allowed = ", ".join(opt.enum_values)
+        raise ParseError(
+            errno.EINVAL,
+            f"'{value}' is not one of the permitted values: {allowed}",
+            "enum",
+            allowed,
+        )
 
-_LEVELS = ("basic", "advanced", "dev")
+
+# --- readings -------------------------------------------------------------------------
 
 
-def module_option(module: str, info: dict[str, Any]) -> CephOption:
-    """The option ``mgr/<module>/<name>`` as the mon builds it from a ModuleInfo option
-    (type, level, flags | FLAG_MGR, typed default, min/max only when both parse, enums)."""
-    name = str(info.get("name", ""))
-    t = info.get("type", "str")
-    type_ = CEPH_TYPES[t] if isinstance(t, int) and 0 <= t < len(CEPH_TYPES) else str(t)
-    if type_ not in CEPH_TYPES:
-        type_ = "str"
-    lv = info.get("level", "advanced")
-    level = _LEVELS[lv] if isinstance(lv, int) and 0 <= lv < len(_LEVELS) else str(lv)
-    flags = info.get("flags", 0)
-    flags = (flags if isinstance(flags, int) and not isinstance(flags, bool) else 0) | FLAG_MGR
-    probe = CephOption(name, type_, level)
-    default: Any = None
-    dv = info.get("default_value", "")
-    if isinstance(dv, str) and dv:
-        try:
-            default = parse_value(probe, dv)[0]
-        except ParseError:
-            default = None
-    lo = hi = None
-    mn, mx = info.get("min", ""), info.get("max", "")
-    if isinstance(mn, str) and isinstance(mx, str) and mn and mx:
-        try:
-            lo, hi = parse_value(probe, mn)[0], parse_value(probe, mx)[0]
-        except ParseError:
-            lo = hi = None
-
-    def strs(key: str) -> tuple[str, ...]:
-        v = info.get(key)
-        return tuple(str(x) for x in v) if isinstance(v, list | tuple) else ()
-
-    return CephOption(
-        name=f"mgr/{module}/{name}",
-        type=type_,
-        level=level,
-        default=default,
-        flags=flags,
-        min=lo,
-        max=hi,
-        enum_allowed=strs("enum_allowed"),
-        services=("mgr",),
-        desc=str(info.get("desc", "") or ""),
-        long_desc=str(info.get("long_desc", "") or ""),
-        see_also=strs("see_also"),
-        tags=strs("tags"),
-    )
+def python_value(opt: Facts, value: Any) -> Any:
+    """``value`` (a stored string or a typed value) as a mgr module gets it (PyUtil.cc).
+    A string is parsed by the option's parser first; raises `ParseError`/`ValueError`."""
+    kind = python_type(opt.type)
+    if isinstance(value, str) and kind is not str:  # str, uuid, addr: as stored
+        value = parse_value(opt, value)[0]
+    if kind is str and isinstance(value, bool):
+        return "true" if value else "false"
+    return kind(value)
