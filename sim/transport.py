@@ -25,7 +25,7 @@ import errno
 import functools
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,8 +58,18 @@ class Identity:
     links: Links = field(default_factory=Links)  # link faults on what we send
     msglog: MessageLog | None = None  # messages as events, when the cluster records them
 
-    def note(self, direction: str, env: Envelope, peer: str, size: int, reason: str = "") -> None:
+    def note(
+        self,
+        direction: str,
+        env: Envelope,
+        peer: str,
+        frames: Sequence[bytes] = (),
+        reason: str = "",
+    ) -> None:
+        """Record a message when the cluster records them; its size is counted
+        only then (nothing is added to the send and receive paths otherwise)."""
         if self.msglog is not None:
+            size = sum(map(len, frames))
             self.msglog.note(direction, env.type.value, peer, env.tid, env.epoch, size, reason)
 
     def note_drop(self, reason: str, peer: str = "?") -> None:
@@ -85,7 +95,7 @@ def _deliver(
     """Send now, or as the link to ``peer`` says (later, twice, never). False
     only if ZeroMQ could not take a message sent now."""
     plan = me.links.plan(peer)
-    me.note("send" if plan != [] else "drop_out", env, peer, sum(map(len, frames)),
+    me.note("send" if plan != [] else "drop_out", env, peer, frames,
             "" if plan != [] else "link_loss")  # fmt: skip
     if plan is None:
         return _send_now(sock, frames)
@@ -127,12 +137,11 @@ def _accept(
         me.drops.count("malformed")
         log.exception("undecodable frame")
         return None
-    size = sum(map(len, frames))
     if not link_filter(env.sender):
         me.drops.count("partitioned")
-        me.note("drop_in", env, env.sender, size, "partitioned")
+        me.note("drop_in", env, env.sender, frames, "partitioned")
         return None
-    me.note("recv", env, env.sender, size)
+    me.note("recv", env, env.sender, frames)
     return env
 
 
@@ -213,7 +222,7 @@ class Server:
         """Fire and forget; a reply over the size limit becomes an EFBIG reply."""
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
         if not self.link_filter(peer_name):
-            self.me.note("drop_out", env, peer_name, 0, "partitioned")
+            self.me.note("drop_out", env, peer_name, reason="partitioned")
             return
         try:
             frames = wire.encode(env, self.me.signer)
@@ -362,7 +371,7 @@ class Connection:
         """Fire and forget. Raises NotConnected if the peer is unreachable."""
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
         if not self.link_filter(self.peer_name):
-            self.me.note("drop_out", env, self.peer_name, 0, "partitioned")
+            self.me.note("drop_out", env, self.peer_name, reason="partitioned")
             return  # silently lost, as on a cut network
         if self.immediate and not self.connected and self.me.links.fault_for(self.peer_name):
             raise NotConnected(f"{self.peer_name} is not reachable")  # nothing to delay it on
