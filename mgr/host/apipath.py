@@ -27,6 +27,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mgr.host import namespaces
 from sim.resources import modules_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,6 +98,24 @@ def module_paths(option: str | None) -> list[Path]:
     if MODULES_DIR.resolve() not in [p.resolve() for p in paths]:
         paths.append(MODULES_DIR)
     return [p for p in paths if p.is_dir()]
+
+
+# the simulator and what it runs on: one copy for the host and every module
+SHARED_NAMES = ("sim", "mon", "mgr", "_mgrapi", "zmq", "msgpack", "psutil", "yaml")
+
+
+def namespace_policy(paths: list[Path]) -> namespaces.Policy:
+    """What each module gets a private copy of (`mgr.host.namespaces`): with
+    the embedded API its module folders (the API keeps its registries per
+    module class); with a Ceph tree everything but the standard library, the
+    simulated C++ (`NATIVE_DIR`) and `SHARED_NAMES`, as each Ceph
+    sub-interpreter imports them anew (``logging`` included)."""
+    if _ceph_tree is None:
+        return namespaces.folder_policy(paths)
+    native = [
+        p.stem for p in NATIVE_DIR.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()
+    ]
+    return namespaces.release_policy([*SHARED_NAMES, *native])
 
 
 def activate_paths(paths: list[Path]) -> None:

@@ -12,7 +12,9 @@ Theory of operation:
 - `start_active` waits for the standby modules to stop, then constructs
   every enabled module that can run (each on its own finisher thread), then
   starts each ``serve()``; it returns once all are constructed, which is when
-  the mgr beacons ``available``. A digest task then refreshes health and
+  the mgr beacons ``available``. Before the modules start, the host takes
+  one digest (health, mon status with its monmap), as Ceph's ``Mgr::init``
+  waits for the first ``MMgrDigest``. A digest task then refreshes health and
   mon status every ``mon_mgr_digest_period`` and sends ``notify('health')``.
 - `start_standby` runs the ``MgrStandbyModule`` classes; `stop_standby`
   shuts them down in the background (bounded).
@@ -166,6 +168,11 @@ class PyModuleHost:
         self._set_enabled(mgrmap)
         self.state.set_mgrmap(mgrmap)
         self.role = "active"
+        if self.ctx.monc.have_session:  # Ceph's Mgr::init waits for the first MgrDigest
+            try:
+                await digest.refresh(self, self.ctx.monc)
+            except Exception:
+                log.exception("first digest refresh failed")
         names = [n for n in sorted(self.enabled) if n in self.records and self.records[n].can_run]
         futures = {}
         for name in names:

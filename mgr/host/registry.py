@@ -4,7 +4,8 @@ Every sub-folder of a module path holding ``module.py`` is a module, unless
 listed in ``mgr_disabled_modules``. Loading one, in Ceph's order:
 
 1. import the folder as the package ``<name>`` (its ``__init__`` re-exports
-   the class);
+   the class), in the module's own import namespace (`mgr.host.namespaces`:
+   Ceph gives each module a sub-interpreter);
 2. find the first class in the package namespace that subclasses
    ``MgrModule`` (and, optionally, one subclassing ``MgrStandbyModule``);
 3. ``_register_commands(name)``, then ``COMMANDS`` must be a list of dicts
@@ -23,15 +24,13 @@ break every CLI that fetches the descriptions).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mgr.host.apipath import activate_paths
+from mgr.host import namespaces
+from mgr.host.apipath import activate_paths, namespace_policy
 from sim.cmdparse import CommandSig, DescriptorError
 from sim.options.modules import schema_entry
 
@@ -82,27 +81,6 @@ def discover(paths: list[Path], disabled: set[str]) -> dict[str, Path]:
     return found
 
 
-def _import_package(name: str, folder: Path) -> Any:
-    existing = sys.modules.get(name)
-    if existing is not None and Path(getattr(existing, "__file__", "") or "").parent == folder:
-        return existing
-    for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-        del sys.modules[mod]  # another folder's package of that name
-    spec = importlib.util.spec_from_file_location(
-        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-    )
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {folder}")
-    pkg = importlib.util.module_from_spec(spec)
-    sys.modules[name] = pkg
-    try:
-        spec.loader.exec_module(pkg)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return pkg
-
-
 def _find_class(pkg: Any, base: type, name: str) -> Any:
     found = None
     for value in vars(pkg).values():
@@ -126,12 +104,15 @@ def _published(name: str, entry: Any) -> tuple[dict[str, Any], str] | None:
     return sig.to_json(), sig.prefix
 
 
-def load(name: str, folder: Path) -> ModuleRecord:
-    from mgr_module import MgrModule, MgrStandbyModule
-
+def load(name: str, folder: Path, policy: namespaces.Policy | None = None) -> ModuleRecord:
+    """Load module ``name`` from ``folder`` into its own namespace (`namespaces`;
+    by default what lies beside ``folder`` is private)."""
     rec = ModuleRecord(name, folder)
     try:
-        pkg = _import_package(name, folder)
+        ns = namespaces.create(name, policy or namespaces.folder_policy([folder.parent]))
+        api = ns.import_module("mgr_module")
+        MgrModule, MgrStandbyModule = api.MgrModule, api.MgrStandbyModule  # noqa: N806
+        pkg = ns.load_package(name, folder)
         cls = _find_class(pkg, MgrModule, name)
         if cls is None:
             raise ImportError(f"no MgrModule subclass found in module '{name}'")
@@ -184,4 +165,5 @@ def _can_run(cls: Any) -> tuple[bool, str]:
 def probe(paths: list[Path], disabled: set[str]) -> dict[str, ModuleRecord]:
     """Discover and load every module (runs once, at daemon start)."""
     activate_paths(paths)
-    return {name: load(name, folder) for name, folder in discover(paths, disabled).items()}
+    policy = namespace_policy(paths)
+    return {name: load(name, folder, policy) for name, folder in discover(paths, disabled).items()}

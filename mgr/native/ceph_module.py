@@ -16,6 +16,9 @@ docs/releases.md, "native API by release"):
   ``_ceph_unregister_client(addrs)`` or ``(name, addrs)``;
 - ``_ceph_get_latest_counter(type, name, path)`` or, labelled (20.2),
   ``(type, name, counter, sub_counter, labels)``;
+- ``_ceph_get_perf_schema``: flat (``{daemon: {"section.counter": schema}}``)
+  up to Reef, labelled from Squid on (``{daemon: {section: [{"labels": {},
+  "counters": {counter: schema}}]}}``; the simulated daemons report no labels);
 - 20.2's ``_ceph_get_unlabeled_*``, ``_ceph_notify_all``, ``_ceph_exit``.
 
 Nothing here imports the simulator; the host is reached through `HostAPI`.
@@ -29,6 +32,21 @@ from typing import Any
 
 from _simnative.hostapi import HostAPI
 from _simnative.maps import BasePyCRUSH, BasePyOSDMap, BasePyOSDMapIncremental, wrapper_class
+
+# releases whose _ceph_get_perf_schema is flat (labelled perf counters: Squid on)
+FLAT_PERF_RELEASES = frozenset({"nautilus", "octopus", "pacific", "quincy", "reef"})
+
+
+def labelled_schema(flat: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """One daemon's flat schema as Squid's labelled one (every counter unlabelled)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for path, schema in flat.items():
+        section, _, name = str(path).partition(".")
+        if not out.get(section):
+            out[section] = [{"labels": {}, "counters": {}}]
+        out[section][0]["counters"][name] = dict(schema)
+    return out
+
 
 __all__ = [
     "BaseMgrModule",
@@ -128,7 +146,10 @@ class BaseMgrModule(_HostBound):
     # --- perf counters (20.2 splits them into unlabeled and labelled calls) ---
 
     def _ceph_get_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
-        return self._ceph_host_api.get_perf_schema(svc_type, svc_name)
+        flat = self._ceph_host_api.get_perf_schema(svc_type, svc_name)
+        if self._ceph_host_api.get_release_name() in FLAT_PERF_RELEASES:
+            return flat
+        return {daemon: labelled_schema(counters) for daemon, counters in flat.items()}
 
     def _ceph_get_unlabeled_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
         return self._ceph_host_api.get_perf_schema(svc_type, svc_name)
@@ -148,9 +169,10 @@ class BaseMgrModule(_HostBound):
         counter, sub_counter = str(rest[0]), str(rest[1])
         labels = list(rest[2]) if len(rest) > 2 and rest[2] else []
         if labels:  # no daemon here reports labelled counters yet
-            return {}
+            return {counter: []}
         path = f"{counter}.{sub_counter}"
-        return self._ceph_host_api.get_latest_counter(svc_type, svc_name, path)
+        found = self._ceph_host_api.get_latest_counter(svc_type, svc_name, path)
+        return {counter: found.get(path, [])}  # keyed by the counter, as Squid's C++
 
     def _ceph_get_rocksdb_version(self) -> str:
         return ROCKSDB_VERSION

@@ -53,8 +53,14 @@ def enable_modules(c: TestCluster, *names: str, force: bool = False) -> str:
             cmd["force"] = True
         rc, _out, err = c.mon_command(cmd)
         assert rc == 0, f"enable {name}: {rc} {err}"
-        wait_until(lambda n=name: n in c.json("mgr dump")["modules"], 5.0, f"{name} enabled")
+        wait_until(lambda n=name: enabled(c.json("mgr dump"), n), 5.0, f"{name} enabled")
     return wait_modules(c, *names)
+
+
+def enabled(mgr_dump: dict[str, Any], name: str) -> bool:
+    """Enabled in the MgrMap: listed, or always on (Ceph's ``always_on_modules``)."""
+    always = mgr_dump.get("always_on_modules", {})
+    return name in mgr_dump["modules"] or any(name in names for names in always.values())
 
 
 def mgr(c: TestCluster, prefix: str, inbuf: bytes = b"", **args: Any) -> tuple[int, str, str]:
