@@ -10,10 +10,23 @@ import errno
 import threading
 from typing import Any, Optional
 
-from mgr_module import CLIReadCommand, HandleCommandResult, MgrModule, Option
+from mgr_module import HandleCommandResult, MgrModule, Option
+
+PER_MODULE_REGISTRY = False
+try:  # up to Squid: one CLICommand registry in mgr_module
+    from mgr_module import CLICommand, CLIReadCommand
+except ImportError:  # Tentacle (20.2): each module makes its own registry
+    from mgr_module import CLICommandBase
+
+    PER_MODULE_REGISTRY = True
+
+    CLICommand = CLICommandBase.make_registry_subtype("HelloCLICommand")
+    CLIReadCommand = CLICommand.Read
 
 
 class Hello(MgrModule):
+    if PER_MODULE_REGISTRY:  # 20.2 reads the module's registry here
+        CLICommand = CLICommand
     MODULE_OPTIONS = [
         Option(name="place", default="world", desc="a place in the world", runtime=True),
         Option(

@@ -26,6 +26,16 @@ from mgr_module import MgrModule, MgrStandbyModule, Option
 
 from .pages import no_active_page, redirect_page, status_page, summary
 
+PER_MODULE_REGISTRY = False
+try:  # up to Squid: one CLICommand registry in mgr_module
+    from mgr_module import CLICommand
+except ImportError:  # Tentacle (20.2): each module makes its own registry
+    from mgr_module import CLICommandBase
+
+    PER_MODULE_REGISTRY = True
+
+    CLICommand = CLICommandBase.make_registry_subtype("SimDashboardCLICommand")
+
 OPTIONS = [
     Option(
         name="server_addr", type="str", default="127.0.0.1", desc="address to bind", runtime=True
@@ -92,6 +102,8 @@ def _bind(mod: Any) -> http.server.ThreadingHTTPServer:
 
 
 class Module(MgrModule):
+    if PER_MODULE_REGISTRY:  # 20.2 reads the module's registry here
+        CLICommand = CLICommand
     MODULE_OPTIONS = OPTIONS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,9 +18,19 @@ from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 from typing import Any, List, Optional
 
-from mgr_module import CLICommand, CommandResult, HandleCommandResult, MgrModule, NotifyType, Option
+from mgr_module import CommandResult, HandleCommandResult, MgrModule, NotifyType, Option
 
 from . import checks
+
+PER_MODULE_REGISTRY = False
+try:  # up to Squid: one CLICommand registry in mgr_module
+    from mgr_module import CLICommand
+except ImportError:  # Tentacle (20.2): each module makes its own registry
+    from mgr_module import CLICommandBase
+
+    PER_MODULE_REGISTRY = True
+
+    CLICommand = CLICommandBase.make_registry_subtype("SimSelftestCLICommand")
 
 
 class Workload(enum.Enum):
@@ -30,6 +40,8 @@ class Workload(enum.Enum):
 
 
 class Module(MgrModule):
+    if PER_MODULE_REGISTRY:  # 20.2 reads the module's registry here
+        CLICommand = CLICommand
     MODULE_OPTIONS = [
         Option(name="testkey", type="str"),
         Option(name="testlkey", type="str"),
