@@ -198,6 +198,8 @@ class MgrDaemon(DaemonShell):
         if self.ctx is not None:
             self.ctx.destroy(linger=0)
         argv = [sys.executable, "-m", "mgr", "--dir", str(self.run.path), "--id", self.id]
+        if self.ceph_python:  # the same release tree after the respawn
+            argv += ["--ceph-python", str(self.ceph_python)]
         os.execv(sys.executable, argv)
 
     def on_session(self, up: bool) -> None:

@@ -13,8 +13,9 @@
   API's top-level names are dropped so no module sees them.
 - `module_paths` is ``mgr_module_path``: the folders of the
   ``mgr_module_path`` option (colon-separated, e.g. ``/usr/share/ceph/mgr``)
-  first, then the shipped ``modules/`` (`sim.resources`) (a user's module of the same
-  name wins; issue 11). A name found in two folders is taken from the first.
+  first, then the Ceph tree in use (its stock modules), then the shipped
+  ``modules/`` (`sim.resources`) (a user's module of the same name wins;
+  issue 11). A name found in two folders is taken from the first.
 - Stock modules import third-party packages (``prettytable``, ``cherrypy``
   …) that Debian installs for its system interpreter. When a folder outside
   the repository is configured, the system's ``dist-packages`` is appended to
@@ -95,8 +96,9 @@ def module_paths(option: str | None) -> list[Path]:
         part = part.strip()
         if part and Path(part).resolve() not in [p.resolve() for p in paths]:
             paths.append(Path(part))
-    if MODULES_DIR.resolve() not in [p.resolve() for p in paths]:
-        paths.append(MODULES_DIR)
+    for implied in ([_ceph_tree] if _ceph_tree is not None else []) + [MODULES_DIR]:
+        if implied.resolve() not in [p.resolve() for p in paths]:
+            paths.append(implied)
     return [p for p in paths if p.is_dir()]
 
 

@@ -2,7 +2,8 @@
 
 `option_table()` is the table every reader uses (the mon, the mgr, the
 launcher, the scenario loader). It is built on first use from a release's
-facts — the built-in subset of Ceph 16.2 (`sim.options.ceph16`), or, when
+facts — Ceph 16.2's full table (`sim.options.facts`, 1744 options, with the
+descriptions of the built-in subset `sim.options.ceph16`), or, when
 ``CEPH_SIM_OPTION_TABLE`` names a JSON file, that file: a list of Ceph's
 ``config help -f json`` records (what ``ceph config ls`` / ``config help``
 print on a real mon; `sim.options.spec.from_help_record`) — and then the
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.options.ceph16 import SPECS as BUILT_IN
+from sim.options.facts import FACTS_FILE
 from sim.options.honoured import HONOURED, SIM_ONLY
 from sim.options.spec import OptionSpec, from_help_record
 
@@ -83,8 +85,24 @@ def load_help_json(path: Path) -> list[OptionSpec]:
     return specs
 
 
+def with_prose(specs: list[OptionSpec]) -> list[OptionSpec]:
+    """Facts without descriptions get the built-in subset's (`sim.options.facts`)."""
+    ours = {s.name: s for s in BUILT_IN}
+    out = []
+    for spec in specs:
+        mine = ours.get(spec.name)
+        if mine is not None and not spec.desc:
+            spec = dataclasses.replace(spec, desc=mine.desc, long_desc=mine.long_desc)
+        out.append(spec)
+    return out
+
+
 @functools.cache
 def option_table() -> OptionTable:
     """The process's table (built once; see the module docstring)."""
     path = os.environ.get(TABLE_ENV)
-    return with_simulator(load_help_json(Path(path)) if path else BUILT_IN)
+    if path:
+        return with_simulator(load_help_json(Path(path)))
+    if FACTS_FILE.is_file():
+        return with_simulator(with_prose(load_help_json(FACTS_FILE)))
+    return with_simulator(BUILT_IN)
