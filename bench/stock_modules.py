@@ -49,7 +49,9 @@ def representative(descs: list[dict[str, Any]], module: str, limit: int) -> list
     return out[:limit]
 
 
-def census(c: Cluster, limit: int, mgr_dir: str, args_timeout: float = 120.0) -> dict[str, dict[str, Any]]:
+def census(
+    c: Cluster, limit: int, mgr_dir: str, args_timeout: float = 120.0
+) -> dict[str, dict[str, Any]]:
     ls = json.loads(c.mon_command({"prefix": "mgr module ls", "format": "json"})[1])
     always = set(ls.get("always_on_modules", []))
     infos = c.admin("mgr.x", "status", timeout=2.0)["modules"]["modules"]  # with each one's path
@@ -113,7 +115,11 @@ def measure(args: Any) -> dict[str, Any]:
             with Cluster(path) as c:
                 rows = census(c, args.per_module, str(tree.mgr_dir))
             launcher.down(path)
-            res[series] = {"version": tree.version, "modules": rows, "seconds": time.perf_counter() - t0}
+            res[series] = {
+                "version": tree.version,
+                "modules": rows,
+                "seconds": time.perf_counter() - t0,
+            }
             print(f"  {series}: {len(rows)} stock modules", file=sys.stderr)
     return {"benchmark": "stock_modules", "results": res}
 
@@ -135,7 +141,9 @@ def report(res: dict[str, Any]) -> str:
     results = res["results"]
     names = sorted({n for r in results.values() for n in r.get("modules", {})})
     series = list(results)
-    lines.append("| module | " + " | ".join(f"{s} ({results[s].get('version', '-')})" for s in series) + " |")
+    lines.append(
+        "| module | " + " | ".join(f"{s} ({results[s].get('version', '-')})" for s in series) + " |"
+    )
     lines.append("|---|" + "---|" * len(series))
     for n in names:
         cells = []
@@ -150,7 +158,9 @@ def report(res: dict[str, Any]) -> str:
             lines.append(f"{s}: {r['missing']}")
             continue
         rows = r["modules"]
-        ok = sum(1 for x in rows.values() if x["state"] == "running" and x["answered"] == x["commands"])
+        ok = sum(
+            1 for x in rows.values() if x["state"] == "running" and x["answered"] == x["commands"]
+        )
         lines.append(f"{s}: {ok}/{len(rows)} load, run and answer every representative command")
         for n, x in sorted(rows.items()):
             why = x["reason"] if not x["loads"] or x["state"] != "running" else x["first_error"]

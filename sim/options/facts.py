@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m sim.options.facts CONFIG_HELP_ALL.json", file=sys.stderr)
         return 2
     data = json.loads(Path(argv[0]).read_text())
-    records = data.get("options") if isinstance(data, dict) else data
+    records: list[dict[str, Any]] = data.get("options", []) if isinstance(data, dict) else data
     out = facts(records)
     FACTS_FILE.write_text(json.dumps(out, separators=(",", ":")) + "\n")
     print(f"{FACTS_FILE}: {len(out)} options", file=sys.stderr)
