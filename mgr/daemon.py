@@ -30,10 +30,10 @@ from sim.daemon import PARENT_FD_ENV, DaemonShell, daemon_argparser
 from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
 from sim.monc import MonClient
 from sim.transport import NotConnected, Server
+from sim.version import CEPH_RELEASE, CEPH_VERSION, CEPH_VERSION_SHORT
 
 log = logging.getLogger(__name__)
 
-CEPH_VERSION = "ceph version 16.2.15 (ceph-mgr-sim) pacific (stable)"
 MODULE_SHUTDOWN_BOUND = 4.0  # s; below the supervisor's SIGTERM -> SIGKILL escalation (5 s)
 
 
@@ -43,9 +43,9 @@ def system_metadata(name: str, addr: str) -> dict[str, str]:
         "addr": addr.split(":")[0],
         "addrs": f"{addr.split(':')[0]}:0/{os.getpid()}",
         "arch": uname.machine,
-        "ceph_release": "pacific",
+        "ceph_release": CEPH_RELEASE,
         "ceph_version": CEPH_VERSION,
-        "ceph_version_short": "16.2.15",
+        "ceph_version_short": CEPH_VERSION_SHORT,
         "cpu": platform.processor() or uname.machine,
         "distro": platform.freedesktop_os_release().get("ID", "")
         if hasattr(platform, "freedesktop_os_release")
@@ -128,7 +128,7 @@ class MgrDaemon(DaemonShell):
         from mgr.host.context import HostContext
         from mgr.host.host import PyModuleHost
 
-        version, release = CEPH_VERSION, "pacific"
+        version, release = CEPH_VERSION, CEPH_RELEASE
         tree = self.ceph_python or self.options.get("mgr_ceph_python")
         if tree:
             from mgr.host import apipath, cephtree
