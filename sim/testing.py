@@ -68,10 +68,20 @@ class TestCluster(Cluster):
 
 @contextmanager
 def running_cluster(
-    path: Path, mons: int = 1, mgrs: int = 2, options: dict[str, Any] | None = None
+    path: Path,
+    mons: int = 1,
+    mgrs: int = 2,
+    options: dict[str, Any] | None = None,
+    osds: int = 0,
 ) -> Iterator[TestCluster]:
     launcher.up(
-        path, mons=mons, mgrs=mgrs, options=options, profile=Profile.FAST, die_with_parent=True
+        path,
+        mons=mons,
+        mgrs=mgrs,
+        options=options,
+        profile=Profile.FAST,
+        die_with_parent=True,
+        osds=osds,
     )
     client: TestCluster | None = None
     try:

@@ -1,0 +1,126 @@
+"""``ceph tell``, ``ceph daemon`` and ``ceph --admin-daemon`` on a real cluster,
+compared with real Ceph 16.2's captures (``tell_*``, ``daemon_*``,
+``admin_daemon_*`` in ``tests/data/ceph16``): exact bytes where the values
+are the same (``version``), else the shape."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sim.testing import TestCluster, wait_until
+from tests.golden import golden_text
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
+
+
+def ceph(cluster: TestCluster, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SIM_DIR=str(cluster.run.path))
+    return subprocess.run(
+        [sys.executable, "-m", "sim", "ceph", *args],
+        capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO,
+    )  # fmt: skip
+
+
+def out(cluster: TestCluster, *args: str) -> str:
+    r = ceph(cluster, *args)
+    assert r.returncode == 0, (args, r.returncode, r.stderr)
+    return r.stdout
+
+
+def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -> None:
+    c = cluster_factory(osds=2)
+    wait_until(lambda: c.json("osd stat")["num_up_osds"] == 2, 30, "2 OSDs up")
+    # version: the same bytes as real Ceph's, from every kind of daemon
+    for who in ("mgr", "mgr.x", "mon.a", "osd.0"):
+        for fmt, suffix in ((None, "txt"), ("json", "compact.json"), ("json-pretty", "json")):
+            args = ["tell", who, "version"] + (["-f", fmt] if fmt else [])
+            real = who.replace(".", "_")
+            assert out(c, *args) == golden_text(f"tell_{real}_version.{suffix}"), args
+    # tell WHO help: the table of the daemon's commands, whatever the format
+    real = golden_text("tell_mgr_help.txt").splitlines()
+    for fmt in ([], ["-f", "json"]):
+        lines = out(c, "tell", "mgr", "help", *fmt).splitlines()
+        assert lines[:3] == real[:3] and all(line in real for line in lines)
+    # config get through tell and the admin socket: {name: "value"}
+    got = out(c, "tell", "mgr", "config", "get", "mgr_tick_period", "-f", "json-pretty")
+    assert got.startswith('\n{\n    "mgr_tick_period": "') and got.endswith('"\n}\n')
+    for how in (["daemon", "mgr.x"], ["--admin-daemon", str(c.run.asok_path("mgr.x"))]):
+        plain = out(c, *how, "config", "get", "mgr_tick_period")
+        assert plain == out(c, *how, "config", "get", "mgr_tick_period", "-f", "json-pretty")
+        assert list(json.loads(plain)) == ["mgr_tick_period"] and plain.endswith("}\n")
+        compact = out(c, *how, "config", "get", "mgr_tick_period", "-f", "json")
+        assert json.loads(compact) == json.loads(plain) and not compact.endswith("\n")
+    # help: the same bytes through the name and the path (as in the captures)
+    assert out(c, "daemon", "mon.a", "help") == out(
+        c, "--admin-daemon", str(c.run.asok_path("mon.a")), "help"
+    )
+    real_help = json.loads(golden_text("daemon_osd_0_help.txt"))
+    ours = json.loads(out(c, "daemon", "osd.0", "help"))
+    assert set(ours) <= set(real_help) | {"get_command_descriptions"}
+    # status: an OSD's and a mgr's, with the captures' keys
+    for name, real_name in (("osd.1", "osd_0"), ("mgr.x", "mgr_x")):
+        got_status = json.loads(out(c, "daemon", name, "status"))
+        assert list(got_status) == list(json.loads(golden_text(f"daemon_{real_name}_status.txt")))
+    assert json.loads(out(c, "daemon", "osd.1", "status"))["whoami"] == 1
+    # config set through the admin socket changes that daemon's running config
+    r = json.loads(out(c, "daemon", "osd.0", "config", "set", "osd_heartbeat_interval", "5"))
+    assert r == {
+        "success": "osd_heartbeat_interval = '5' (not observed, change may require restart) "
+    }
+    assert json.loads(out(c, "daemon", "osd.0", "config", "show"))["osd_heartbeat_interval"] == "5"
+    assert json.loads(out(c, "daemon", "osd.1", "config", "get", "osd_heartbeat_interval")) != {
+        "osd_heartbeat_interval": "5"
+    }
+    # perf dump and dump_mempools: JSON objects of loggers / pools
+    perf = json.loads(out(c, "daemon", "osd.0", "perf", "dump"))
+    assert isinstance(perf["osd"]["op_latency"], dict) and isinstance(perf["osd"]["numpg"], int)
+    pools = json.loads(out(c, "daemon", "mon.a", "dump_mempools"))
+    assert list(pools["mempool"]) == ["by_pool", "total"]
+    # an unknown command: refused locally with the closest matches, exit 22
+    r = ceph(c, "daemon", "mgr.x", "no_such_command")
+    assert r.returncode == 22 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert lines[0] == "no valid command found; 10 closest matches:"
+    assert lines[-1] == "admin_socket: invalid command" and len(lines) == 12
+    r = ceph(c, "tell", "mgr", "no_such_command")
+    assert r.returncode == 22 and r.stderr.splitlines()[-1] == "Error EINVAL: invalid command"
+    assert ceph(c, "daemon", "mon.a", "status").returncode == 22  # a mon has no status
+    r = ceph(c, "tell")
+    assert r.returncode == 22 and "requires additional arguments" in r.stderr
+    # a daemon that is gone: its socket refuses, as Ceph's does
+    c.supervisor({"prefix": "kill", "daemon": "mgr.y"})
+    wait_until(lambda: ceph(c, "daemon", "mgr.y", "version").returncode != 0, 15, "mgr.y gone")
+    r = ceph(c, "daemon", "mgr.y", "version")
+    assert r.returncode == 22
+    assert r.stderr.startswith("admin_socket: exception getting command descriptions: [Errno")
+    c.supervisor({"prefix": "kill", "daemon": "osd.1"})
+    r = ceph(c, "daemon", "osd.1", "version")
+    assert r.returncode != 0 and "Connection refused" in r.stderr
+
+
+def test_tell_mgr_follows_a_kill9_failover(cluster_factory: Callable[..., TestCluster]) -> None:
+    """Real 16.2: right after kill -9 of the active, ``tell mgr`` blocks until the
+    mon has promoted the standby (5.6 s, grace 5 s), then answers (rc 0)."""
+    c = cluster_factory()
+    before = c.mgr_stat()["active_name"]
+    wait_until(lambda: len(c.json("mgr dump")["standbys"]) == 1, 20, "a standby")
+    c.supervisor({"prefix": "kill", "daemon": "mgr.active"})
+    started = time.monotonic()
+    r = ceph(c, "tell", "mgr", "status", "--timeout", "30")
+    took = time.monotonic() - started
+    assert r.returncode == 0, r.stderr
+    after = c.mgr_stat()["active_name"]
+    assert after != before
+    gid = json.loads(r.stdout)["inst"]["name"]["num"]
+    assert gid == c.json("mgr dump")["active_gid"]
+    grace = float(c.core.options["mon_mgr_beacon_grace"])
+    assert took < grace + 15
