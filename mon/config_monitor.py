@@ -32,6 +32,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,7 @@ log = logging.getLogger(__name__)
 DUMP_TYPES = ("mon", "mgr", "osd", "mds", "client")  # the sections `config dump` shows
 STORE_PREFIX = "config"  # key: json [who, name]; value: [who, name, value]
 META_PREFIX = "config_meta"  # last_committed
+HISTORY_PREFIX = "config_history"  # key: version (10 digits); value: {stamp, changes}
 # The mon sleeps this long between ticks: 0 would spin (the value stays stored).
 POSITIVE_ONLY = frozenset({"mon_tick_interval"})
 
@@ -72,7 +74,7 @@ ConfigChanges = dict[tuple[str, str], str | None]  # (who, name) -> value (None:
 
 class ConfigMonitor(PaxosService[ConfigChanges]):
     name = "config"
-    prefixes = (STORE_PREFIX, META_PREFIX)
+    prefixes = (STORE_PREFIX, META_PREFIX, HISTORY_PREFIX)
 
     def __init__(
         self,
@@ -82,8 +84,10 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         mgrmap: Callable[[], MgrMap],
         publish: Publish,
         emit: Callable[..., None] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.fsid = fsid
+        self.clock = clock
         self.mon_id = mon_id
         self.options = options
         self.baseline = options.as_dict()  # what `config rm` reverts the mon to
@@ -111,6 +115,13 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         self.pending = {}
 
     def encode(self, changes: ConfigChanges, txn: Transaction) -> None:
+        # ``config log``: each version's changes, with the values they replace
+        history = [
+            [who, name, self.db.get(who, {}).get(name), value]
+            for (who, name), value in sorted(changes.items())
+        ]
+        version = self.version + 1
+        txn.put(HISTORY_PREFIX, f"{version:010d}", {"stamp": self.clock(), "changes": history})
         for (who, name), value in changes.items():
             key = json.dumps([who, name])
             if value is None:

@@ -152,9 +152,9 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         words = [] if args.words == ["help"] else args.words
         out.write(help_sections(descs, " ".join(words) or None))
         return 0
+    # In the mon's order, Ceph's: the mgr's own, the modules', the mon's (it
+    # matters for "closest matches").
     sigs = [CommandSig.from_json(d, module=d.get("module", "mon")) for d in descs]
-    # Ceph lists the mgr's commands first (it matters for "closest matches").
-    sigs.sort(key=lambda s: 0 if s.flags & Flag.MGR else 1)
     try:
         cmd = validate(args.words, sigs)
     except (NoMatchingCommand, InvalidArguments) as exc:

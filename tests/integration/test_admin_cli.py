@@ -124,3 +124,30 @@ def test_tell_mgr_follows_a_kill9_failover(cluster_factory: Callable[..., TestCl
     assert gid == c.json("mgr dump")["active_gid"]
     grace = float(c.core.options["mon_mgr_beacon_grace"])
     assert took < grace + 15
+
+
+def test_config_show_log_assimilate_through_the_cli(
+    cluster_factory: Callable[..., TestCluster], tmp_path: Path
+) -> None:
+    c = cluster_factory()
+    header = out(c, "config", "show", "mgr.x").splitlines()[0].split()
+    assert header == golden_text("config_show_mgr_x.txt").splitlines()[0].split()
+    shown = json.loads(out(c, "config", "show", "mgr.x", "-f", "json"))
+    assert {e["name"] for e in shown} >= {"mgr_tick_period", "mon_host"}
+    r = ceph(c, "config", "show", "mgr.q")
+    assert (r.returncode, r.stderr) == (2, "Error ENOENT: no config state for daemon mgr.q\n")
+    conf = tmp_path / "assimilate.conf"
+    conf.write_text(
+        "[global]\nmon_osd_down_out_interval = 700\nno_such_option_xyz = 1\n"
+        "fsid = 00000000-0000-0000-0000-000000000000\n[mgr]\nmgr_stats_period = 6\n"
+        "[osd.1]\nosd_max_backfills = 3\n"
+    )
+    assert out(c, "config", "assimilate-conf", "-i", str(conf)) == golden_text(
+        "config_assimilate_conf.txt"
+    )
+    log = out(c, "config", "log").splitlines()
+    assert log[1:4] == golden_text("config_log_after_changes.txt").splitlines()[1:4]
+    assert log[-1] == "--- 1 --- 0.000000 ---" and log[0].startswith("--- 2 --- ")
+    r = ceph(c, "config", "sho")
+    assert r.returncode == 22
+    assert r.stderr == golden_text("nocmd_config_sho.stderr.txt")
