@@ -23,6 +23,20 @@ class MonAsokHost(AsokHost, Protocol):
     def mon(self) -> Monitor: ...
 
 
+# Ceph 16.2's mon_status keys, in its order (the simulator's admin ``mon_status``
+# adds its own: leader, paxos).
+MON_STATUS_KEYS = (
+    "name", "rank", "state", "election_epoch", "quorum", "quorum_age", "features",
+    "outside_quorum", "extra_probe_peers", "sync_provider", "monmap", "feature_map",
+    "stretch_mode",
+)  # fmt: skip
+FEATURES = "0x3f01cfbdfffdffff"  # what a 16.2 daemon's session reports
+
+
 @TABLE.command("mon_status", "report status of monitors")
 def mon_status_(host: MonAsokHost, cmd: dict[str, Any]) -> dict[str, Any]:
-    return mon_status(host.mon)
+    """As ``ceph tell mon.X mon_status`` prints it; ``feature_map`` counts this
+    mon (its sessions are not kept per peer here)."""
+    ours = mon_status(host.mon)
+    ours["feature_map"] = {"mon": [{"features": FEATURES, "release": "luminous", "num": 1}]}
+    return {k: ours[k] for k in MON_STATUS_KEYS if k in ours}

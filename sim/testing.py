@@ -73,6 +73,7 @@ def running_cluster(
     mgrs: int = 2,
     options: dict[str, Any] | None = None,
     osds: int = 0,
+    mds: int = 0,
 ) -> Iterator[TestCluster]:
     launcher.up(
         path,
@@ -82,6 +83,7 @@ def running_cluster(
         profile=Profile.FAST,
         die_with_parent=True,
         osds=osds,
+        mds=mds,
     )
     client: TestCluster | None = None
     try:

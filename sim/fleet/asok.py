@@ -7,13 +7,14 @@ socket for 10,000 OSDs, not 10,000); a request names its daemon (``target``).
 `MemberAsok` is one member as `sim.asok` sees it: its own running config
 (an admin socket ``config set`` changes that daemon's view only, so it is
 "not observed"), its perf counters (its row of the fleet's population), and
-for an OSD Ceph 16.2's ``status``.
+Ceph 16.2's ``status`` of an OSD and of an MDS.
 
 Who may import it: `sim.fleet.daemon` and tests.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any, Protocol
 
@@ -26,6 +27,8 @@ from sim.options import Options
 from sim.perf import admin_dump, admin_schema
 
 OSD_TABLE = AsokTable()
+MDS_TABLE = AsokTable()
+MDS_GID_BASE = 4200  # an MDS's gid here (Ceph's come from the mon)
 
 
 class FleetView(Protocol):
@@ -41,6 +44,8 @@ class FleetView(Protocol):
     def options(self) -> Options: ...
     @property
     def fsid(self) -> str: ...
+    @property
+    def started_stamp(self) -> float: ...
     def fixed_config(self, name: str) -> dict[str, str]: ...
 
 
@@ -58,7 +63,7 @@ class MemberAsok:
         self.daemon_id = daemon_id
         self.name = f"{dtype}.{daemon_id}"
         self.config = RunningConfig(self.name, fleet.options, fleet.fixed_config(self.name))
-        tables = [asok_common.TABLE] + ([OSD_TABLE] if dtype == "osd" else [])
+        tables = [asok_common.TABLE, *({"osd": [OSD_TABLE], "mds": [MDS_TABLE]}.get(dtype, []))]
         self.asok = AdminSocket(self, tables)
 
     def _row(self) -> tuple[Population, list[float]] | None:
@@ -104,4 +109,28 @@ def osd_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
         "cluster_osdmap_trim_lower_bound": 1,
         "newest_map": m.epoch,
         "num_pgs": host.num_pgs(),
+    }
+
+
+@MDS_TABLE.command("status", "high-level status of MDS")
+def mds_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
+    """The first MDS of the fleet is the active (rank 0), the others standbys,
+    as the fleet reports them to the mgr."""
+    names = host.fleet.members.mds
+    i = names.index(host.daemon_id)
+    state = "up:active" if i == 0 else "up:standby"
+    uptime = max(0.0, time.time() - host.fleet.started_stamp)
+    epoch = host.fleet.osdmap.epoch
+    return {
+        "cluster_fsid": host.fleet.fsid,
+        "whoami": 0 if i == 0 else -1,
+        "id": MDS_GID_BASE + i,
+        "want_state": state,
+        "state": state,
+        "fs_name": "cephfs",
+        "rank_uptime": uptime if i == 0 else 0.0,
+        "mdsmap_epoch": 1,
+        "osdmap_epoch": epoch,
+        "osdmap_epoch_barrier": epoch,
+        "uptime": uptime,
     }

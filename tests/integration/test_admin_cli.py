@@ -37,7 +37,7 @@ def out(cluster: TestCluster, *args: str) -> str:
 
 
 def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -> None:
-    c = cluster_factory(osds=2)
+    c = cluster_factory(osds=2, mds=1)
     wait_until(lambda: c.json("osd stat")["num_up_osds"] == 2, 30, "2 OSDs up")
     # version: the same bytes as real Ceph's, from every kind of daemon
     for who in ("mgr", "mgr.x", "mon.a", "osd.0"):
@@ -71,6 +71,12 @@ def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -
         got_status = json.loads(out(c, "daemon", name, "status"))
         assert list(got_status) == list(json.loads(golden_text(f"daemon_{real_name}_status.txt")))
     assert json.loads(out(c, "daemon", "osd.1", "status"))["whoami"] == 1
+    mds = json.loads(out(c, "daemon", "mds.a", "status"))
+    assert list(mds) == list(json.loads(golden_text("daemon_mds_a_status.txt")))
+    assert mds["state"] == "up:active" and mds["whoami"] == 0
+    mon_status = json.loads(out(c, "tell", "mon.a", "mon_status"))
+    assert list(mon_status) == list(json.loads(golden_text("tell_mon_a_mon_status.txt")))
+    assert mon_status["name"] == "a" and mon_status["state"] == "leader"
     # config set through the admin socket changes that daemon's running config
     r = json.loads(out(c, "daemon", "osd.0", "config", "set", "osd_heartbeat_interval", "5"))
     assert r == {
@@ -96,6 +102,11 @@ def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -
     assert ceph(c, "daemon", "mon.a", "status").returncode == 22  # a mon has no status
     r = ceph(c, "tell")
     assert r.returncode == 22 and "requires additional arguments" in r.stderr
+    r = ceph(c, "daemon", "mgr.zz", "version")  # no such daemon: no socket file
+    assert r.returncode == 22 and r.stderr == (
+        "admin_socket: exception getting command descriptions: "
+        "[Errno 2] No such file or directory\n"
+    )
     # a daemon that is gone: its socket refuses, as Ceph's does
     c.supervisor({"prefix": "kill", "daemon": "mgr.y"})
     wait_until(lambda: ceph(c, "daemon", "mgr.y", "version").returncode != 0, 15, "mgr.y gone")

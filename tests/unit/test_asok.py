@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 from mgr import asok as mgr_asok
+from mon import asok as mon_asok
 from sim.asok import AdminSocket, AsokTable, RunningConfig, common
 from sim.cmdparse.usage import tell_help
+from sim.fleet import asok as fleet_asok
 from sim.options import CEPH_OPTIONS, Options, Profile, defaults
 from sim.options.honoured import SIM_ONLY
 from sim.perf import SCHEMAS, Schema, admin_dump, admin_schema, row_of
@@ -147,7 +149,11 @@ def test_config_show_shape(mgr: Host) -> None:
 
 
 def test_help_lists_real_commands_with_their_real_help(mgr: Host) -> None:
-    for daemon, tables in (("mgr_x", [common.TABLE, mgr_asok.TABLE]), ("mon_a", [common.TABLE])):
+    for daemon, tables in (
+        ("mgr_x", [common.TABLE, mgr_asok.TABLE]),
+        ("mon_a", [common.TABLE, mon_asok.TABLE]),
+        ("osd_0", [common.TABLE, fleet_asok.OSD_TABLE]),
+    ):
         real = json.loads(golden_text(f"daemon_{daemon}_help.txt"))
         host = Host(daemon.replace("_", "."), tables)
         ours = json.loads(call(host, "help"))
