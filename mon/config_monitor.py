@@ -97,6 +97,7 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         self.version = 0
         self.db: dict[str, dict[str, str]] = {}
         self.pending: ConfigChanges = {}
+        self.overrides: dict[str, Any] = {}  # the mon's admin socket `config set`s
 
     # --- PaxosService --------------------------------------------------------------
 
@@ -162,13 +163,23 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
 
     # --- the mon's own options ---------------------------------------------------------
 
+    def set_override(self, name: str, value: Any | None) -> None:
+        """An admin socket ``config set`` (None: ``config unset``) on this mon: it
+        beats the database, as Ceph's override level does, until unset."""
+        if value is None:
+            self.overrides.pop(name, None)
+        else:
+            self.overrides[name] = value
+        self.apply_mon_options()
+
     def apply_mon_options(self) -> None:
-        """Set the mon's `Options` from what resolves for ``mon.<id>`` (else the baseline)."""
+        """Set the mon's `Options` from its admin socket overrides, else what
+        resolves for ``mon.<id>``, else the baseline."""
         values = self.entity_values("mon", self.mon_id)
         updates: dict[str, Any] = {}
         for name, spec in OPTIONS.items():
-            raw = values.get(name)
-            value = self.baseline.get(name)
+            raw = None if name in self.overrides else values.get(name)
+            value = self.overrides.get(name, self.baseline.get(name))
             if raw is not None:
                 try:
                     parsed = spec.parse(raw[0])

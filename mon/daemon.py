@@ -95,6 +95,20 @@ class MonDaemon(DaemonShell):
     def asok_tables(self) -> list[AsokTable]:
         return [*super().asok_tables(), mon_asok.TABLE]
 
+    def observe_option(self, name: str, value: Any) -> bool:
+        """An admin socket ``config set`` outlives the next config commit (the
+        config service applies the mon's options)."""
+        if not hasattr(self, "mon") or name not in self.options.as_dict():
+            return super().observe_option(name, value)
+        self.mon.config_service.set_override(name, value)
+        return True
+
+    def forget_option(self, name: str, before: Any) -> None:
+        if hasattr(self, "mon"):
+            self.mon.config_service.set_override(name, None)
+        else:
+            super().forget_option(name, before)
+
     def perf_values(self) -> dict[str, Any]:
         out = super().perf_values()
         if hasattr(self, "quorum"):

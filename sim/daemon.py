@@ -102,7 +102,11 @@ class DaemonShell:
             "asok": self._admin_asok,
         }
         self.config = RunningConfig(
-            self.name, self.options, self.fixed_config(self.name), self.observe_option
+            self.name,
+            self.options,
+            self.fixed_config(self.name),
+            self.observe_option,
+            self.forget_option,
         )
         self.asok = AdminSocket(self, self.asok_tables())
         self._asok_files: list[Path] = []  # removed at a clean stop
@@ -231,6 +235,11 @@ class DaemonShell:
             return False
         self.options.update({name: value})
         return True
+
+    def forget_option(self, name: str, before: Any) -> None:
+        """An admin socket ``config unset``: back to the value under the override."""
+        if before is not None:
+            self.observe_option(name, before)
 
     def admin_socket(self, target: str | None) -> AdminSocket | None:
         """The admin socket answering for ``target`` (the fleet hosts many)."""

@@ -28,6 +28,7 @@ ENOENT_TEXT = "(2) No such file or directory"
 EINVAL_TEXT = "(22) Invalid argument"
 
 Observe = Callable[[str, Any], bool]  # (name, typed value) -> acted on at run time
+Forget = Callable[[str, Any], None]  # (name, the value under the override): an unset
 
 
 def normalize(name: str) -> str:
@@ -42,11 +43,13 @@ class RunningConfig:
         options: Options,
         fixed: dict[str, str] | None = None,
         observe: Observe | None = None,
+        forget: Forget | None = None,
     ) -> None:
         self.name = name
         self.options = options
         self.fixed = dict(fixed or {})
         self.observe = observe
+        self.forget = forget
         self.overrides: dict[str, Any] = {}  # set through the admin socket
         self._before: dict[str, Any] = {}  # the daemon's value under an override
 
@@ -114,7 +117,9 @@ class RunningConfig:
             return -errno.ENOENT, f"error unsetting '{name}': {ENOENT_TEXT}"
         self.overrides.pop(spec.name, None)
         before = self._before.pop(spec.name, None)
-        if self.observe is not None and before is not None:
+        if self.forget is not None:
+            self.forget(spec.name, before)
+        elif self.observe is not None and before is not None:
             self.observe(spec.name, before)
         return 0, ""
 

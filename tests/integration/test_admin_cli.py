@@ -86,6 +86,19 @@ def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -
     assert json.loads(out(c, "daemon", "osd.1", "config", "get", "osd_heartbeat_interval")) != {
         "osd_heartbeat_interval": "5"
     }
+
+    # on a mon, an admin socket override outlives a config commit until unset
+    def mon_tick() -> str:
+        got = json.loads(out(c, "daemon", "mon.a", "config", "get", "mon_tick_interval"))
+        return str(got["mon_tick_interval"])
+
+    out(c, "daemon", "mon.a", "config", "set", "mon_tick_interval", "3")
+    out(c, "config", "set", "mon", "mon_tick_interval", "2")  # an int in Ceph's table
+    assert mon_tick() == "3"
+    out(c, "daemon", "mon.a", "config", "unset", "mon_tick_interval")
+    assert mon_tick() == "2"
+    out(c, "config", "rm", "mon", "mon_tick_interval")
+    assert mon_tick() == "0.250000"  # the fast profile's, again
     # perf dump and dump_mempools: JSON objects of loggers / pools
     perf = json.loads(out(c, "daemon", "osd.0", "perf", "dump"))
     assert isinstance(perf["osd"]["op_latency"], dict) and isinstance(perf["osd"]["numpg"], int)

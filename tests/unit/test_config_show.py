@@ -226,3 +226,16 @@ def test_published_in_cephs_order_mgr_builtins_then_modules_then_mon(h: Harness)
     with pytest.raises(NoMatchingCommand) as ei:
         validate(["config", "sho"], [CommandSig.from_json(d) for d in descs])
     assert ei.value.render() + "\n" == golden_text("nocmd_config_sho.stderr.txt")
+
+
+def test_an_admin_socket_override_on_a_mon_outlives_config_commits(h: Harness) -> None:
+    """``ceph daemon mon.a config set mon_tick_interval 5`` beats the database (Ceph's
+    override level) until ``config unset``; a later ``config set mon …`` does not undo it."""
+    h.config_service.set_override("mon_tick_interval", 5.0)
+    assert h.options["mon_tick_interval"] == 5.0
+    assert h.run("config set", who="mon", name="mon_tick_interval", value="2")[0] == 0
+    assert h.options["mon_tick_interval"] == 5.0
+    h.config_service.set_override("mon_tick_interval", None)
+    assert h.options["mon_tick_interval"] == 2.0  # the database's, now
+    h.run("config rm", who="mon", name="mon_tick_interval")
+    assert h.options["mon_tick_interval"] == defaults(Profile.FAST)["mon_tick_interval"]
