@@ -91,8 +91,9 @@ async def run_tell(
     who, rest = words[0], words[1:]
     try:
         descs = await cluster.tell(who, {"prefix": "get_command_descriptions"}, timeout)
-        if descs.retval < 0:
-            print(f"Error {errno.errorcode.get(-descs.retval, 'EINVAL')}: {descs.outs}", file=err)
+        if descs.retval < 0:  # ceph.in's words
+            name = errno.errorcode.get(-descs.retval, "EINVAL")
+            print(f"Error {name}: problem getting command descriptions from {who}", file=err)
             return -descs.retval
         sigs = _sigs(descs)
         if rest == ["help"]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import socket
 import threading
@@ -247,10 +248,17 @@ class AsyncCluster:
     async def tell(self, who: str, cmd: dict[str, Any], timeout: float = 10.0) -> CommandReply:
         """``ceph tell WHO``: ``mgr`` follows the MgrMap (a command sent to an active that
         dies is sent again to the one the mon promotes, within ``timeout``); ``mgr.X``,
-        ``mon.X``, ``osd.N``, ``mds.X`` go to that daemon."""
+        ``mon.X``, ``osd.N``, ``mds.X`` go to that daemon, ``mgr.X`` only if it is the
+        active (else ENXIO, as Ceph's MgrClient answers)."""
         if who == "mgr":
             return await self._tell_active_mgr(cmd, timeout)
         dtype, _, did = who.partition(".")
+        if dtype == "mgr":  # as Ceph's MgrClient: only the active takes a tell
+            name, active = await self.active_mgr_addr(timeout)
+            if name != did:
+                return CommandReply(-errno.ENXIO, outs=f"mgr.{did} is not the active mgr")
+            wrapped = {"prefix": "asok", "target": who, "cmd": cmd}
+            return await self.admin_reply(who, wrapped, timeout, endpoint=active)
         endpoint = None
         if dtype == "mon" and did in self.spec.mon_addrs:
             endpoint = self.spec.mon_addrs[did]

@@ -40,10 +40,11 @@ def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -
     c = cluster_factory(osds=2, mds=1)
     wait_until(lambda: c.json("osd stat")["num_up_osds"] == 2, 30, "2 OSDs up")
     # version: the same bytes as real Ceph's, from every kind of daemon
-    for who in ("mgr", "mgr.x", "mon.a", "osd.0"):
+    active = c.mgr_stat()["active_name"]  # the capture's mgr.x was the active
+    for who, real in (("mgr", "mgr"), (f"mgr.{active}", "mgr_x"), ("mon.a", "mon_a"),
+                      ("osd.0", "osd_0")):  # fmt: skip
         for fmt, suffix in ((None, "txt"), ("json", "compact.json"), ("json-pretty", "json")):
             args = ["tell", who, "version"] + (["-f", fmt] if fmt else [])
-            real = who.replace(".", "_")
             assert out(c, *args) == golden_text(f"tell_{real}_version.{suffix}"), args
     # tell WHO help: the table of the daemon's commands, whatever the format
     real = golden_text("tell_mgr_help.txt").splitlines()
@@ -115,6 +116,12 @@ def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -
     assert ceph(c, "daemon", "mon.a", "status").returncode == 22  # a mon has no status
     r = ceph(c, "tell")
     assert r.returncode == 22 and "requires additional arguments" in r.stderr
+    standby = "y" if active == "x" else "x"
+    r = ceph(c, "tell", f"mgr.{standby}", "version")  # only the active takes a tell
+    assert (r.returncode, r.stderr) == (
+        6,
+        f"Error ENXIO: problem getting command descriptions from mgr.{standby}\n",
+    )
     r = ceph(c, "daemon", "mgr.zz", "version")  # no such daemon: no socket file
     assert r.returncode == 22 and r.stderr == (
         "admin_socket: exception getting command descriptions: "
