@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import os
 import socket
 import threading
@@ -248,23 +247,40 @@ class AsyncCluster:
     async def tell(self, who: str, cmd: dict[str, Any], timeout: float = 10.0) -> CommandReply:
         """``ceph tell WHO``: ``mgr`` follows the MgrMap (a command sent to an active that
         dies is sent again to the one the mon promotes, within ``timeout``); ``mgr.X``,
-        ``mon.X``, ``osd.N``, ``mds.X`` go to that daemon, ``mgr.X`` only if it is the
-        active (else ENXIO, as Ceph's MgrClient answers)."""
+        ``mon.X``, ``osd.N``, ``mds.X`` go to that daemon, ``mgr.X`` once it is the
+        active (a tell to a standby waits, as in Ceph)."""
         if who == "mgr":
             return await self._tell_active_mgr(cmd, timeout)
         dtype, _, did = who.partition(".")
         if dtype == "mgr":  # as Ceph's MgrClient: only the active takes a tell
-            name, active = await self.active_mgr_addr(timeout)
-            if name != did:
-                return CommandReply(-errno.ENXIO, outs=f"mgr.{did} is not the active mgr")
-            wrapped = {"prefix": "asok", "target": who, "cmd": cmd}
-            return await self.admin_reply(who, wrapped, timeout, endpoint=active)
+            return await self._tell_named_mgr(did, cmd, timeout)
         endpoint = None
         if dtype == "mon" and did in self.spec.mon_addrs:
             endpoint = self.spec.mon_addrs[did]
         daemon = FLEET if dtype in ("osd", "mds") else who
         wrapped = {"prefix": "asok", "target": who, "cmd": cmd}
         return await self.admin_reply(daemon, wrapped, timeout, endpoint=endpoint)
+
+    async def _tell_named_mgr(
+        self, mgr_id: str, cmd: dict[str, Any], timeout: float
+    ) -> CommandReply:
+        """Real 16.2 holds a tell to a mgr that is not the active (the capture
+        ``tell_mgr_y_version_standby``: it blocked until the CLI's timeout); here it
+        waits, within ``timeout``, for that mgr to be the available active."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            name, active = await self.active_mgr_addr(max(0.0, deadline - loop.time()))
+            if name == mgr_id:
+                wrapped = {"prefix": "asok", "target": f"mgr.{mgr_id}", "cmd": cmd}
+                left = max(0.01, deadline - loop.time())
+                try:
+                    return await self.admin_reply(f"mgr.{mgr_id}", wrapped, left, endpoint=active)
+                except DaemonUnreachable as exc:
+                    raise MonUnavailable(str(exc)) from None
+            if loop.time() >= deadline:
+                raise MonUnavailable(f"mgr.{mgr_id} is not the active mgr")
+            await self._next_active(name, deadline)
 
     async def _tell_active_mgr(self, cmd: dict[str, Any], timeout: float) -> CommandReply:
         loop = asyncio.get_running_loop()

@@ -109,7 +109,7 @@ def config_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 def _daemon(mon: MonContext, who: str) -> tuple[str, str]:
     etype, dot, eid = who.partition(".")
     if not dot or not eid or etype not in ("mon", "mgr", "osd", "mds"):
-        raise CommandError(errno.EINVAL, f"invalid daemon name {who}")
+        raise CommandError(errno.EINVAL, "invalid daemon name: use <type>.<id>")
     known = {
         "mon": lambda: eid in mon.spec.mons,
         "mgr": lambda: eid in mon.mgrmon.map.all_names() or eid in mon.mgrmon.metadata,

@@ -61,7 +61,7 @@ def versions_data(mon: MonContext) -> dict[str, Any]:
 
 @TABLE.command("mon versions", "check running versions of monitors")
 def mon_versions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    return Reply(data=mon_counts(mon))
+    return Reply(data=mon_counts(mon), json_newline=True)  # as 16.2's (mon_versions.compact.json)
 
 
 @TABLE.command("versions", "check running versions of ceph daemons")
@@ -71,7 +71,7 @@ def versions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 
 @TABLE.command("mds versions", "check running versions of MDSs")
 def mds_versions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    return Reply(data=mds_counts(mon))
+    return Reply(data=mds_counts(mon), json_newline=True)  # as 16.2's (mds_versions.compact.json)
 
 
 @TABLE.command("osd versions", "check running versions of OSDs")

@@ -89,6 +89,11 @@ def test_config_get_shape(mgr: Host) -> None:
     assert json.loads(call(mgr, "config get", var="mgr-tick-period")) == json.loads(ours)
 
 
+def test_config_get_of_an_unknown_option_prints_the_real_error(mgr: Host) -> None:
+    ours = call(mgr, "config get", var="no_such_option")
+    assert ours == golden_text("daemon_mgr_x_config_get_bogus.txt")
+
+
 def test_config_set_answers_as_16_2_does(mgr: Host) -> None:
     real = json.loads(golden_text("daemon_mgr_x_config_set_mgr_tick_period.txt"))
     assert real == {"success": "mgr_tick_period = '1' (not observed, change may require restart) "}

@@ -6,6 +6,7 @@ store, no processes). Exact bytes where the inputs are the capture's own
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from pathlib import Path
@@ -87,6 +88,13 @@ def test_show_plain_and_json_shape(h: Harness) -> None:
     }
     assert by["mon_host"]["source"] == "file"
     assert ours_txt == cli_compact_same(h)
+    # a mon's, as the third capture's config_show_mon_a
+    mon_txt = h.cli("config show", who="mon.a")
+    real_mon = golden_text("config_show_mon_a.txt")
+    assert mon_txt.splitlines()[0].split() == real_mon.splitlines()[0].split()
+    real_sources = {e["source"] for e in json.loads(golden_text("config_show_mon_a.json"))}
+    ours_sources = {e["source"] for e in json.loads(h.cli("config show", "json", who="mon.a"))}
+    assert ours_sources <= real_sources | {"mon"}
 
 
 def cli_compact_same(h: Harness) -> str:
@@ -122,9 +130,20 @@ def test_show_file_beats_mon_except_what_a_mon_applies(h: Harness) -> None:
 
 
 def test_show_of_an_unknown_daemon(h: Harness) -> None:
-    assert h.run("config show", who="mgr.zz")[:3:2] == (-2, "no config state for daemon mgr.zz")
+    for who, name, rc in (("mgr.zz", "config_show_mgr_zz", -2), ("mgr", "config_show_mgr", -22)):
+        got = h.run("config show", who=who)
+        assert (got[0], f"Error {errno.errorcode[-rc]}: {got[2]}\n") == (
+            rc, golden_text(f"{name}.stderr.txt"))  # fmt: skip
+        assert golden_text(f"{name}.txt") == ""
     assert h.run("config show", who="osd.0")[0] == -2
-    assert h.run("config show", who="mgr")[0] == -22
+
+
+def test_show_of_one_key_prints_the_value_alone(h: Harness) -> None:
+    h.spec.options = dict(h.spec.options, mgr_tick_period=1.0)  # as the capture's ceph.conf
+    assert h.cli("config show", who="mgr.x", key="mgr_tick_period") == golden_text(
+        "config_show_mgr_x_mgr_tick_period.txt")  # fmt: skip
+    assert h.cli("config show", who="mgr.x", key="mon_max_pg_per_osd") == golden_text(
+        "config_show_mgr_x_mon_max_pg_per_osd.txt")  # fmt: skip
 
 
 def test_show_with_defaults_shape(h: Harness) -> None:

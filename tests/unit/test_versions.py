@@ -124,3 +124,26 @@ def test_every_versions_command_is_in_ceph16s_table() -> None:
     }
     for prefix in ("versions", "mon versions", "mgr versions", "osd versions", "mds versions"):
         assert prefix in COMMANDS and prefix in real_prefixes
+
+
+def test_each_types_versions_has_the_real_shape() -> None:
+    mon = _mon_with(["x", "y"], 3)
+    counts = {"mon": 1, "mgr": 2, "osd": 3, "mds": 0}
+    for t in ("mon", "mgr", "osd", "mds"):
+        real = json.loads(golden_text(f"{t}_versions.json"))
+        (version,) = real  # one version string -> a count
+        assert isinstance(real[version], int)
+        assert golden_text(f"{t}_versions.json") == "\n" + golden_text(f"{t}_versions.txt")
+        ours = _run(mon, f"{t} versions")
+        assert json.loads(ours) == ({CEPH_VERSION: counts[t]} if counts[t] else {})
+        if counts[t]:  # the same layout: 4-space JSON also in plain
+            line = f'{{\n    "{CEPH_VERSION}": {counts[t]}\n}}\n'
+            assert ours == line
+            real_line = f'{{\n    "{version}": {real[version]}\n}}\n'
+            assert golden_text(f"{t}_versions.txt") == real_line
+        # compact: the mon's and the MDSMonitor's handlers end it with a newline
+        end = "\n" if t in ("mon", "mds") else ""
+        compact = _run(mon, f"{t} versions", "json")
+        assert compact == "\n" + json.dumps(json.loads(ours), separators=(",", ":")) + end
+        real_compact = golden_text(f"{t}_versions.compact.json")
+        assert real_compact == "\n" + json.dumps(real, separators=(",", ":")) + end
