@@ -130,7 +130,7 @@ def log_json(versions: list[LogVersion]) -> list[dict[str, Any]]:
         for who, name, old, new in v.changes:
             c: dict[str, Any] = {"name": f"{who}/{name}"}
             if old is not None:
-                c["old_value"] = old
+                c["previous_value"] = old
             if new is not None:
                 c["new_value"] = new
             changes.append(c)

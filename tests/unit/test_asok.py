@@ -158,6 +158,7 @@ def test_help_lists_real_commands_with_their_real_help(mgr: Host) -> None:
         ("mgr_x", [common.TABLE, mgr_asok.TABLE]),
         ("mon_a", [common.TABLE, mon_asok.TABLE]),
         ("osd_0", [common.TABLE, fleet_asok.OSD_TABLE]),
+        ("mds_a", [common.TABLE, fleet_asok.MDS_TABLE]),
     ):
         real = json.loads(golden_text(f"daemon_{daemon}_help.txt"))
         host = Host(daemon.replace("_", "."), tables)
@@ -177,6 +178,10 @@ def test_tell_help_table_lines_are_the_real_ones(mgr: Host) -> None:
     missing = [line for line in ours if line not in real]
     assert not missing
     assert len(ours) > 20
+    osd = Host("osd.0", [common.TABLE, fleet_asok.OSD_TABLE])
+    lines = tell_help([s.to_json() for s in osd.asok.signatures()], "osd").splitlines()
+    real_osd = golden_text("tell_osd_0_help.txt").splitlines()
+    assert lines[:3] == real_osd[:3] and [x for x in lines if x not in real_osd] == []
 
 
 def test_perf_dump_and_schema_shape() -> None:

@@ -258,3 +258,29 @@ def test_an_admin_socket_override_on_a_mon_outlives_config_commits(h: Harness) -
     assert h.options["mon_tick_interval"] == 2.0  # the database's, now
     h.run("config rm", who="mon", name="mon_tick_interval")
     assert h.options["mon_tick_interval"] == defaults(Profile.FAST)["mon_tick_interval"]
+
+
+def test_a_database_value_under_a_conf_one_and_the_log_of_changes_as_captured(h: Harness) -> None:
+    """The steps of capture/opcmds2.sh, on a cluster whose ceph.conf set mgr_tick_period 1."""
+    h.spec.options = dict(h.spec.options, mgr_tick_period=1.0)
+    for who, name, value in (("mgr", "mgr_tick_period", "3"), ("mgr", "mgr_stats_period", "7"),
+                             ("mon", "mon_max_pg_per_osd", "300")):  # fmt: skip
+        assert h.run("config set", who=who, name=name, value=value)[0] == 0
+    real = {e["name"]: e for e in json.loads(golden_text("config_show_mgr_x_db_under_file.json"))}
+    ours = {e["name"]: e for e in json.loads(h.cli("config show", "json", who="mgr.x"))}
+    assert ours["mgr_tick_period"] == real["mgr_tick_period"]
+    # a real mgr follows the database where ceph.conf is silent; the simulator's daemons
+    # run with their start-up value (a `file` one for every option they read), and say so
+    assert real["mgr_stats_period"] == {"name": "mgr_stats_period", "value": "7", "source": "mon"}
+    assert ours["mgr_stats_period"]["overrides"] == [{"source": "mon", "value": "7"}]
+    rows = {r[0]: r for r in columns(golden_text("config_show_mgr_x_db_under_file.txt"))}
+    ours_rows = {r[0]: r for r in columns(h.cli("config show", who="mgr.x"))}
+    assert ours_rows["mgr_tick_period"] == rows["mgr_tick_period"]  # 1  file  mon[3]
+    mon_real = {e["name"]: e for e in json.loads(golden_text("config_show_mon_a_db.json"))}
+    mon_ours = {e["name"]: e for e in json.loads(h.cli("config show", "json", who="mon.a"))}
+    assert mon_ours["mon_max_pg_per_osd"] == mon_real["mon_max_pg_per_osd"]
+    h.run("config rm", who="mgr", name="mgr_stats_period")
+    h.run("config set", who="mgr", name="mgr_tick_period", value="4")
+    for fmt, suffix in ((None, "txt"), ("json", "compact.json"), ("json-pretty", "json")):
+        ours_log = STAMP.sub("<stamp>", h.cli("config log", fmt))
+        assert ours_log == STAMP.sub("<stamp>", golden_text(f"config_log_with_rm.{suffix}")), fmt
