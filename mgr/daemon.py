@@ -1,7 +1,8 @@
 """The mgr daemon shell (`python -m mgr --dir DIR --id x`), Ceph's MgrStandby.
 
 It binds its own ROUTER (commands from clients when active, admin requests
-always), keeps a mon session, beacons every ``mgr_tick_period``, follows the
+always; also bound as the admin socket ``$run_dir/ceph-mgr.ID.asok``, its own
+commands in `mgr.asok`), keeps a mon session, beacons every ``mgr_tick_period``, follows the
 MgrMap through `MgrRole` and performs its decisions: start the module host as
 active or standby, and respawn (re-exec itself, keeping its pid, coming back
 with a new gid) when it is no longer active.
@@ -23,17 +24,19 @@ from typing import Any
 
 import psutil
 
+from mgr import asok as mgr_asok
 from mgr.daemon_state import DaemonState
 from mgr.module_host import ModuleHost, NullModuleHost
 from mgr.role import Action, Decision, MgrRole, Role
+from sim.asok import AsokTable
 from sim.daemon import PARENT_FD_ENV, DaemonShell, daemon_argparser
 from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
 from sim.monc import MonClient
 from sim.transport import NotConnected, Server
+from sim.version import CEPH_RELEASE, CEPH_VERSION, CEPH_VERSION_SHORT
 
 log = logging.getLogger(__name__)
 
-CEPH_VERSION = "ceph version 16.2.15 (ceph-mgr-sim) pacific (stable)"
 MODULE_SHUTDOWN_BOUND = 4.0  # s; below the supervisor's SIGTERM -> SIGKILL escalation (5 s)
 
 
@@ -43,9 +46,9 @@ def system_metadata(name: str, addr: str) -> dict[str, str]:
         "addr": addr.split(":")[0],
         "addrs": f"{addr.split(':')[0]}:0/{os.getpid()}",
         "arch": uname.machine,
-        "ceph_release": "pacific",
+        "ceph_release": CEPH_RELEASE,
         "ceph_version": CEPH_VERSION,
-        "ceph_version_short": "16.2.15",
+        "ceph_version_short": CEPH_VERSION_SHORT,
         "cpu": platform.processor() or uname.machine,
         "distro": platform.freedesktop_os_release().get("ID", "")
         if hasattr(platform, "freedesktop_os_release")
@@ -84,6 +87,7 @@ class MgrDaemon(DaemonShell):
         self.server = Server(
             self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed
         )
+        self.listen_admin(self.server)
         self.server.start()
         self.addr = self.server.host_port
         self.admin_handlers["mgr_status"] = lambda cmd: self.status()
@@ -128,7 +132,7 @@ class MgrDaemon(DaemonShell):
         from mgr.host.context import HostContext
         from mgr.host.host import PyModuleHost
 
-        version, release = CEPH_VERSION, "pacific"
+        version, release = CEPH_VERSION, CEPH_RELEASE
         tree = self.ceph_python or self.options.get("mgr_ceph_python")
         if tree:
             from mgr.host import apipath, cephtree
@@ -160,6 +164,19 @@ class MgrDaemon(DaemonShell):
             self.monc.close()
         if hasattr(self, "server"):
             self.server.close()
+
+    # --- admin socket -------------------------------------------------------------
+
+    def asok_tables(self) -> list[AsokTable]:
+        return [*super().asok_tables(), mgr_asok.TABLE]
+
+    @property
+    def gid(self) -> int:
+        return self.role.gid
+
+    @property
+    def osdmap_epoch(self) -> int:
+        return self.daemon_state.osdmap.epoch
 
     # --- role -----------------------------------------------------------------
 
@@ -197,6 +214,7 @@ class MgrDaemon(DaemonShell):
         logging.shutdown()
         if self.ctx is not None:
             self.ctx.destroy(linger=0)
+        self._remove_asok_files()  # the new process binds its own
         argv = [sys.executable, "-m", "mgr", "--dir", str(self.run.path), "--id", self.id]
         if self.ceph_python:  # the same release tree after the respawn
             argv += ["--ceph-python", str(self.ceph_python)]

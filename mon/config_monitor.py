@@ -32,6 +32,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,7 @@ log = logging.getLogger(__name__)
 DUMP_TYPES = ("mon", "mgr", "osd", "mds", "client")  # the sections `config dump` shows
 STORE_PREFIX = "config"  # key: json [who, name]; value: [who, name, value]
 META_PREFIX = "config_meta"  # last_committed
+HISTORY_PREFIX = "config_history"  # key: version (10 digits); value: {stamp, changes}
 # The mon sleeps this long between ticks: 0 would spin (the value stays stored).
 POSITIVE_ONLY = frozenset({"mon_tick_interval"})
 
@@ -72,7 +74,7 @@ ConfigChanges = dict[tuple[str, str], str | None]  # (who, name) -> value (None:
 
 class ConfigMonitor(PaxosService[ConfigChanges]):
     name = "config"
-    prefixes = (STORE_PREFIX, META_PREFIX)
+    prefixes = (STORE_PREFIX, META_PREFIX, HISTORY_PREFIX)
 
     def __init__(
         self,
@@ -82,8 +84,10 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         mgrmap: Callable[[], MgrMap],
         publish: Publish,
         emit: Callable[..., None] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.fsid = fsid
+        self.clock = clock
         self.mon_id = mon_id
         self.options = options
         self.baseline = options.as_dict()  # what `config rm` reverts the mon to
@@ -93,6 +97,7 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         self.version = 0
         self.db: dict[str, dict[str, str]] = {}
         self.pending: ConfigChanges = {}
+        self.overrides: dict[str, Any] = {}  # the mon's admin socket `config set`s
 
     # --- PaxosService --------------------------------------------------------------
 
@@ -111,6 +116,13 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
         self.pending = {}
 
     def encode(self, changes: ConfigChanges, txn: Transaction) -> None:
+        # ``config log``: each version's changes, with the values they replace
+        history = [
+            [who, name, self.db.get(who, {}).get(name), value]
+            for (who, name), value in sorted(changes.items())
+        ]
+        version = self.version + 1
+        txn.put(HISTORY_PREFIX, f"{version:010d}", {"stamp": self.clock(), "changes": history})
         for (who, name), value in changes.items():
             key = json.dumps([who, name])
             if value is None:
@@ -151,13 +163,23 @@ class ConfigMonitor(PaxosService[ConfigChanges]):
 
     # --- the mon's own options ---------------------------------------------------------
 
+    def set_override(self, name: str, value: Any | None) -> None:
+        """An admin socket ``config set`` (None: ``config unset``) on this mon: it
+        beats the database, as Ceph's override level does, until unset."""
+        if value is None:
+            self.overrides.pop(name, None)
+        else:
+            self.overrides[name] = value
+        self.apply_mon_options()
+
     def apply_mon_options(self) -> None:
-        """Set the mon's `Options` from what resolves for ``mon.<id>`` (else the baseline)."""
+        """Set the mon's `Options` from its admin socket overrides, else what
+        resolves for ``mon.<id>``, else the baseline."""
         values = self.entity_values("mon", self.mon_id)
         updates: dict[str, Any] = {}
         for name, spec in OPTIONS.items():
-            raw = values.get(name)
-            value = self.baseline.get(name)
+            raw = None if name in self.overrides else values.get(name)
+            value = self.overrides.get(name, self.baseline.get(name))
             if raw is not None:
                 try:
                     parsed = spec.parse(raw[0])

@@ -3,7 +3,8 @@
 What it owns: the process — the store file, the mon's ROUTER at its fixed
 address (clients and the other mons talk to it), the wiring of the parts
 below, the quorum's role events (`QuorumListener`), the leader's tick timer,
-subscriptions and the admin socket (``mon_status``).
+subscriptions and the admin endpoint (also bound as the admin socket
+``$run_dir/ceph-mon.ID.asok``; its own commands in `mon.asok`).
 
 What it hands on: a client's request goes to the router (`mon.requests`),
 which decides when and where it runs; what it does is `mon.ops`; the
@@ -22,6 +23,7 @@ import logging
 import time
 from typing import Any
 
+from mon import asok as mon_asok
 from mon.commit import mkfs_or_load
 from mon.mon_map import mon_status
 from mon.monitor import Monitor
@@ -32,6 +34,7 @@ from mon.requests import Router
 from mon.status import mgrmap_summary
 from mon.store import MonStore
 from mon.subscriptions import Subscriptions
+from sim.asok import AsokTable
 from sim.daemon import DaemonShell, main_entry
 from sim.messages import Envelope, Log, Message, MsgType, Pong, Subscribe
 from sim.transport import Server
@@ -67,6 +70,7 @@ class MonDaemon(DaemonShell):
             self.link_allowed,
         )
         self.server = Server(self.ctx, self.me, self.addr, self.on_message, self.link_allowed)
+        self.listen_admin(self.server)
         self.router = Router(
             self.id,
             self.quorum,
@@ -87,6 +91,30 @@ class MonDaemon(DaemonShell):
         log.info("mon.%s rank %d listening on %s", self.id, self.rank, self.addr)
         self.emit("daemon_started", addr=self.addr, rank=self.rank)
         self.quorum.start()
+
+    def asok_tables(self) -> list[AsokTable]:
+        return [*super().asok_tables(), mon_asok.TABLE]
+
+    def observe_option(self, name: str, value: Any) -> bool:
+        """An admin socket ``config set`` outlives the next config commit (the
+        config service applies the mon's options)."""
+        if not hasattr(self, "mon") or name not in self.options.as_dict():
+            return super().observe_option(name, value)
+        self.mon.config_service.set_override(name, value)
+        return True
+
+    def forget_option(self, name: str, before: Any) -> None:
+        if hasattr(self, "mon"):
+            self.mon.config_service.set_override(name, None)
+        else:
+            super().forget_option(name, before)
+
+    def perf_values(self) -> dict[str, Any]:
+        out = super().perf_values()
+        if hasattr(self, "quorum"):
+            out["mon.num_elections"] = self.quorum.epoch // 2
+            out["mon.election_win"] = int(self.quorum.is_leader())
+        return out
 
     async def shutdown(self) -> None:
         if hasattr(self, "quorum"):

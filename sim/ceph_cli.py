@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sim.client import AsyncCluster, MgrCommandLost
-from sim.cluster import default_dir
+from sim.cluster import RunDir, default_dir
 from sim.cmdparse import CommandSig, Flag, InvalidArguments, NoMatchingCommand, validate
 from sim.formatting import cli_stdout
 from sim.messages import CommandReply
@@ -28,7 +28,8 @@ from sim.wire import FrameTooLarge
 
 USAGE = (
     "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-o FILE] [-p PERIOD]\n"
-    "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)"
+    "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
+    "       python -m sim ceph tell WHO COMMAND… | daemon NAME COMMAND… | --admin-daemon PATH COMMAND…"
 )
 FORMATS = ("plain", "json", "json-pretty", "yaml", "xml", "xml-pretty")
 DEFAULT_TIMEOUT = 10.0
@@ -44,6 +45,7 @@ class CliArgs:
     name: str = "client.admin"
     period: float = 1.0
     help: bool = False
+    admin_daemon: str | None = None  # --admin-daemon PATH
     words: list[str] = field(default_factory=list)
 
 
@@ -60,6 +62,7 @@ def parse_cli(argv: list[str]) -> CliArgs:
         takes = {
             "--dir", "--format", "-f", "-i", "--in-file", "-o", "--out-file",
             "--connect-timeout", "--timeout", "-n", "--name", "-p", "--period",
+            "--admin-daemon",
         }  # fmt: skip
         if key in takes and word.startswith("-"):
             if not eq:
@@ -79,6 +82,8 @@ def parse_cli(argv: list[str]) -> CliArgs:
                 a.output_file = val
             elif key in ("-n", "--name"):
                 a.name = val if "." in val else f"client.{val}"
+            elif key == "--admin-daemon":
+                a.admin_daemon = val
             elif key in ("-p", "--period"):
                 a.period = _number(key, val)
             else:
@@ -105,6 +110,8 @@ def error_line(retval: int, outs: str) -> str:
 
 
 async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
+    if args.admin_daemon and not RunDir(args.dir).exists():
+        args.dir = Path(args.admin_daemon).absolute().parent.parent  # DIR/run/ceph-NAME.asok
     try:
         cluster = AsyncCluster(args.dir, name=args.name)
     except FileNotFoundError as exc:
@@ -132,6 +139,8 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
     def left() -> float:
         return max(0.01, deadline - loop.time())
 
+    if args.admin_daemon or args.words[:1] in (["daemon"], ["tell"]):
+        return await _run_admin(cluster, args, out, err)
     r = await cluster.mon_command({"prefix": "get_command_descriptions"}, timeout=left())
     if r.retval:
         print(error_line(r.retval, r.outs), file=err)
@@ -143,9 +152,9 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         words = [] if args.words == ["help"] else args.words
         out.write(help_sections(descs, " ".join(words) or None))
         return 0
+    # In the mon's order, Ceph's: the mgr's own, the modules', the mon's (it
+    # matters for "closest matches").
     sigs = [CommandSig.from_json(d, module=d.get("module", "mon")) for d in descs]
-    # Ceph lists the mgr's commands first (it matters for "closest matches").
-    sigs.sort(key=lambda s: 0 if s.flags & Flag.MGR else 1)
     try:
         cmd = validate(args.words, sigs)
     except (NoMatchingCommand, InvalidArguments) as exc:
@@ -186,6 +195,24 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         out.flush()
         await asyncio.sleep(args.period)
         deadline = loop.time() + args.timeout  # each poll is a call of its own
+
+
+async def _run_admin(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -> int:
+    """``tell``, ``daemon`` and ``--admin-daemon`` (`sim.admin_cli`)."""
+    from sim import admin_cli
+
+    words, fmt, timeout = args.words, args.format, args.timeout
+    if args.admin_daemon:
+        path = Path(args.admin_daemon)
+        return await admin_cli.run_daemon(cluster, path, words, fmt, timeout, out, err)
+    if words[0] == "tell":
+        return await admin_cli.run_tell(cluster, words[1:], fmt, timeout, out, err)
+    if len(words) < 3:
+        print('"ceph daemon" requires a daemon name (or socket path) and a command', file=err)
+        return errno.EINVAL
+    name = words[1]
+    path = Path(name) if "/" in name else cluster.run.asok_path(name)
+    return await admin_cli.run_daemon(cluster, path, words[2:], fmt, timeout, out, err)
 
 
 INT_RANGE = (-(1 << 63), (1 << 64) - 1)  # what Ceph's JSON reader takes (int64 or uint64)
@@ -240,7 +267,7 @@ def main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return errno.EINVAL
-    if not args.words and not args.help:
+    if not args.words and not args.help and not args.admin_daemon:
         print(USAGE, file=sys.stderr)
         return errno.EINVAL
     try:

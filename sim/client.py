@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 import threading
 from collections.abc import Coroutine
 from pathlib import Path
@@ -41,6 +42,29 @@ class DaemonUnreachable(ConnectionError):
 
 class MgrCommandLost(ConnectionError):
     """Every mgr the command was sent to went away while running it."""
+
+
+class AsokUnavailable(ConnectionError):
+    """Nothing listens at an admin socket path (no file, or a dead daemon's)."""
+
+
+FLEET = "fleet.0"  # the process that answers for the simulated OSDs and MDSs
+
+
+def asok_target(path: Path) -> str | None:
+    """The daemon an admin socket path names: ``ceph-osd.3.asok`` -> ``osd.3``."""
+    stem = path.name.removesuffix(".asok")
+    _cluster, sep, name = stem.partition("-")
+    return name if sep and "." in name else None
+
+
+def probe_asok(path: Path) -> None:
+    """Fail as Ceph's CLI does when nothing listens at ``path`` (ZeroMQ would wait)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        try:
+            s.connect(str(path))
+        except OSError as exc:
+            raise AsokUnavailable(f"[Errno {exc.errno}] {os.strerror(exc.errno or 0)}") from None
 
 
 class AsyncCluster:
@@ -170,16 +194,19 @@ class AsyncCluster:
             self._conns[name] = c
         return c
 
-    async def admin(self, daemon: str, cmd: dict[str, Any], timeout: float = 2.0) -> Any:
-        """An admin request to one daemon; raises DaemonUnreachable."""
+    async def admin_reply(
+        self, daemon: str, cmd: dict[str, Any], timeout: float = 2.0, endpoint: str | None = None
+    ) -> CommandReply:
+        """An admin request to one daemon, its reply as sent; raises DaemonUnreachable.
+        ``endpoint`` (else the address book's) is where it listens."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             # Re-read the book each try: a respawned daemon has a new address.
-            endpoint = self.run.addresses().get(daemon)
-            if endpoint is None:
+            where = endpoint or self.run.addresses().get(daemon)
+            if where is None:
                 raise DaemonUnreachable(f"{daemon} has no address in the address book")
-            conn = self._conn(daemon, endpoint)
+            conn = self._conn(daemon, where)
             await conn.wait_connected(min(0.25, max(0.0, deadline - loop.time())))
             try:
                 env = await conn.request(Admin(cmd=cmd), max(0.01, deadline - loop.time()))
@@ -192,9 +219,91 @@ class AsyncCluster:
                 raise DaemonUnreachable(f"{daemon} did not answer within {timeout:g}s") from None
         reply = env.msg
         assert isinstance(reply, CommandReply)
+        return reply
+
+    async def admin(self, daemon: str, cmd: dict[str, Any], timeout: float = 2.0) -> Any:
+        """An admin request to one daemon; raises DaemonUnreachable."""
+        reply = await self.admin_reply(daemon, cmd, timeout)
         if reply.retval:
             raise RuntimeError(f"{daemon}: {reply.outs}")
         return codec.unpack(reply.outbuf) if reply.outbuf else None
+
+    # --- admin sockets: ``ceph daemon``, ``--admin-daemon``, ``ceph tell`` ------------
+
+    async def asok(
+        self, path: Path | str, cmd: dict[str, Any], timeout: float = 10.0
+    ) -> CommandReply:
+        """An admin socket command through ``$run_dir/ceph-NAME.asok`` (`asok_target`
+        names the daemon); raises `AsokUnavailable` if nothing listens there."""
+        path = Path(path)
+        target = asok_target(path)
+        path = Path(os.path.realpath(path))  # a link to a socket in a short folder
+        probe_asok(path)
+        wrapped = {"prefix": "asok", "target": target, "cmd": cmd}
+        return await self.admin_reply(
+            target or path.name, wrapped, timeout, endpoint=f"ipc://{path}"
+        )
+
+    async def tell(self, who: str, cmd: dict[str, Any], timeout: float = 10.0) -> CommandReply:
+        """``ceph tell WHO``: ``mgr`` follows the MgrMap (a command sent to an active that
+        dies is sent again to the one the mon promotes, within ``timeout``); ``mgr.X``,
+        ``mon.X``, ``osd.N``, ``mds.X`` go to that daemon, ``mgr.X`` once it is the
+        active (a tell to a standby waits, as in Ceph)."""
+        if who == "mgr":
+            return await self._tell_active_mgr(cmd, timeout)
+        dtype, _, did = who.partition(".")
+        if dtype == "mgr":  # as Ceph's MgrClient: only the active takes a tell
+            return await self._tell_named_mgr(did, cmd, timeout)
+        endpoint = None
+        if dtype == "mon" and did in self.spec.mon_addrs:
+            endpoint = self.spec.mon_addrs[did]
+        daemon = FLEET if dtype in ("osd", "mds") else who
+        wrapped = {"prefix": "asok", "target": who, "cmd": cmd}
+        return await self.admin_reply(daemon, wrapped, timeout, endpoint=endpoint)
+
+    async def _tell_named_mgr(
+        self, mgr_id: str, cmd: dict[str, Any], timeout: float
+    ) -> CommandReply:
+        """Real 16.2 holds a tell to a mgr that is not the active (the capture
+        ``tell_mgr_y_version_standby``: it blocked until the CLI's timeout); here it
+        waits, within ``timeout``, for that mgr to be the available active."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            name, active = await self.active_mgr_addr(max(0.0, deadline - loop.time()))
+            if name == mgr_id:
+                wrapped = {"prefix": "asok", "target": f"mgr.{mgr_id}", "cmd": cmd}
+                left = max(0.01, deadline - loop.time())
+                try:
+                    return await self.admin_reply(f"mgr.{mgr_id}", wrapped, left, endpoint=active)
+                except DaemonUnreachable as exc:
+                    raise MonUnavailable(str(exc)) from None
+            if loop.time() >= deadline:
+                raise MonUnavailable(f"mgr.{mgr_id} is not the active mgr")
+            await self._next_active(name, deadline)
+
+    async def _tell_active_mgr(self, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            name, endpoint = await self.active_mgr_addr(max(0.0, deadline - loop.time()))
+            wrapped = {"prefix": "asok", "target": f"mgr.{name}", "cmd": cmd}
+            ask = loop.create_task(
+                self.admin_reply(f"mgr.{name}", wrapped, deadline - loop.time(), endpoint)
+            )
+            moved = loop.create_task(self._next_active(name, deadline))
+            done, _ = await asyncio.wait({ask, moved}, return_when=asyncio.FIRST_COMPLETED)
+            if ask in done:
+                moved.cancel()
+                try:
+                    return ask.result()
+                except DaemonUnreachable as exc:
+                    raise MonUnavailable(str(exc)) from None
+            ask.cancel()
+            with contextlib.suppress(asyncio.CancelledError, DaemonUnreachable):
+                await ask
+            if loop.time() >= deadline:
+                raise MonUnavailable(f"mgr.{name} did not answer")
 
     async def supervisor(self, cmd: dict[str, Any], timeout: float = 15.0) -> Any:
         return await self.admin("sim.supervisor", cmd, timeout)

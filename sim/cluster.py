@@ -82,6 +82,11 @@ class RunDir:
     events = property(lambda self: self.path / "events.jsonl")
     process_records = property(lambda self: self.path / "processes.json")
     log_dir = property(lambda self: self.path / "log")
+    run_dir = property(lambda self: self.path / "run")  # Ceph's $run_dir: admin sockets
+
+    def asok_path(self, name: str) -> Path:
+        """A daemon's admin socket, Ceph's ``$run_dir/$cluster-$name.asok``."""
+        return self.run_dir / f"ceph-{name}.asok"
 
     def mon_data(self, mon_id: str) -> Path:
         return self.path / f"mon.{mon_id}"

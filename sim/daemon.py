@@ -14,30 +14,37 @@ import argparse
 import asyncio
 import contextlib
 import ctypes
+import errno
 import logging
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import zmq
 import zmq.asyncio
 
 from sim import codec, msglog, wire
+from sim.asok import AdminSocket, AsokTable, RunningConfig
+from sim.asok import common as asok_common
 from sim.cluster import RunDir
 from sim.links import LinkFault, daemon_seed
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
 from sim.msglog import MessageLog
 from sim.options import Options
-from sim.transport import Connection, Identity, NotConnected
+from sim.perf import SCHEMAS, Schema, admin_dump, admin_schema, row_of
+from sim.transport import Connection, Identity, NotConnected, Server
 
 log = logging.getLogger(__name__)
 
 PARENT_FD_ENV = "SIM_PARENT_FD"
 SUPERVISOR_ENV = "SIM_SUPERVISOR"
 PR_SET_PDEATHSIG = 1
+IPC_PATH_MAX = 107  # sun_path: a longer admin socket path cannot be bound
 
 AdminHandler = Callable[[dict[str, Any]], Any]
 
@@ -92,7 +99,17 @@ class DaemonShell:
             "heal": self._admin_heal,
             "link": self._admin_link,
             "delay": self._admin_delay,
+            "asok": self._admin_asok,
         }
+        self.config = RunningConfig(
+            self.name,
+            self.options,
+            self.fixed_config(self.name),
+            self.observe_option,
+            self.forget_option,
+        )
+        self.asok = AdminSocket(self, self.asok_tables())
+        self._asok_files: list[Path] = []  # removed at a clean stop
         self.me.links.reseed(daemon_seed(self.name))
         if self.spec.message_events:
             self.me.msglog = MessageLog()
@@ -128,6 +145,7 @@ class DaemonShell:
             await self._stop.wait()
         finally:
             await self.shutdown()
+            self._remove_asok_files()
             if flusher is not None:
                 flusher.cancel()
                 self._emit_messages()
@@ -194,6 +212,107 @@ class DaemonShell:
             **self.me.links.status(),  # blocked_peers, link_faults
         }
 
+    # --- admin socket (``ceph daemon``, ``ceph tell``) ---------------------------
+
+    def asok_tables(self) -> list[AsokTable]:
+        """The admin socket commands of this daemon (subclasses add theirs)."""
+        return [asok_common.TABLE]
+
+    def fixed_config(self, name: str) -> dict[str, str]:
+        """Options that are this daemon's identity and paths, as ``config show`` has them."""
+        mons = ",".join(f"[v2:{a.split('://', 1)[-1]}/0]" for a in self.spec.mon_addrs.values())
+        return {
+            "admin_socket": str(self.run.asok_path(name)),
+            "fsid": self.spec.fsid,
+            "log_file": str(self.run.log_file(self.name)),
+            "mon_host": mons,
+            "run_dir": str(self.run.run_dir),
+        }
+
+    def observe_option(self, name: str, value: Any) -> bool:
+        """An admin socket ``config set``: options this daemon reads take effect."""
+        if name not in self.options.as_dict():
+            return False
+        self.options.update({name: value})
+        return True
+
+    def forget_option(self, name: str, before: Any) -> None:
+        """An admin socket ``config unset``: back to the value under the override."""
+        if before is not None:
+            self.observe_option(name, before)
+
+    def admin_socket(self, target: str | None) -> AdminSocket | None:
+        """The admin socket answering for ``target`` (the fleet hosts many)."""
+        return self.asok if target in (None, self.name) else None
+
+    def listen_admin(self, server: Server) -> None:
+        """Bind the admin endpoint also at ``$run_dir/ceph-$name.asok`` (ipc)."""
+        self.bind_asok(server, self.run.asok_path(self.name))
+
+    def bind_asok(self, server: Server, path: Path) -> bool:
+        """Bind ``server`` also at the admin socket ``path``. A path too long for a
+        unix socket gets a symlink to a socket in a private short folder instead."""
+        os.makedirs(self.run.run_dir, mode=0o700, exist_ok=True)
+        where = path
+        if len(os.fspath(path)) > IPC_PATH_MAX:
+            short = Path(tempfile.mkdtemp(prefix="sim-asok-"))  # 0700
+            self._asok_files.append(short)
+            where = short / path.name
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # a dead daemon's socket or link
+        try:
+            server.sock.bind(f"ipc://{where}")
+            os.chmod(where, 0o600)
+            if where != path:
+                path.symlink_to(where)
+        except (zmq.ZMQError, OSError) as exc:
+            log.warning("no admin socket at %s: %s", path, exc)
+            return False
+        self._asok_files.insert(0, path)
+        if where != path:
+            self._asok_files.insert(0, where)
+        return True
+
+    def _remove_asok_files(self) -> None:
+        for p in self._asok_files:
+            with contextlib.suppress(OSError):
+                p.rmdir() if p.is_dir() and not p.is_symlink() else p.unlink()
+        self._asok_files = []
+
+    def perf_schema_def(self) -> Schema:
+        return Schema.of(SCHEMAS.get(self.entity_type, []))
+
+    def perf_values(self) -> dict[str, Any]:
+        """This daemon's own counters by path (subclasses add theirs)."""
+        server = getattr(self, "server", None)
+        received = server.received if isinstance(server, Server) else 0
+        return {"AsyncMessenger::Worker-0.msgr_recv_messages": received}
+
+    def perf_dump(self) -> dict[str, Any]:
+        s = self.perf_schema_def()
+        return admin_dump(s, row_of(s, self.perf_values()))
+
+    def perf_schema(self) -> dict[str, Any]:
+        return admin_schema(self.perf_schema_def())
+
+    def mempools(self) -> dict[str, tuple[int, int]]:
+        return {}
+
+    def _admin_asok(self, cmd: dict[str, Any]) -> CommandReply:
+        """``{"prefix": "asok", "target": NAME, "cmd": {...}}``: an admin socket command."""
+        target, inner = cmd.get("target"), cmd.get("cmd")
+        if target is not None and not isinstance(target, str):
+            raise ValueError("asok target must be a daemon name")
+        if not isinstance(inner, dict):
+            raise ValueError("asok needs cmd: {prefix: ...}")
+        try:
+            sock = self.admin_socket(target)
+        except ConnectionRefusedError:  # a member that is down: its socket refuses
+            return CommandReply(retval=-errno.ECONNREFUSED, outs="[Errno 111] Connection refused")
+        if sock is None:
+            return CommandReply(retval=-errno.ENXIO, outs=f"{target} is not served by {self.name}")
+        return sock.call(inner)
+
     # --- admin endpoint -----------------------------------------------------
 
     def handle_admin(self, env: Envelope) -> CommandReply:
@@ -208,6 +327,8 @@ class DaemonShell:
         except Exception as exc:
             log.warning("admin %s failed: %s", prefix, exc.__class__.__name__)
             return CommandReply(retval=-22, outs=f"{exc.__class__.__name__}: {exc}"[:500])
+        if isinstance(result, CommandReply):  # already a reply (``asok``)
+            return result
         return CommandReply(retval=0, outbuf=codec.pack(result))
 
     @property

@@ -79,7 +79,38 @@ RGW: list[CounterDef] = [
     ("rgw.qactive", GAUGE, USEFUL, NONE, "", "Active requests queue"),
 ]  # fmt: skip
 
-SCHEMAS: dict[str, list[CounterDef]] = {"osd": OSD, "mds": MDS, "rgw": RGW}
+# The mon's and the mgr's own counters (their admin socket's ``perf dump``): a
+# few of Ceph 16.2's loggers, those the simulator can fill.
+MESSENGER: list[CounterDef] = [
+    ("AsyncMessenger::Worker-0.msgr_recv_messages", CTR, USEFUL, NONE, "", "Network received messages"),
+    ("AsyncMessenger::Worker-0.msgr_send_messages", CTR, USEFUL, NONE, "", "Network sent messages"),
+    ("AsyncMessenger::Worker-0.msgr_recv_bytes", CTR, USEFUL, BYTES, "", "Network received bytes"),
+    ("AsyncMessenger::Worker-0.msgr_send_bytes", CTR, USEFUL, BYTES, "", "Network sent bytes"),
+    ("cct.total_workers", GAUGE, DEBUGONLY, NONE, "", "Total workers"),
+    ("cct.unhealthy_workers", GAUGE, DEBUGONLY, NONE, "", "Unhealthy workers"),
+]  # fmt: skip
+
+MON: list[CounterDef] = [
+    *MESSENGER,
+    ("mon.num_sessions", GAUGE, USEFUL, NONE, "sess", "Open sessions"),
+    ("mon.session_add", CTR, INTERESTING, NONE, "sadd", "Created sessions"),
+    ("mon.session_rm", CTR, INTERESTING, NONE, "srm", "Removed sessions"),
+    ("mon.session_trim", CTR, USEFUL, NONE, "strm", "Trimmed sessions"),
+    ("mon.num_elections", CTR, USEFUL, NONE, "ecnt", "Elections participated in"),
+    ("mon.election_call", CTR, USEFUL, NONE, "ecall", "Elections started"),
+    ("mon.election_win", CTR, USEFUL, NONE, "ewon", "Elections won"),
+    ("mon.election_lose", CTR, USEFUL, NONE, "elst", "Elections lost"),
+    ("paxos.commit", CTR, USEFUL, NONE, "comt", "Commits"),
+    ("paxos.commit_latency", LAT, USEFUL, NONE, "clat", "Commit latency"),
+]  # fmt: skip
+
+MGR: list[CounterDef] = [
+    *MESSENGER,
+    ("mgr.cache_hit", CTR, USEFUL, NONE, "", "Cache hits"),
+    ("mgr.cache_miss", CTR, USEFUL, NONE, "", "Cache miss"),
+]  # fmt: skip
+
+SCHEMAS: dict[str, list[CounterDef]] = {"osd": OSD, "mds": MDS, "rgw": RGW, "mon": MON, "mgr": MGR}
 
 
 @dataclass(frozen=True)
@@ -123,3 +154,56 @@ class Schema:
 
 def schema(daemon_type: str) -> Schema:
     return Schema.of(SCHEMAS[daemon_type])
+
+
+def _value_type(typ: int) -> str:
+    one = "real" if typ & TIME else "integer"
+    return f"{one}-integer-pair" if typ & LONGRUNAVG else one
+
+
+def admin_schema(s: Schema) -> dict[str, dict[str, Any]]:
+    """``perf schema`` as a daemon's admin socket prints it: logger -> counter -> fields."""
+    out: dict[str, dict[str, Any]] = {}
+    for path, typ, prio, units, nick, desc in s.counters:
+        logger, _, name = path.rpartition(".")
+        out.setdefault(logger, {})[name] = {
+            "type": typ,
+            "metric_type": "counter" if typ & COUNTER else "gauge",
+            "value_type": _value_type(typ),
+            "description": desc,
+            "nick": nick,
+            "priority": prio,
+            "units": "bytes" if units == BYTES else "none",
+        }
+    return out
+
+
+def admin_dump(s: Schema, row: Any) -> dict[str, dict[str, Any]]:
+    """``perf dump``: one daemon's row (column order; times in ns) by logger."""
+    out: dict[str, dict[str, Any]] = {}
+    col = 0
+    for path, typ, *_ in s.counters:
+        logger, _, name = path.rpartition(".")
+        value: Any
+        if typ & LONGRUNAVG:
+            total, count = row[col], int(row[col + 1])
+            col += 2
+            if typ & TIME:
+                secs = total / 1e9
+                value = {"avgcount": count, "sum": secs, "avgtime": secs / count if count else 0.0}
+            else:
+                value = {"avgcount": count, "sum": int(total)}
+        else:
+            value = row[col] / 1e9 if typ & TIME else int(row[col])
+            col += 1
+        out.setdefault(logger, {})[name] = value
+    return out
+
+
+def row_of(s: Schema, values: dict[str, Any]) -> list[float]:
+    """A row from ``{path: value}`` (a long-run average as ``(sum_ns, count)``)."""
+    row: list[float] = []
+    for path, typ, *_ in s.counters:
+        v = values.get(path, (0, 0) if typ & LONGRUNAVG else 0)
+        row.extend(v if typ & LONGRUNAVG else [v])
+    return row

@@ -72,6 +72,8 @@ def running_cluster(
     mons: int = 1,
     mgrs: int = 2,
     options: dict[str, Any] | None = None,
+    osds: int = 0,
+    mds: int = 0,
     ceph_release: str | None = None,
 ) -> Iterator[TestCluster]:
     launcher.up(
@@ -81,6 +83,8 @@ def running_cluster(
         options=options,
         profile=Profile.FAST,
         die_with_parent=True,
+        osds=osds,
+        mds=mds,
         ceph_release=ceph_release,
     )
     client: TestCluster | None = None

@@ -19,7 +19,7 @@ import errno
 import logging
 from typing import Any
 
-from mon.commands import cluster, config, mgr, osd, pg
+from mon.commands import cluster, config, mgr, osd, pg, versions
 from mon.commands.cmdmap import cmdmap_error, field_error
 from mon.commands.table import CommandTable, Handler, MonCommand, Reply
 from mon.context import MonContext
@@ -31,7 +31,9 @@ __all__ = ["COMMANDS", "CommandError", "Handler", "MonCommand", "Reply", "dispat
 
 log = logging.getLogger(__name__)
 
-TABLES: tuple[CommandTable, ...] = (config.TABLE, mgr.TABLE, cluster.TABLE, pg.TABLE, osd.TABLE)
+TABLES: tuple[CommandTable, ...] = (
+    config.TABLE, mgr.TABLE, cluster.TABLE, pg.TABLE, osd.TABLE, versions.TABLE,
+)  # fmt: skip
 
 
 def _build(tables: tuple[CommandTable, ...]) -> dict[str, MonCommand]:
@@ -46,16 +48,44 @@ def _build(tables: tuple[CommandTable, ...]) -> dict[str, MonCommand]:
 
 COMMANDS: dict[str, MonCommand] = _build(TABLES)
 
+# The commands Ceph 16.2's mgr itself serves (DaemonServer, MgrCommands.h), in
+# its order. Where the simulator's mon serves one of them, it is published first,
+# before the modules' commands and the mon's own, as Ceph's table lists them: the
+# CLI's "closest matches" for a word nothing matches are then Ceph's (``pg stat``
+# …), not whichever module loaded first.
+CEPH_MGR_BUILTINS: tuple[str, ...] = (
+    "pg stat", "pg getmap", "pg dump", "pg dump_json", "pg dump_pools_json", "pg ls-by-pool",
+    "pg ls-by-primary", "pg ls-by-osd", "pg ls", "pg dump_stuck", "pg debug", "pg scrub",
+    "pg deep-scrub", "pg repair", "pg force-recovery", "pg force-backfill",
+    "pg cancel-force-recovery", "pg cancel-force-backfill", "osd perf", "osd df",
+    "osd blocked-by", "osd pool stats", "osd pool scrub", "osd pool deep-scrub",
+    "osd pool repair", "osd pool force-recovery", "osd pool force-backfill",
+    "osd pool cancel-force-recovery", "osd pool cancel-force-backfill",
+    "osd reweight-by-utilization", "osd test-reweight-by-utilization", "osd reweight-by-pg",
+    "osd test-reweight-by-pg", "osd destroy", "osd purge", "osd safe-to-destroy",
+    "osd ok-to-stop", "osd scrub", "osd deep-scrub", "osd repair", "service dump",
+    "service status", "config show", "config show-with-defaults", "device ls", "device info",
+    "device ls-by-daemon", "device ls-by-host", "device set-life-expectancy",
+    "device rm-life-expectancy",
+)  # fmt: skip
+
 
 def signatures() -> list[CommandSig]:
     return [c.sig for c in COMMANDS.values()]
 
 
 def get_command_descriptions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    descs = [s.to_json() for s in signatures() if s.prefix != "get_command_descriptions"]
+    """Ceph's order: the mgr's own commands (those served here), the modules'
+    commands (the active mgr's), then the mon's."""
+    ours = [s for s in signatures() if s.prefix != "get_command_descriptions"]
+    builtin = set(CEPH_MGR_BUILTINS)
+    rank = {p: i for i, p in enumerate(CEPH_MGR_BUILTINS)}
+    descs = [s.to_json() for s in sorted((s for s in ours if s.prefix in builtin),
+                                         key=lambda s: rank[s.prefix])]  # fmt: skip
     for d in mon.mgrmon.map.command_descs:
         if isinstance(d, dict):
             descs.append({**d, "flags": int(d.get("flags", 0)) | Flag.MGR})
+    descs += [s.to_json() for s in ours if s.prefix not in builtin]
     return Reply(data=descs)
 
 

@@ -99,12 +99,3 @@ def mgr_module_enable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 @TABLE.command("mgr module disable name=module,type=CephString", "disable mgr module", "rw")
 def mgr_module_disable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(outs=mon.mgrmon.disable_module(str(cmd.get("module"))))
-
-
-@TABLE.command("mgr versions", "check running versions of ceph-mgr daemons")
-def mgr_versions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    counts: dict[str, int] = {}
-    for name in mon.mgrmon.map.all_names():
-        v = mon.mgrmon.metadata.get(name, {}).get("ceph_version", "unknown")
-        counts[v] = counts.get(v, 0) + 1
-    return Reply(data=counts)

@@ -29,13 +29,15 @@ class Reply:
     outs: str = ""
     plain: Callable[[Any], str] | None = None
     text: str | None = None  # already-rendered output (ignores the format)
+    json_newline: bool = False  # some of Ceph's handlers end compact JSON with "\n"
 
     def render(self, fmt: str | None) -> bytes:
         if self.text is not None:
             return self.text.encode()
         if self.data is None:
             return b""
-        return render(self.data, fmt or "plain", self.plain).encode()
+        out = render(self.data, fmt or "plain", self.plain)
+        return (out + "\n" if self.json_newline and fmt == "json" else out).encode()
 
 
 Handler = Callable[[MonContext, dict[str, Any]], Reply]

@@ -74,3 +74,38 @@ def render_help(descs: Iterable[Mapping[str, Any]], partial: str | None = None) 
 def help_sections(descs: Iterable[Mapping[str, Any]], partial: str | None = None) -> str:
     title = " Monitor commands: "
     return f"\n{title}\n {'=' * (len(title) - 2)}\n" + render_help(descs, partial)
+
+
+def help_wrap(text: str, width: int = 40) -> list[str]:
+    """A help text as ``ceph tell WHO help`` wraps it: at the last space within
+    ``width`` characters, the space kept at the end of the line."""
+    lines = []
+    while len(text) > width:
+        cut = text.rfind(" ", 0, width)
+        cut = width - 1 if cut < 0 else cut
+        lines.append(text[: cut + 1])
+        text = text[cut + 1 :]
+    lines.append(text)
+    return lines
+
+
+def tell_help(descs: Iterable[Mapping[str, Any]], daemon_type: str) -> str:
+    """``ceph tell WHO help`` (the captured ``tell_*_help.txt``): a banner, then
+    the daemon's commands sorted by signature, the signature hard-wrapped at
+    39 characters (``textwrap``), the help at 40, continuation lines shifted
+    by one space."""
+    import textwrap
+
+    title = f" Tell {daemon_type} commands "
+    out = [f"\n{title}\n {'=' * (len(title) - 2)}\n"]
+    rows = sorted(
+        (sig.usage(), sig.help) for sig in _sigs(descs) if sig.help and not sig.flags & SKIP
+    )
+    for concise, text in rows:
+        left, right = textwrap.wrap(concise, 39) or [""], help_wrap(text)
+        n = max(len(left), len(right))
+        left += [""] * (n - len(left))
+        right += [""] * (n - len(right))
+        for i, (a, b) in enumerate(zip(left, right, strict=True)):
+            out.append(f"{' ' if i else ''}{a:<39} {b}\n")
+    return "".join(out)

@@ -12,7 +12,8 @@ do one by one, the fleet does in batches:
 - **to the active mgr** (`MgrSession`): metadata and perf schema on open,
   perf counters, status and pool I/O every ``mgr_stats_period``.
 
-Admin commands: ``osd_fault`` ``{"osd": N, "action": kill|stop|start|pause|resume|restart}``
+Admin sockets: every OSD and MDS has ``$run_dir/ceph-osd.N.asok`` (a symlink
+to the fleet's one socket, `sim.fleet.asok`). Admin commands: ``osd_fault`` ``{"osd": N, "action": kill|stop|start|pause|resume|restart}``
 and ``fleet_status``. Pausing the whole process (SIGSTOP) silences everything:
 the maps still say "up" until ``mon_osd_report_timeout`` while the counters
 on the mgr go stale.
@@ -21,14 +22,18 @@ on the mgr go stale.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from sim.asok import AdminSocket
 from sim.daemon import DaemonShell, main_entry
+from sim.fleet.asok import MemberAsok
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
@@ -76,6 +81,8 @@ class FleetDaemon(DaemonShell):
             self.ctx, self.me, "tcp://127.0.0.1:*", self.on_message, self.link_allowed
         )
         self.server.start()
+        self._member_asoks: dict[str, MemberAsok] = {}
+        self._asok_links = self._link_member_sockets()
         self.admin_handlers["osd_fault"] = self._admin_fault
         self.admin_handlers["fleet_status"] = lambda cmd: self.status()
         self.monc = MonClient(
@@ -98,7 +105,51 @@ class FleetDaemon(DaemonShell):
         log.info("fleet.%s: %d osds, %d mds, %d rgw", self.id, spec.osds, spec.mds, spec.rgws)
         self.emit("daemon_started", addr=self.server.address)
 
+    # --- admin sockets of the members -------------------------------------------------------
+
+    @property
+    def fsid(self) -> str:
+        return self.spec.fsid
+
+    def _member_names(self) -> list[str]:
+        m = self.members
+        return [f"osd.{o}" for o in m.osds] + [f"mds.{n}" for n in m.mds]
+
+    def _link_member_sockets(self) -> list[Path]:
+        """Bind ``ceph-fleet.ID.asok``; each member's asok is a symlink to it."""
+        own = self.run.asok_path(self.name)
+        if not self.bind_asok(self.server, own):
+            return []
+        links = []
+        for name in self._member_names():
+            link = self.run.asok_path(name)
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
+            try:
+                link.symlink_to(own.name)
+            except OSError as exc:
+                log.warning("no admin socket for %s: %s", name, exc)
+                continue
+            links.append(link)
+        return links
+
+    def admin_socket(self, target: str | None) -> AdminSocket | None:
+        if target in (None, self.name):
+            return self.asok
+        member = self._member_asoks.get(target)
+        if member is None:
+            dtype, _, did = target.partition(".")
+            if target not in self._member_names():
+                return None
+            member = self._member_asoks[target] = MemberAsok(self, dtype, did)
+        if member.dtype == "osd" and self.members.state[self.members.row[int(member.daemon_id)]]:
+            raise ConnectionRefusedError(target)  # a killed, stopped or paused OSD
+        return member.asok
+
     async def shutdown(self) -> None:
+        for link in getattr(self, "_asok_links", []):
+            with contextlib.suppress(OSError):
+                link.unlink()
         for t in getattr(self, "_tasks", []):
             t.cancel()
         if hasattr(self, "mgr"):

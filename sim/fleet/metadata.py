@@ -10,8 +10,8 @@ import platform
 from functools import cache
 
 from sim.maps.osd_dumps import osd_port
+from sim.version import CEPH_RELEASE, CEPH_VERSION, CEPH_VERSION_SHORT
 
-CEPH_VERSION = "ceph version 16.2.15 (ceph-mgr-sim) pacific (stable)"
 DISK_BYTES = 1 << 40
 
 
@@ -20,9 +20,9 @@ def _common() -> dict[str, str]:
     uname = platform.uname()
     return {
         "arch": uname.machine,
-        "ceph_release": "pacific",
+        "ceph_release": CEPH_RELEASE,
         "ceph_version": CEPH_VERSION,
-        "ceph_version_short": "16.2.15",
+        "ceph_version_short": CEPH_VERSION_SHORT,
         "cpu": "Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz",
         "distro": "debian",
         "distro_description": "Debian GNU/Linux 12 (bookworm)",

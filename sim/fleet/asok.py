@@ -1,0 +1,136 @@
+"""The admin sockets of the fleet's OSDs and MDSs (``ceph daemon osd.3 …``).
+
+The fleet process answers for each of its daemons: the admin endpoint is
+bound once as ``$run_dir/ceph-fleet.ID.asok`` and every member gets its
+``ceph-osd.N.asok`` / ``ceph-mds.X.asok`` as a symlink to it (one listening
+socket for 10,000 OSDs, not 10,000); a request names its daemon (``target``).
+`MemberAsok` is one member as `sim.asok` sees it: its own running config
+(an admin socket ``config set`` changes that daemon's view only, so it is
+"not observed"), its perf counters (its row of the fleet's population), and
+Ceph 16.2's ``status`` of an OSD and of an MDS.
+
+Who may import it: `sim.fleet.daemon` and tests.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Protocol
+
+from sim.asok import AdminSocket, AsokTable, RunningConfig
+from sim.asok import common as asok_common
+from sim.fleet.members import Members
+from sim.fleet.workload import Population
+from sim.maps.osdmap import OSDMap
+from sim.options import Options
+from sim.perf import admin_dump, admin_schema
+
+OSD_TABLE = AsokTable()
+MDS_TABLE = AsokTable()
+MDS_GID_BASE = 4200  # an MDS's gid here (Ceph's come from the mon)
+
+
+class FleetView(Protocol):
+    """What a member's admin socket reads of its fleet."""
+
+    @property
+    def members(self) -> Members: ...
+    @property
+    def populations(self) -> dict[str, Population]: ...
+    @property
+    def osdmap(self) -> OSDMap: ...
+    @property
+    def options(self) -> Options: ...
+    @property
+    def fsid(self) -> str: ...
+    @property
+    def started_stamp(self) -> float: ...
+    def fixed_config(self, name: str) -> dict[str, str]: ...
+
+
+def osd_fsid(fsid: str, osd: int) -> str:
+    """The OSD's uuid, as the fleet boots it."""
+    return str(uuid.uuid5(uuid.NAMESPACE_OID, f"{fsid}/osd.{osd}"))
+
+
+class MemberAsok:
+    """One fleet member as its admin socket sees it (implements `sim.asok.AsokHost`)."""
+
+    def __init__(self, fleet: FleetView, dtype: str, daemon_id: str) -> None:
+        self.fleet = fleet
+        self.dtype = dtype
+        self.daemon_id = daemon_id
+        self.name = f"{dtype}.{daemon_id}"
+        self.config = RunningConfig(self.name, fleet.options, fleet.fixed_config(self.name))
+        tables = [asok_common.TABLE, *({"osd": [OSD_TABLE], "mds": [MDS_TABLE]}.get(dtype, []))]
+        self.asok = AdminSocket(self, tables)
+
+    def _row(self) -> tuple[Population, list[float]] | None:
+        pop = self.fleet.populations.get(self.dtype)
+        if pop is None:
+            return None
+        key: str | int = int(self.daemon_id) if self.dtype == "osd" else self.daemon_id
+        try:
+            i = pop.ids.index(key)
+        except ValueError:
+            return None
+        return pop, list(pop.values[i * pop.width : (i + 1) * pop.width])
+
+    def perf_dump(self) -> dict[str, Any]:
+        got = self._row()
+        return admin_dump(got[0].schema, got[1]) if got else {}
+
+    def perf_schema(self) -> dict[str, Any]:
+        pop = self.fleet.populations.get(self.dtype)
+        return admin_schema(pop.schema) if pop else {}
+
+    def mempools(self) -> dict[str, tuple[int, int]]:
+        return {}
+
+    def num_pgs(self) -> int:
+        got = self._row()
+        if not got:
+            return 0
+        pop, row = got
+        return int(row[pop.col["osd.numpg"]]) if "osd.numpg" in pop.col else 0
+
+
+@OSD_TABLE.command("status", "high-level status of OSD")
+def osd_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
+    osd = int(host.daemon_id)
+    m = host.fleet.osdmap
+    return {
+        "cluster_fsid": host.fleet.fsid,
+        "osd_fsid": osd_fsid(host.fleet.fsid, osd),
+        "whoami": osd,
+        "state": "active" if m.is_up(osd) else "booting",
+        "oldest_map": 1,
+        "cluster_osdmap_trim_lower_bound": 1,
+        "newest_map": m.epoch,
+        "num_pgs": host.num_pgs(),
+    }
+
+
+@MDS_TABLE.command("status", "high-level status of MDS")
+def mds_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
+    """The first MDS of the fleet is the active (rank 0), the others standbys,
+    as the fleet reports them to the mgr."""
+    names = host.fleet.members.mds
+    i = names.index(host.daemon_id)
+    state = "up:active" if i == 0 else "up:standby"
+    uptime = max(0.0, time.time() - host.fleet.started_stamp)
+    epoch = host.fleet.osdmap.epoch
+    return {
+        "cluster_fsid": host.fleet.fsid,
+        "whoami": 0 if i == 0 else -1,
+        "id": MDS_GID_BASE + i,
+        "want_state": state,
+        "state": state,
+        "fs_name": "cephfs",
+        "rank_uptime": uptime if i == 0 else 0.0,
+        "mdsmap_epoch": 1,
+        "osdmap_epoch": epoch,
+        "osdmap_epoch_barrier": epoch,
+        "uptime": uptime,
+    }
