@@ -25,19 +25,14 @@ from typing import Any
 from mon.text_table import text_table
 from sim.formatting import utc_stamp
 from sim.options import CEPH_OPTIONS, OptionSpec
-from sim.options.values import to_str, typed_default
+from sim.options.values import shown, typed_default
 
 SHOW_HEADERS = ("NAME", "VALUE", "SOURCE", "OVERRIDES", "IGNORES")
-WHOLE_TYPES = ("int", "uint", "size", "secs", "millisecs")
 
 
 def show_value(spec: OptionSpec | None, value: Any) -> str:
-    """Ceph's text of a value (a whole ``secs`` as ``1``, not ``1.000000``)."""
-    if spec is None:
-        return str(value)
-    if spec.type in WHOLE_TYPES and isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return to_str(spec.type, value)
+    """Ceph's text of a value (`sim.options.values.shown`)."""
+    return str(value) if spec is None else shown(spec, value)
 
 
 @dataclass(frozen=True)

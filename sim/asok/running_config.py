@@ -5,7 +5,8 @@ through the admin socket (``config set``, Ceph's override level) first, then
 the daemon's own `Options` (the cluster's start-up settings, the mon's
 config database where the daemon follows it), then the option's default.
 Values are shown as Ceph shows them (`sim.options.values.to_str`: ``"1"``,
-``"0.950000"``, ``"true"``). A few options are the daemon's identity and
+``"0.950000"``, ``"true"``, metavariables expanded: ``$cluster-$name`` →
+``ceph-mgr.x``, ``$run_dir`` → its value). A few options are the daemon's identity and
 paths (``admin_socket``, ``run_dir``, ``mon_host``…), given by the shell.
 
 ``config set`` of an option the daemon acts on at run time (`observe`
@@ -18,12 +19,14 @@ Who may import it: `sim.asok` and the daemon shells.
 from __future__ import annotations
 
 import errno
+import re
 from collections.abc import Callable
 from typing import Any
 
 from sim.options import CEPH_OPTIONS, Options, OptionSpec
-from sim.options.values import ParseError, to_str, typed_default
+from sim.options.values import ParseError, shown, typed_default
 
+META = re.compile(r"\$([a-z_]+)")
 ENOENT_TEXT = "(2) No such file or directory"
 EINVAL_TEXT = "(22) Invalid argument"
 
@@ -59,16 +62,33 @@ class RunningConfig:
     def value(self, spec: OptionSpec) -> str:
         n = spec.name
         if n in self.overrides:
-            return _show(spec, self.overrides[n])
+            return shown(spec, self.overrides[n])
         if n in self.fixed:
             return self.fixed[n]
         v = self.options.get(n)
         if v is None:
             v = typed_default(spec)
-        return _show(spec, v)
+        return self.expand(shown(spec, v))
+
+    def expand(self, text: str, depth: int = 0) -> str:
+        """Ceph's metavariables in a value (``$cluster-$name`` → ``ceph-mgr.x``;
+        ``$run_dir`` → that option's value); an unknown one stays as written."""
+        if "$" not in text or depth > 8:
+            return text
+        kind, _, ident = self.name.partition(".")
+        meta = {"cluster": "ceph", "type": kind, "id": ident, "name": self.name}
+
+        def sub(m: re.Match[str]) -> str:
+            key = m.group(1)
+            if key in meta:
+                return meta[key]
+            spec = CEPH_OPTIONS.get(key)
+            return self.expand(self.value(spec), depth + 1) if spec is not None else m.group(0)
+
+        return META.sub(sub, text)
 
     def default(self, spec: OptionSpec) -> str:
-        return _show(spec, typed_default(spec))
+        return shown(spec, typed_default(spec))
 
     def show(self) -> dict[str, str]:
         """``config show``: the metavariables, then every option by name."""
@@ -122,14 +142,3 @@ class RunningConfig:
         elif self.observe is not None and before is not None:
             self.observe(spec.name, before)
         return 0, ""
-
-
-WHOLE_TYPES = ("int", "uint", "size", "secs", "millisecs")
-
-
-def _show(spec: OptionSpec, value: Any) -> str:
-    """Ceph's text of a value; a whole number of a whole-number type without
-    decimals (``secs`` 1, not 1.000000: the daemons read some as floats)."""
-    if spec.type in WHOLE_TYPES and isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return to_str(spec.type, value)

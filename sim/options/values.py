@@ -341,3 +341,23 @@ def python_value(opt: Facts, value: Any) -> Any:
     if kind is str and isinstance(value, bool):
         return "true" if value else "false"
     return kind(value)
+
+
+WHOLE_TYPES = ("int", "uint", "size", "secs", "millisecs")
+# Ceph's validator stores rbd_default_features as its bit mask (shown as "61")
+RBD_FEATURES = {"layering": 1, "striping": 2, "exclusive-lock": 4, "object-map": 8,
+                "fast-diff": 16, "deep-flatten": 32, "journaling": 64, "data-pool": 128,
+                "operations": 256, "migrating": 512, "non-primary": 1024}  # fmt: skip
+
+
+def shown(opt: Facts, value: Any) -> str:
+    """A running value as ``config show`` prints it: `to_str`, a whole number of a
+    whole-number type without decimals (``secs`` 1, not 1.000000: the daemons
+    read some as floats), and the values Ceph's validators normalise."""
+    if opt.type in WHOLE_TYPES and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if opt.name == "rbd_default_features" and isinstance(value, str) and not value.isdigit():
+        names = [w.strip() for w in value.split(",") if w.strip()]
+        if all(w in RBD_FEATURES for w in names):
+            return str(sum(RBD_FEATURES[w] for w in names))
+    return to_str(opt.type, value)

@@ -127,9 +127,14 @@ CONF_SET = {
     "mgr_tick_period", "mon_host", "mon_mgr_beacon_grace", "mon_tick_interval",
     "mon_warn_on_insecure_global_id_reclaim_allowed", "mon_warn_on_pool_no_redundancy",
     "mon_warn_on_too_few_osds", "osd_pool_default_size", "public_network",
-    "mgr_disabled_modules",  # set by the mgr itself at start (diskprediction_local)
+    "osd_objectstore", "memstore_device_bytes", "osd_crush_chooseleaf_type",
+    "daemonize",  # the capture ran every daemon with -f
 }  # fmt: skip
-PATHS = {"fsid", "keyring", "log_file", "mgr_data", "public_addr"}
+PATHS = {
+    "fsid", "keyring", "log_file", "mgr_data", "public_addr", "run_dir", "crash_dir",
+    "pid_file", "mon_cluster_log_file", "mon_data", "mds_data", "osd_data",
+    "admin_socket",  # $run_dir/$cluster-$name.asok, with the capture's run dir
+}  # fmt: skip
 
 
 def test_config_show_shape(mgr: Host) -> None:
