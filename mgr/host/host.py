@@ -36,6 +36,8 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from _simnative.cephsqlite.mgrhook import start as cephsqlite_start
+
 from mgr.host import digest, listeners
 from mgr.host.clog_feed import ClogFeed
 from mgr.host.commands import dispatch, owner_of
@@ -101,6 +103,8 @@ class PyModuleHost:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._config_seen.wait(), CONFIG_WAIT)
         conf = self.config.effective
+        # libcephsqlite: the VFS "ceph" of MgrModule.db, registered before any module runs
+        cephsqlite_start(lambda key: self.native.typed(key, self.config.effective))
         disabled = set(str(self.native.raw("mgr_disabled_modules", conf)).replace(",", " ").split())
         paths = self.ctx.module_paths(conf.get("mgr_module_path"))
         t0 = time.monotonic()

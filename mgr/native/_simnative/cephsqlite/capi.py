@@ -19,6 +19,7 @@ from __future__ import annotations
 import _sqlite3
 import ctypes
 from ctypes import POINTER, c_char_p, c_double, c_int, c_int64, c_void_p
+from typing import Any
 
 SQLITE_OK = 0
 SQLITE_ERROR = 1
@@ -59,52 +60,32 @@ SQLITE_FCNTL_VFS_POINTER = 27
 SQLITE_TRANSIENT = c_void_p(-1)
 
 
+def _pointers(*names: str) -> list[tuple[str, Any]]:
+    return [(name, c_void_p) for name in names]
+
+
 class sqlite3_io_methods(ctypes.Structure):  # noqa: N801 - sqlite3.h's name
-    _fields_ = [("iVersion", c_int)] + [
-        (name, c_void_p)
-        for name in (
-            "xClose",
-            "xRead",
-            "xWrite",
-            "xTruncate",
-            "xSync",
-            "xFileSize",
-            "xLock",
-            "xUnlock",
-            "xCheckReservedLock",
-            "xFileControl",
-            "xSectorSize",
-            "xDeviceCharacteristics",
-        )
-    ]
+    _fields_ = [("iVersion", c_int)] + _pointers(
+        "xClose", "xRead", "xWrite", "xTruncate", "xSync", "xFileSize", "xLock", "xUnlock",
+        "xCheckReservedLock", "xFileControl", "xSectorSize", "xDeviceCharacteristics",
+    )  # fmt: skip
+
+
+_HEAD: list[tuple[str, Any]] = [
+    ("iVersion", c_int),
+    ("szOsFile", c_int),
+    ("mxPathname", c_int),
+    ("pNext", c_void_p),
+    ("zName", c_char_p),
+    ("pAppData", c_void_p),
+]
 
 
 class sqlite3_vfs(ctypes.Structure):  # noqa: N801
-    _fields_ = [
-        ("iVersion", c_int),
-        ("szOsFile", c_int),
-        ("mxPathname", c_int),
-        ("pNext", c_void_p),
-        ("zName", c_char_p),
-        ("pAppData", c_void_p),
-    ] + [
-        (name, c_void_p)
-        for name in (
-            "xOpen",
-            "xDelete",
-            "xAccess",
-            "xFullPathname",
-            "xDlOpen",
-            "xDlError",
-            "xDlSym",
-            "xDlClose",
-            "xRandomness",
-            "xSleep",
-            "xCurrentTime",
-            "xGetLastError",
-            "xCurrentTimeInt64",
-        )
-    ]
+    _fields_ = _HEAD + _pointers(
+        "xOpen", "xDelete", "xAccess", "xFullPathname", "xDlOpen", "xDlError", "xDlSym",
+        "xDlClose", "xRandomness", "xSleep", "xCurrentTime", "xGetLastError", "xCurrentTimeInt64",
+    )  # fmt: skip
 
 
 class CephFile(ctypes.Structure):

@@ -114,7 +114,7 @@ class CephVFS:
     def _fill(self) -> None:
         default = c.LIB.sqlite3_vfs_find(None)
         base = c.sqlite3_vfs.from_address(default) if default else None
-        vfs_calls = {
+        vfs_calls: dict[str, tuple[Any, Callable[..., int]]] = {
             "xOpen": (c.xOpen, self.x_open),
             "xDelete": (c.xDelete, self.x_delete),
             "xAccess": (c.xAccess, self.x_access),
@@ -129,7 +129,7 @@ class CephVFS:
         for name in ("xDlOpen", "xDlError", "xDlSym", "xDlClose", "xGetLastError"):
             # extension loading and error text: the default (unix) VFS's own
             setattr(self.struct, name, getattr(base, name) if base else None)
-        io_calls = {
+        io_calls: dict[str, tuple[Any, Callable[..., int]]] = {
             "xClose": (c.xClose, self.x_close),
             "xRead": (c.xRead, self.x_read),
             "xWrite": (c.xWrite, self.x_write),

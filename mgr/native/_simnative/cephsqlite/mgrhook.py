@@ -1,0 +1,56 @@
+"""How ceph-mgr sets libcephsqlite up at start (PyModuleRegistry::init), for the simulated mgr.
+
+ceph-mgr registers libcephsqlite's VFS process-wide before any module runs
+and hands it the daemon's own CephContext, so that the database client is a
+RADOS client of the mgr itself (its address is what ``ceph_status()``
+reports and what a failover blocklists). `start` does the same here: it
+registers the VFS ``ceph`` whose cluster handle is ``rados.Rados(context=
+<the mgr's context>)``, connected on the first database open, with the
+``cephsqlite_*`` options of the mgr's configuration where it has them
+(Ceph's defaults otherwise). Called once by the mgr host when it loads the
+modules; calling it again reconfigures the VFS for the files opened later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from _simnative.cephsqlite import register
+from _simnative.cephsqlite.striper import Settings
+from _simnative.cephsqlite.vfs import CephVFS
+
+OPTIONS = {
+    "cephsqlite_lock_renewal_timeout": "lock_renewal_timeout_ms",
+    "cephsqlite_lock_renewal_interval": "lock_renewal_interval_ms",
+    "cephsqlite_blocklist_dead_locker": "blocklist_dead_locker",
+}
+
+
+def settings_from(get_option: Callable[[str], Any]) -> Settings:
+    """libcephsqlite's settings from the daemon's options (an unknown option keeps Ceph's default)."""
+    s = Settings()
+    for option, attr in OPTIONS.items():
+        try:
+            value = get_option(option)
+        except KeyError:
+            continue
+        if value is None:
+            continue
+        if attr.endswith("_ms"):
+            # a millisecs option may come typed as seconds (float) or as milliseconds (int)
+            value = int(value * 1000) if isinstance(value, float) else int(value)
+        setattr(s, attr, type(getattr(s, attr))(value))
+    return s
+
+
+def start(get_option: Callable[[str], Any], context: object = None) -> CephVFS:
+    """Register the ``ceph`` VFS over the mgr's own RADOS client."""
+    import rados  # the native dir's binding (a stand-in until RADOS is simulated)
+
+    def connect() -> Any:
+        client = rados.Rados(context=context)
+        client.connect()
+        return client
+
+    return register(connect, settings=settings_from(get_option))
