@@ -265,3 +265,27 @@ def test_a_pool_given_by_id_reaches_the_same_objects(cluster: FakeCluster) -> No
         db.execute("INSERT INTO t VALUES (1, 'by name')")
     with opened(pool=f"*{cluster.pools['.mgr']}:mod") as db:
         assert rows(db) == [(1, "by name")]
+
+
+def test_concurrent_writers_on_their_own_connections_lose_nothing(cluster: FakeCluster) -> None:
+    with opened() as db:
+        db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            with opened() as db:
+                for i in range(20):
+                    db.execute("INSERT INTO t VALUES (?, ?)", (n * 100 + i, f"w{n}"))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(DEADLINE)
+    assert not errors and not any(th.is_alive() for th in threads)
+    with opened() as db:
+        assert len(rows(db)) == 80
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

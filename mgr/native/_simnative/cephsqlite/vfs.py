@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,7 +65,8 @@ class CephVFS:
         self.keeper = LockKeeper(settings.lock_renewal_interval_ms / 1000)
         self._cluster: Any = None
         self.files: dict[int, OpenFile] = {}
-        self._next = 1
+        self._handles = itertools.count(1)  # next() is atomic under the GIL
+        self._cluster_lock = threading.Lock()
         self.perf: dict[str, list[float]] = {}
         self._callbacks: list[Any] = []  # keeps every CFUNCTYPE alive
         self.io_methods = c.sqlite3_io_methods(iVersion=1)
@@ -78,9 +81,10 @@ class CephVFS:
     # --- the cluster handle -------------------------------------------------------
 
     def cluster(self) -> Any:
-        if self._cluster is None:
-            self._cluster = self.cluster_factory()
-        return self._cluster
+        with self._cluster_lock:
+            if self._cluster is None:
+                self._cluster = self.cluster_factory()
+            return self._cluster
 
     def reconfigure(self, cluster: Callable[[], Any], settings: Settings) -> None:
         """New files use this cluster and settings (open ones keep theirs)."""
@@ -225,7 +229,7 @@ class CephVFS:
             if err_no(e) in (errno.ENOENT, errno.ENODATA):
                 return c.SQLITE_CANTOPEN
             raise
-        handle, self._next = self._next, self._next + 1
+        handle = next(self._handles)
         self.files[handle] = OpenFile(
             loc, flags, striper, io, main=bool(flags & c.SQLITE_OPEN_MAIN_DB)
         )
