@@ -180,6 +180,11 @@ class FakeIoctx:
                 raise rados.NoData(f"{key}: no xattr {xattr_name}", errno=errno.ENODATA)
             return obj.xattrs[xattr_name]
 
+    def get_xattrs(self, key: str) -> list[tuple[str, bytes]]:
+        with self.cluster.lock:
+            self._op()
+            return list(self._get(key).xattrs.items())
+
     def set_xattr(self, key: str, xattr_name: str, xattr_value: bytes) -> bool:
         with self.cluster.lock:
             self._op()

@@ -28,7 +28,7 @@ keeps 128 MiB of slack); ``create`` initialises the metadata under the lock
 
 Every RADOS call goes through the ``rados.Ioctx`` API (``read``, ``write``,
 ``trunc``, ``remove_object``, ``get_xattr``, ``set_xattr``,
-``lock_exclusive``, ``unlock``); errors are the binding's exceptions, told
+``lock_exclusive``, ``unlock``, and ``get_xattrs`` where it has it); errors are the binding's exceptions, told
 apart by their ``errno``.
 """
 
@@ -179,12 +179,8 @@ class Striper:
         if not held:
             self._take_lock()
         try:
-            try:
-                self.ioctx.get_xattr(self.first, XATTR_SIZE)
+            if XATTR_SIZE in self.xattrs():
                 return
-            except Exception as e:
-                if err_no(e) not in (errno.ENOENT, errno.ENODATA):
-                    raise
             for name, value in (
                 (XATTR_VERSION, uint(0)),
                 (XATTR_SIZE, uint(0)),
@@ -198,22 +194,38 @@ class Striper:
             if not held:
                 self._release_lock()
 
-    def open(self) -> None:
+    def open(self, xattrs: dict[str, bytes] | None = None) -> None:
         """Read the metadata (raises ENOENT/ENODATA for a file that does not exist)."""
         self._check()
-        get = self.ioctx.get_xattr
-        self.size = int(get(self.first, XATTR_SIZE) or b"0")
-        self.allocated = int(get(self.first, XATTR_ALLOCATED) or b"0")
-        self.version = int(get(self.first, XATTR_VERSION) or b"0")
-        try:
-            osize = int(get(self.first, XATTR_LAYOUT_OBJECT_SIZE) or b"0")
-        except Exception as e:
-            if err_no(e) not in (errno.ENOENT, errno.ENODATA):
-                raise
-            osize = 0
+        x = self.xattrs() if xattrs is None else xattrs
+        if XATTR_SIZE not in x:
+            raise StriperError(errno.ENODATA, f"{self.oid}: not a striped file")
+        self.size = int(x[XATTR_SIZE] or b"0")
+        self.allocated = int(x.get(XATTR_ALLOCATED) or b"0")
+        self.version = int(x.get(XATTR_VERSION) or b"0")
+        osize = int(x.get(XATTR_LAYOUT_OBJECT_SIZE) or b"0")
         if osize > 0 and osize & (osize - 1) == 0:
             self.object_size = osize.bit_length() - 1
         self.size_dirty = False
+
+    def xattrs(self) -> dict[str, bytes]:
+        """The first object's xattrs, in one read (``get_xattrs``) where the binding has it."""
+        if hasattr(self.ioctx, "get_xattrs"):
+            return {str(k): bytes(v) for k, v in self.ioctx.get_xattrs(self.first)}
+        out = {}
+        for name in (
+            XATTR_EXCL,
+            XATTR_SIZE,
+            XATTR_ALLOCATED,
+            XATTR_VERSION,
+            XATTR_LAYOUT_OBJECT_SIZE,
+        ):
+            try:
+                out[name] = self.ioctx.get_xattr(self.first, name)
+            except Exception as e:
+                if err_no(e) != errno.ENODATA:
+                    raise
+        return out
 
     def _set_metadata(self, *, size: int | None = None, allocated: int | None = None) -> None:
         if size is not None:
@@ -310,10 +322,10 @@ class Striper:
     def lock(self) -> None:
         """Take the exclusive lock (waiting as long as another live client holds it)."""
         self._check()
-        self._take_lock()
-        self.open()
+        self.open(self._take_lock())
 
-    def _take_lock(self) -> None:
+    def _take_lock(self) -> dict[str, bytes]:
+        """Lock; returns the first object's xattrs as they were when we got it."""
         waited = 0.0
         duration = self.settings.lock_duration_s
         while True:
@@ -330,12 +342,11 @@ class Striper:
             time.sleep(BUSY_RETRY)
             waited += BUSY_RETRY
         try:
-            holder = self.ioctx.get_xattr(self.first, XATTR_EXCL).decode()
-        except Exception as e:
-            if err_no(e) not in (errno.ENOENT, errno.ENODATA):
-                self._unlock_quietly()
-                raise
-            holder = ""
+            xattrs = self.xattrs()
+        except Exception:
+            self._unlock_quietly()
+            raise
+        holder = xattrs.get(XATTR_EXCL, b"").decode()
         try:
             if holder and holder != self.myaddrs:
                 self._recover(holder)
@@ -347,6 +358,7 @@ class Striper:
             self.locked = True
         self.keeper.add(self)
         self._count("lock")
+        return xattrs
 
     def _recover(self, holder: str) -> None:
         """The last holder died with the lock: blocklist it before writing (Ceph's recover_lock)."""
