@@ -104,7 +104,7 @@ class PyModuleHost:
             await asyncio.wait_for(self._config_seen.wait(), CONFIG_WAIT)
         conf = self.config.effective
         # libcephsqlite: the VFS "ceph" of MgrModule.db, registered before any module runs
-        cephsqlite_start(lambda key: self.native.typed(key, self.config.effective))
+        cephsqlite_start(lambda key: self.native.raw(key, self.config.effective))
         disabled = set(str(self.native.raw("mgr_disabled_modules", conf)).replace(",", " ").split())
         paths = self.ctx.module_paths(conf.get("mgr_module_path"))
         t0 = time.monotonic()

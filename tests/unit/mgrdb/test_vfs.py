@@ -289,3 +289,34 @@ def test_concurrent_writers_on_their_own_connections_lose_nothing(cluster: FakeC
     with opened() as db:
         assert len(rows(db)) == 80
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_the_mgr_hook_reads_the_cephsqlite_options_and_keeps_cephs_defaults() -> None:
+    from _simnative.cephsqlite.mgrhook import settings_from
+
+    def options(values: dict[str, object]) -> object:
+        def get(key: str) -> object:
+            if key not in values:
+                raise KeyError(key)
+            return values[key]
+
+        return get
+
+    assert settings_from(options({})) == cephsqlite.Settings()
+    s = settings_from(
+        options(
+            {
+                "cephsqlite_lock_renewal_timeout": "5000",
+                "cephsqlite_lock_renewal_interval": 250,
+                "cephsqlite_blocklist_dead_locker": "false",
+            }
+        )
+    )
+    assert (s.lock_renewal_timeout_ms, s.lock_renewal_interval_ms) == (5000, 250)
+    assert s.blocklist_dead_locker is False and s.lock_duration_s == 5
+    bad = settings_from(
+        options(
+            {"cephsqlite_lock_renewal_timeout": "soon", "cephsqlite_blocklist_dead_locker": "maybe"}
+        )
+    )
+    assert bad == cephsqlite.Settings()

@@ -28,19 +28,27 @@ OPTIONS = {
 
 
 def settings_from(get_option: Callable[[str], Any]) -> Settings:
-    """libcephsqlite's settings from the daemon's options (an unknown option keeps Ceph's default)."""
+    """libcephsqlite's settings from the daemon's raw option values (milliseconds, a bool);
+    an option the daemon does not know, or a value that does not parse, keeps Ceph's default."""
     s = Settings()
     for option, attr in OPTIONS.items():
         try:
             value = get_option(option)
         except KeyError:
             continue
-        if value is None:
+        try:
+            if attr == "blocklist_dead_locker":
+                text = str(value).strip().lower()
+                if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                    raise ValueError(text)
+                setattr(s, attr, text in ("true", "1", "yes", "on"))
+            else:
+                ms = int(float(value))
+                if ms <= 0:
+                    raise ValueError(value)
+                setattr(s, attr, ms)
+        except (TypeError, ValueError):
             continue
-        if attr.endswith("_ms"):
-            # a millisecs option may come typed as seconds (float) or as milliseconds (int)
-            value = int(value * 1000) if isinstance(value, float) else int(value)
-        setattr(s, attr, type(getattr(s, attr))(value))
     return s
 
 
