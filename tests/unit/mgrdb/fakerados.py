@@ -6,6 +6,9 @@ test sets to observe or interrupt writes. `FakeRados` is one client of it
 (own address, instance id), with the ``Rados`` calls the VFS uses, and
 `FakeIoctx` the ``Ioctx`` calls. Errors are the binding's (``rados``
 stand-in) classes with their errnos, as rados.pyx raises them. Thread-safe.
+With ``persist_to`` every change is saved to that file at once (atomically),
+so that a process that dies mid-write leaves the cluster as it was: a
+second process `FakeCluster.load`s it.
 """
 
 from __future__ import annotations
@@ -14,15 +17,18 @@ import copy
 import errno
 import itertools
 import json
+import os
+import pickle
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import rados
 
-_ids = itertools.count(4100)
+_ids = itertools.count(int.from_bytes(os.urandom(3), "big") * 16 + 4100)  # unique across processes
 
 
 @dataclass
@@ -34,7 +40,8 @@ class Obj:
 
 
 class FakeCluster:
-    def __init__(self, pools: tuple[str, ...] = (".mgr",)) -> None:
+    def __init__(self, pools: tuple[str, ...] = (".mgr",), persist_to: Path | None = None) -> None:
+        self.persist_to = persist_to
         self.lock = threading.RLock()
         self.pools: dict[str, int] = {}
         self.objects: dict[tuple[int, str, str], Obj] = {}
@@ -47,7 +54,24 @@ class FakeCluster:
     def create_pool(self, name: str) -> int:
         with self.lock:
             self.pools.setdefault(name, len(self.pools) + 1)
+            self.save()
             return self.pools[name]
+
+    def save(self) -> None:
+        if self.persist_to is None:
+            return
+        tmp = self.persist_to.with_suffix(".tmp")
+        plain = {k: (bytes(o.data), o.xattrs, o.locks) for k, o in self.objects.items()}
+        tmp.write_bytes(pickle.dumps((self.pools, plain, self.blocklist)))
+        os.replace(tmp, self.persist_to)
+
+    @classmethod
+    def load(cls, path: Path) -> FakeCluster:
+        cl = cls((), persist_to=path)
+        if path.exists():
+            cl.pools, plain, cl.blocklist = pickle.loads(path.read_bytes())
+            cl.objects = {k: Obj(bytearray(d), x, lk) for k, (d, x, lk) in plain.items()}
+        return cl
 
     def client(self) -> FakeRados:
         return FakeRados(self)
@@ -96,6 +120,7 @@ class FakeRados:
         if c.get("prefix") == "osd blocklist" and c.get("blocklistop") == "add":
             with self.cluster.lock:
                 self.cluster.blocklist.add(c["addr"])
+                self.cluster.save()
             return 0, b"", f"blocklisting {c['addr']}"
         return -errno.EINVAL, b"", "unknown command"
 
@@ -127,6 +152,9 @@ class FakeIoctx:
             raise rados.ConnectionShutdown("blocklisted", errno=errno.ESHUTDOWN)
         self.cluster.ops += 1
 
+    def _changed(self) -> None:
+        self.cluster.save()
+
     def _get(self, key: str) -> Obj:
         obj = self.cluster.objects.get(self._key(key))
         if obj is None:
@@ -147,11 +175,13 @@ class FakeIoctx:
             if len(obj.data) < offset:
                 obj.data.extend(b"\0" * (offset - len(obj.data)))
             obj.data[offset : offset + len(data)] = data
+            self._changed()
 
     def write_full(self, key: str, data: bytes) -> None:
         with self.cluster.lock:
             self._op()
             self.cluster.objects.setdefault(self._key(key), Obj()).data = bytearray(data)
+            self._changed()
 
     def trunc(self, key: str, size: int) -> None:
         with self.cluster.lock:
@@ -159,6 +189,7 @@ class FakeIoctx:
             obj = self.cluster.objects.setdefault(self._key(key), Obj())
             del obj.data[size:]
             obj.data.extend(b"\0" * (size - len(obj.data)))
+            self._changed()
 
     def stat(self, key: str) -> tuple[int, time.struct_time]:
         with self.cluster.lock:
@@ -170,6 +201,7 @@ class FakeIoctx:
             self._op()
             self._get(key)
             del self.cluster.objects[self._key(key)]
+            self._changed()
             return True
 
     def get_xattr(self, key: str, xattr_name: str) -> bytes:
@@ -191,6 +223,7 @@ class FakeIoctx:
             self.cluster.objects.setdefault(self._key(key), Obj()).xattrs[xattr_name] = bytes(
                 xattr_value
             )
+            self._changed()
             return True
 
     def lock_exclusive(
@@ -204,7 +237,7 @@ class FakeIoctx:
     ) -> None:
         with self.cluster.lock:
             self._op()
-            now = time.monotonic()
+            now = time.time()  # the clock all processes share
             obj = self.cluster.objects.setdefault(
                 self._key(key), Obj()
             )  # cls_lock creates the object
@@ -221,6 +254,7 @@ class FakeIoctx:
             if mine and not flags & 3:
                 raise rados.ObjectExists(f"{key}: lock {name} already held", errno=errno.EEXIST)
             obj.locks[name] = (cookie, self.client.addrs, expiry)
+            self._changed()
 
     def unlock(self, key: str, name: str, cookie: str) -> None:
         with self.cluster.lock:
@@ -230,3 +264,4 @@ class FakeIoctx:
             if held is None or held[0] != cookie:
                 raise rados.ObjectNotFound(f"{key}: lock {name} not held", errno=errno.ENOENT)
             del obj.locks[name]
+            self._changed()
