@@ -323,3 +323,29 @@ def test_the_mgr_hook_reads_the_cephsqlite_options_and_keeps_cephs_defaults() ->
         )
     )
     assert bad == cephsqlite.Settings()
+
+
+def test_journal_mode_delete_removes_the_journal_objects(cluster: FakeCluster) -> None:
+    db = sqlite3.connect("file:///.mgr:mod/main.db?vfs=ceph", uri=True, isolation_level=None)
+    try:
+        db.execute("PRAGMA TEMP_STORE = memory")
+        db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+        db.execute("INSERT INTO t VALUES (1, 'x')")
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        assert rows(db) == [(1, "x")]
+    finally:
+        db.close()
+    assert not [n for n in cluster.names() if "journal" in n]  # xDelete removed them
+    assert not any(o.locks for o in cluster.objects.values())
+
+
+def test_a_database_keeps_the_object_size_it_was_created_with(cluster: FakeCluster) -> None:
+    with opened() as db:  # 64 KiB objects (the fixture's settings)
+        db.execute("CREATE TABLE b (k INTEGER PRIMARY KEY, v BLOB)")
+        db.execute("INSERT INTO b VALUES (1, ?)", (b"q" * 300_000,))
+    cephsqlite.register(cluster.client)  # Ceph's 4 MiB for new files from now on
+    with opened() as db:
+        db.execute("INSERT INTO b VALUES (2, ?)", (b"r" * 300_000,))
+        assert [len(v) for (v,) in db.execute("SELECT v FROM b ORDER BY k")] == [300_000] * 2
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+    assert len([n for n in cluster.names() if n.startswith("main.db.")]) == pages

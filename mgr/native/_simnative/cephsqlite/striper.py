@@ -324,6 +324,13 @@ class Striper:
         self._check()
         self.open(self._take_lock())
 
+    def lock_any(self) -> None:
+        """Take the lock of a file that may not exist (to delete it, as Ceph's xDelete)."""
+        self._check()
+        xattrs = self._take_lock()
+        if XATTR_SIZE in xattrs:
+            self.open(xattrs)
+
     def _take_lock(self) -> dict[str, bytes]:
         """Lock; returns the first object's xattrs as they were when we got it."""
         waited = 0.0

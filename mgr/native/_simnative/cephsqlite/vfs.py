@@ -247,11 +247,9 @@ class CephVFS:
         io = self._ioctx(loc)
         try:
             striper = self._striper(loc, io)
-            striper.lock()
+            striper.lock_any()  # creates the first object if missing: remove() drops it again
             striper.remove()
         except Exception as e:
-            if err_no(e) in (errno.ENOENT, errno.ENODATA):
-                return c.SQLITE_OK
             log.error("cephsqlite: cannot delete %s: %s", loc, e)
             return c.SQLITE_IOERR_DELETE
         finally:
