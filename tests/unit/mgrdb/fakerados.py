@@ -47,6 +47,8 @@ class FakeCluster:
         self.objects: dict[tuple[int, str, str], Obj] = {}
         self.blocklist: set[str] = set()
         self.on_write: Callable[[str], None] | None = None  # called before each data write
+        self.up = threading.Event()  # cleared: every op waits, as on PGs below min_size
+        self.up.set()
         self.ops = 0
         for p in pools:
             self.create_pool(p)
@@ -146,6 +148,7 @@ class FakeIoctx:
         return (self.pool_id, self.nspace, key)
 
     def _op(self) -> None:
+        self.cluster.up.wait()
         if self.closed:
             raise rados.Error("ioctx is closed", errno=errno.EBADF)
         if self.client.blocklisted():

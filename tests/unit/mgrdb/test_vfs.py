@@ -349,3 +349,23 @@ def test_a_database_keeps_the_object_size_it_was_created_with(cluster: FakeClust
         assert [len(v) for (v,) in db.execute("SELECT v FROM b ORDER BY k")] == [300_000] * 2
         pages = db.execute("PRAGMA page_count").fetchone()[0]
     assert len([n for n in cluster.names() if n.startswith("main.db.")]) == pages
+
+
+def test_a_statement_blocks_while_the_pool_is_unavailable_and_completes_after(
+    cluster: FakeCluster,
+) -> None:
+    cephsqlite.register(cluster.client, settings=cephsqlite.Settings(object_size=16))
+    with opened() as db:
+        db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+        cluster.up.clear()  # the PGs go down
+        done: list[object] = []
+        writer = threading.Thread(
+            target=lambda: done.append(db.execute("INSERT INTO t VALUES (1, 'late')")),
+            daemon=True,
+        )
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive() and not done  # blocked, not failed
+        cluster.up.set()  # they come back
+        writer.join(DEADLINE)
+        assert done and rows(db) == [(1, "late")]
