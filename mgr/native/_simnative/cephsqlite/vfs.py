@@ -68,6 +68,7 @@ class CephVFS:
         self._handles = itertools.count(1)  # next() is atomic under the GIL
         self._cluster_lock = threading.Lock()
         self.perf: dict[str, list[float]] = {}
+        self.closed_counters: dict[str, int] = {}  # the striper counters of closed files
         self._callbacks: list[Any] = []  # keeps every CFUNCTYPE alive
         self.io_methods = c.sqlite3_io_methods(iVersion=1)
         self.struct = c.sqlite3_vfs(
@@ -107,8 +108,8 @@ class CephVFS:
             k: {"avgcount": int(n), "sum": s, "avgtime": s / n if n else 0.0}
             for k, (n, s) in sorted(self.perf.items())
         }
-        striper: dict[str, int] = {}
-        for f in self.files.values():
+        striper = dict(self.closed_counters)
+        for f in list(self.files.values()):
             for k, v in f.striper.counters.items():
                 striper[k] = striper.get(k, 0) + v
         return {"libcephsqlite_vfs": vfs, "libcephsqlite_striper": striper}
@@ -155,8 +156,9 @@ class CephVFS:
             t0 = time.monotonic()
             try:
                 return fn(*args)
-            except Exception as e:
-                log.exception("cephsqlite %s failed", name)
+            except BaseException as e:  # nothing may unwind into C (an interrupt neither)
+                log.error("cephsqlite %s failed: %s: %s", name, type(e).__name__, e)
+                log.debug("cephsqlite %s failed", name, exc_info=True)
                 self._lost(e)
                 return c.SQLITE_IOERR
             finally:
@@ -306,6 +308,8 @@ class CephVFS:
         f = self.files.pop(handle, None)
         if f is None:
             return c.SQLITE_OK
+        for k, v in f.striper.counters.items():
+            self.closed_counters[k] = self.closed_counters.get(k, 0) + v
         try:
             if f.striper.locked:
                 f.striper.unlock()
