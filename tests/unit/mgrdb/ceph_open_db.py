@@ -5,7 +5,8 @@ the path (as ``--ceph-python`` does), registers the ``ceph`` VFS over an
 in-memory cluster (`fakerados`), loads a module class of Ceph's
 ``MgrModule`` in a ``FakeHost`` twice (two mgrs in turn) and prints what the
 second one reads, as JSON: the rows, a kv value and the mon commands the
-first one sent.
+first one sent; then Ceph's stock ``devicehealth`` stores a device's
+metrics and a second instance reads them back.
 """
 
 from __future__ import annotations
@@ -60,6 +61,23 @@ def main(tree: str, native: str, api: str) -> None:
         rows = [list(r) for r in second.db.execute("SELECT k, v FROM Things")]
     out = {"rows": rows, "kv": second.get_kv("colour"), "commands": commands}
     out["objects"] = cluster.names(".mgr")
+
+    # Ceph's stock devicehealth keeps its metrics there too (18.2+)
+    from devicehealth.module import Module as DeviceHealth
+
+    def devicehealth() -> Any:
+        host = FakeHost(native={"mgr_pool": True, "osd_pool_default_size": 1})
+        host.data["osd_map"] = {"pools": [{"pool": 1, "pool_name": ".mgr"}], "osds": []}
+        host.data["device dev1"] = {"device": {"devid": "dev1", "daemons": ["osd.0"]}}
+        return host.load(DeviceHealth, "devicehealth")
+
+    smart = {"nvme_smart_health_information_log": {"percentage_used": 7}}
+    dh = devicehealth()
+    dh.put_device_metrics("dev1", smart)
+    dh.close_db()
+    later = devicehealth()
+    out["metrics"] = list(later.get_recent_device_metrics("dev1", None).values())
+    out["devicehealth_objects"] = sorted(k for _p, ns, k in cluster.objects if ns == "devicehealth")
     print(json.dumps(out))
 
 

@@ -1,4 +1,4 @@
-"""Ceph's own ``mgr_module`` (18.2, 20.2), unmodified, keeps ``MgrModule.db`` through our VFS.
+"""Ceph's own ``mgr_module`` and ``devicehealth`` (18.2, 20.2), unmodified, keep ``MgrModule.db`` through our VFS.
 
 Needs the release's tree in the cache (``python -m sim release fetch 18.2``)
 and the system's Python packages Ceph's ``mgr_util`` imports (bcrypt …):
@@ -23,7 +23,9 @@ SCRIPT = Path(__file__).with_name("ceph_open_db.py")
 
 
 @pytest.mark.parametrize("release", ["18.2", "20.2"])
-def test_ceph_mgr_module_opens_and_reopens_its_database_over_the_ceph_vfs(release: str) -> None:
+def test_ceph_mgr_module_and_devicehealth_keep_their_database_over_the_ceph_vfs(
+    release: str,
+) -> None:
     tree = tree_for(release)
     if tree is None:
         pytest.skip(f"no {release} tree fetched (python -m sim release fetch {release})")
@@ -42,3 +44,5 @@ def test_ceph_mgr_module_opens_and_reopens_its_database_over_the_ceph_vfs(releas
     assert out["commands"] == ["osd pool create", "osd pool application enable"]
     assert "main.db.0000000000000000" in out["objects"]
     assert "main.db-journal.0000000000000000" in out["objects"]
+    assert out["metrics"] == [{"nvme_smart_health_information_log": {"percentage_used": 7}}]
+    assert "main.db.0000000000000000" in out["devicehealth_objects"]
