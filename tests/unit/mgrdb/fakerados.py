@@ -49,6 +49,8 @@ class FakeCluster:
         self.on_write: Callable[[str], None] | None = None  # called before each data write
         self.up = threading.Event()  # cleared: every op waits, as on PGs below min_size
         self.up.set()
+        self.waiting = 0  # ops waiting for `up`
+        self.busy = 0  # lock attempts refused with EBUSY
         self.ops = 0
         for p in pools:
             self.create_pool(p)
@@ -148,7 +150,10 @@ class FakeIoctx:
         return (self.pool_id, self.nspace, key)
 
     def _op(self) -> None:
-        self.cluster.up.wait()
+        if not self.cluster.up.is_set():
+            self.cluster.waiting += 1
+            self.cluster.up.wait()
+            self.cluster.waiting -= 1
         if self.closed:
             raise rados.Error("ioctx is closed", errno=errno.EBADF)
         if self.client.blocklisted():
@@ -253,6 +258,7 @@ class FakeIoctx:
             if flags & 2 and not mine:  # MUST_RENEW
                 raise rados.ObjectNotFound(f"{key}: lock {name} not held", errno=errno.ENOENT)
             if held is not None and not mine:
+                self.cluster.busy += 1
                 raise rados.ObjectBusy(f"{key}: lock {name} busy", errno=errno.EBUSY)
             if mine and not flags & 3:
                 raise rados.ObjectExists(f"{key}: lock {name} already held", errno=errno.EEXIST)

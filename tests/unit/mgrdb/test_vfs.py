@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from _simnative import cephsqlite
@@ -55,6 +55,13 @@ def opened(**kw: str) -> Iterator[sqlite3.Connection]:
 
 def xattr(cl: FakeCluster, key: str, name: str) -> bytes:
     return cl.objects[(cl.pools[".mgr"], "mod", key)].xattrs[name]
+
+
+def wait_for(cond: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not cond():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.005)
 
 
 def rows(db: sqlite3.Connection) -> list[tuple[int, str]]:
@@ -166,7 +173,7 @@ def test_a_second_connection_waits_while_the_first_holds_a_transaction(
         seen: list[object] = []
         reader = threading.Thread(target=lambda: seen.append(rows(b)), daemon=True)
         reader.start()
-        reader.join(0.3)
+        wait_for(lambda: cluster.busy > 0, "the reader to be refused the lock")
         assert reader.is_alive() and not seen  # blocked on the RADOS lock
         a.execute("COMMIT")
         reader.join(DEADLINE)
@@ -179,10 +186,7 @@ def test_the_keeper_renews_a_lock_held_longer_than_its_timeout(cluster: FakeClus
         a.execute("BEGIN IMMEDIATE")
         first = cluster.objects[(cluster.pools[".mgr"], "mod", "main.db.0000000000000000")]
         expiry = first.locks["striper.lock"][2]
-        deadline = time.monotonic() + DEADLINE
-        while first.locks["striper.lock"][2] == expiry:
-            assert time.monotonic() < deadline, "the lock was never renewed"
-            time.sleep(0.02)
+        wait_for(lambda: first.locks["striper.lock"][2] != expiry, "the lock's renewal")
         a.execute("INSERT INTO t VALUES (1, 'x')")
         a.execute("COMMIT")
         assert "striper.lock" not in first.locks
@@ -364,7 +368,7 @@ def test_a_statement_blocks_while_the_pool_is_unavailable_and_completes_after(
             daemon=True,
         )
         writer.start()
-        writer.join(0.3)
+        wait_for(lambda: cluster.waiting > 0, "the insert to wait for the pool")
         assert writer.is_alive() and not done  # blocked, not failed
         cluster.up.set()  # they come back
         writer.join(DEADLINE)
