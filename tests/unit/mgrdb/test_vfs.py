@@ -373,3 +373,16 @@ def test_a_statement_blocks_while_the_pool_is_unavailable_and_completes_after(
         cluster.up.set()  # they come back
         writer.join(DEADLINE)
         assert done and rows(db) == [(1, "late")]
+
+
+def test_a_python_whose_sqlite_takes_no_vfs_leaves_the_mgr_running(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from _simnative.cephsqlite import capi, mgrhook
+
+    monkeypatch.setattr(capi, "LOAD_ERROR", "no symbols")
+    with pytest.raises(OSError, match="no symbols"):
+        cephsqlite.register(FakeCluster().client, name="ceph-none")
+    assert mgrhook.start(lambda key: (_ for _ in ()).throw(KeyError(key))) is None
+    assert "the VFS 'ceph' is not available: no symbols" in caplog.text
+    assert cephsqlite.registered("ceph-none") is None

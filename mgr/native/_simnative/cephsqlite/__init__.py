@@ -49,6 +49,8 @@ def register(
 ) -> CephVFS:
     """Register (or reconfigure) the VFS ``name`` over the cluster handle ``cluster()``."""
     settings = settings or Settings()
+    if capi.LOAD_ERROR is not None:
+        raise OSError(capi.LOAD_ERROR)
     with _lock:
         vfs = _vfs.get(name)
         if vfs is not None:

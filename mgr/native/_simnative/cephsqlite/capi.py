@@ -140,7 +140,12 @@ def _load() -> ctypes.CDLL:
     return lib
 
 
-LIB = _load()
+try:
+    LIB = _load()
+    LOAD_ERROR: str | None = None
+except (OSError, AttributeError) as e:  # a _sqlite3 that hides its SQLite: no VFS possible
+    LIB = ctypes.CDLL(None)
+    LOAD_ERROR = f"the stdlib's libsqlite3 is not reachable through {_sqlite3.__file__}: {e}"
 
 
 def file_handle(pfile: int) -> int:

@@ -13,6 +13,7 @@ modules; calling it again reconfigures the VFS for the files opened later.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from _simnative.cephsqlite import register
 from _simnative.cephsqlite.striper import Settings
 from _simnative.cephsqlite.vfs import CephVFS
 
+log = logging.getLogger("cephsqlite")
 OPTIONS = {
     "cephsqlite_lock_renewal_timeout": "lock_renewal_timeout_ms",
     "cephsqlite_lock_renewal_interval": "lock_renewal_interval_ms",
@@ -52,8 +54,9 @@ def settings_from(get_option: Callable[[str], Any]) -> Settings:
     return s
 
 
-def start(get_option: Callable[[str], Any], context: object = None) -> CephVFS:
-    """Register the ``ceph`` VFS over the mgr's own RADOS client."""
+def start(get_option: Callable[[str], Any], context: object = None) -> CephVFS | None:
+    """Register the ``ceph`` VFS over the mgr's own RADOS client; None (logged) when
+    this Python's SQLite cannot take a VFS: the mgr runs on, ``MgrModule.db`` fails."""
     import rados  # the native dir's binding (a stand-in until RADOS is simulated)
 
     def connect() -> Any:
@@ -61,4 +64,8 @@ def start(get_option: Callable[[str], Any], context: object = None) -> CephVFS:
         client.connect()
         return client
 
-    return register(connect, settings=settings_from(get_option))
+    try:
+        return register(connect, settings=settings_from(get_option))
+    except (OSError, ValueError) as e:
+        log.error("libcephsqlite: the VFS 'ceph' is not available: %s", e)
+        return None
