@@ -386,3 +386,14 @@ def test_a_python_whose_sqlite_takes_no_vfs_leaves_the_mgr_running(
     assert mgrhook.start(lambda key: (_ for _ in ()).throw(KeyError(key))) is None
     assert "the VFS 'ceph' is not available: no symbols" in caplog.text
     assert cephsqlite.registered("ceph-none") is None
+
+
+def test_a_binding_without_cls_lock_gets_a_clear_error(
+    cluster: FakeCluster, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from .fakerados import FakeIoctx
+
+    monkeypatch.delattr(FakeIoctx, "lock_exclusive")
+    with pytest.raises(sqlite3.OperationalError), opened() as db:
+        db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+    assert "has no Ioctx.lock_exclusive (cls_lock)" in caplog.text

@@ -56,11 +56,14 @@ def settings_from(get_option: Callable[[str], Any]) -> Settings:
 
 def start(get_option: Callable[[str], Any], context: object = None) -> CephVFS | None:
     """Register the ``ceph`` VFS over the mgr's own RADOS client; None (logged) when
-    this Python's SQLite cannot take a VFS: the mgr runs on, ``MgrModule.db`` fails."""
-    import rados  # the native dir's binding (a stand-in until RADOS is simulated)
+    this Python's SQLite cannot take a VFS: the mgr runs on, ``MgrModule.db`` fails.
+    ``context`` is what ``rados.Rados(context=…)`` takes, or a callable returning it
+    (called at the first database open)."""
+    import rados  # the native dir's binding
 
     def connect() -> Any:
-        client = rados.Rados(context=context)
+        ctx = context() if callable(context) else context
+        client = rados.Rados(context=ctx)
         client.connect()
         return client
 

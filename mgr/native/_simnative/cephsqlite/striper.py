@@ -333,6 +333,12 @@ class Striper:
 
     def _take_lock(self) -> dict[str, bytes]:
         """Lock; returns the first object's xattrs as they were when we got it."""
+        if not hasattr(self.ioctx, "lock_exclusive"):
+            raise StriperError(
+                errno.ENOSYS,
+                f"{self.oid}: the rados binding has no Ioctx.lock_exclusive (cls_lock), "
+                "which libcephsqlite's lock needs",
+            )
         waited = 0.0
         duration = self.settings.lock_duration_s
         while True:
