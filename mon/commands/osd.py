@@ -89,8 +89,8 @@ def osd_crush_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 def osd_blocklist_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     """The map's blocklist as Ceph lists it (``addr until``; "listed N entries"
     on stderr). Nothing blocklists clients in the simulator yet."""
-    dump = osd_dumps.osd_dump(osdmon(mon).map)
-    entries = {**dump.get("blocklist", {}), **dump.get("range_blocklist", {})}
+    lists = osd_dumps.blocklists(osdmon(mon).map)  # not the whole dump
+    entries = {**lists["blocklist"], **lists["range_blocklist"]}
     data = [{"addr": addr, "until": until} for addr, until in entries.items()]
     return Reply(
         data=data,
