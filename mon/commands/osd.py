@@ -133,6 +133,66 @@ def osd_pool_create(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(outs=f"pool '{name}' created")
 
 
+_DELETE_WARNING = (
+    "WARNING: this will *PERMANENTLY DESTROY* all data stored in pool {p}.  If you are "
+    "*ABSOLUTELY CERTAIN* that is what you want, pass the pool name *twice*, followed by "
+    "--yes-i-really-really-mean-it."
+)
+
+
+def _allowed_delete(mon: MonContext) -> bool:
+    """``mon_allow_pool_delete``: the runtime config (``config set mon …``), else the spec."""
+    try:
+        line, _ = mon.config_service.get(f"mon.{mon.id}", "mon_allow_pool_delete")
+    except CommandError:
+        line = None
+    value = (line or "").strip() or str(mon.options["mon_allow_pool_delete"])
+    return value.lower() in ("true", "1", "yes", "on")
+
+
+@TABLE.command(
+    "osd pool delete name=pool,type=CephPoolname name=pool2,type=CephPoolname,req=false "
+    "name=yes_i_really_really_mean_it,type=CephBool,req=false "
+    "name=yes_i_really_really_mean_it_not_faking,type=CephBool,req=false",
+    "delete pool",
+    "rw",
+)
+def osd_pool_delete(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    svc = osdmon(mon)
+    name = str(cmd["pool"])
+    pool = svc.newest().pool_by_name(name)
+    if pool is None:
+        return Reply(outs=f"pool '{name}' does not exist")
+    if str(cmd.get("pool2", "")) != name or not cmd.get("yes_i_really_really_mean_it"):
+        raise CommandError(errno.EPERM, _DELETE_WARNING.format(p=name))
+    if not _allowed_delete(mon):
+        raise CommandError(errno.EPERM, "pool deletion is disabled; you must first set the "
+                           "mon_allow_pool_delete config option to true before you can destroy "
+                           "a pool")  # fmt: skip
+    svc.staged().remove_pool(pool.pool)
+    return Reply(outs=f"pool '{name}' removed")
+
+
+@TABLE.command(
+    "osd pool application enable name=pool,type=CephPoolname name=app,type=CephString,"
+    "goodchars=[A-Za-z0-9-_.] name=yes_i_really_mean_it,type=CephBool,req=false",
+    "enable use of an application <app> [cephfs,rbd,rgw] on pool <poolname>",
+    "rw",
+)
+def osd_pool_application_enable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    svc = osdmon(mon)
+    name, app = str(cmd["pool"]), str(cmd["app"])
+    pool = svc.newest().pool_by_name(name)
+    if pool is None:
+        raise CommandError(errno.ENOENT, f"unrecognized pool '{name}'")
+    if pool.application and pool.application != app and not cmd.get("yes_i_really_mean_it"):
+        raise CommandError(errno.EPERM, f"Are you SURE? Pool '{name}' already has an enabled "
+                           "application; pass --yes-i-really-mean-it to proceed anyway")  # fmt: skip
+    if pool.application != app:
+        svc.staged().enable_application(pool.pool, app)
+    return Reply(outs=f"enabled application '{app}' on pool '{name}'")
+
+
 def _ids(mon: MonContext, cmd: dict[str, Any]) -> tuple[list[int], list[str]]:
     m = osdmon(mon).newest()
     raw = cmd.get("ids", [])

@@ -168,6 +168,8 @@ SPECS: list[OptionSpec] = [
        desc="max cluster log entries per paxos event"),
     _O("mon_max_mgrmap_epochs", "int", "advanced", 500, services=("mon",),
        desc="max number of mgrmaps to keep around"),
+    _O("rados_osd_op_timeout", "secs", "advanced", 0, flags=FLAG_RUNTIME, min=0,
+       desc="timeout for operations handled by osds such as write (0 is unlimited)"),
     _O("mon_mgr_beacon_grace", "secs", "advanced", 30, services=("mon",),
        desc="Period in seconds from last beacon to monitor marking a manager daemon as "
        "failed"),
