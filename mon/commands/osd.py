@@ -141,13 +141,13 @@ _DELETE_WARNING = (
 
 
 def _allowed_delete(mon: MonContext) -> bool:
-    """``mon_allow_pool_delete``: the runtime config (``config set mon …``), else the spec."""
+    """``mon_allow_pool_delete``: set in the cluster's spec (``--set``) or by ``config set``."""
     try:
         line, _ = mon.config_service.get(f"mon.{mon.id}", "mon_allow_pool_delete")
     except CommandError:
         line = None
-    value = (line or "").strip() or str(mon.options["mon_allow_pool_delete"])
-    return value.lower() in ("true", "1", "yes", "on")
+    values = ((line or "").strip(), str(mon.options.get("mon_allow_pool_delete", "")))
+    return any(v.lower() in ("true", "1", "yes", "on") for v in values)
 
 
 @TABLE.command(

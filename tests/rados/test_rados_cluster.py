@@ -1,0 +1,143 @@
+"""RADOS with real processes: round trips from a module (``self.rados``) and from a
+user's own Python, an op blocking while its PG is below ``min_size`` and completing
+when the OSDs return (or timing out), objects surviving a fleet restart, ``ceph df``
+counting them, pools created and deleted through the mon."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim import rados
+from sim.testing import TestCluster, wait_until
+from tests.fleet.helpers import enable, fleet_cluster, osd_up
+from tests.modules.helpers import mgr
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def c(tmp_path: Path) -> Iterator[TestCluster]:
+    with fleet_cluster(tmp_path / "c", osds=3, mgrs=1,
+                       options={"mon_allow_pool_delete": True}) as cl:  # fmt: skip
+        yield cl
+
+
+@pytest.fixture
+def r(c: TestCluster) -> Iterator[rados.Rados]:
+    handle = rados.Rados(conffile=str(c.run.path))
+    handle.connect()
+    try:
+        yield handle
+    finally:
+        handle.shutdown()
+
+
+def ev(c: TestCluster, source: str) -> str:
+    rc, out, err = mgr(c, "mgr self-test eval", s=source)
+    assert rc == 0 and not err, f"{source!r} -> {rc}: {err}"
+    return out.strip()
+
+
+def df_pool(c: TestCluster, name: str) -> dict[str, Any]:
+    rc, out, err = c.mon_command({"prefix": "df", "format": "json"})
+    assert rc == 0, err
+    return next(p["stats"] for p in json.loads(out)["pools"] if p["name"] == name)
+
+
+def test_a_module_and_a_user_script_share_objects(c: TestCluster, r: rados.Rados) -> None:
+    enable(c, "sim_selftest")
+    wrote = ev(c, (
+        "io = mgr.rados.open_ioctx('rbd')\n"
+        "io.write_full('from-module', b'hello from the mgr')\n"
+        "io.set_xattr('from-module', 'who', b'module')\n"
+        "import rados\n"
+        "with rados.WriteOpCtx() as op:\n"
+        "    io.set_omap(op, ('k1', 'k2'), ('v1', b'v2'))\n"
+        "    io.operate_write_op(op, 'from-module')\n"
+        "print(mgr.rados.get_fsid() == mgr.get('mon_map')['fsid'], io.get_last_version() > 0)"
+    ))  # fmt: skip
+    assert wrote == "True True"
+    with r.open_ioctx("rbd") as io:
+        assert io.read("from-module") == b"hello from the mgr"
+        assert io.read("from-module", 5, 6) == b"from "
+        assert io.get_xattr("from-module", "who") == b"module"
+        with rados.ReadOpCtx() as op:
+            it, ret = io.get_omap_vals(op, "", "", 10)
+            io.operate_read_op(op, "from-module")
+        assert (ret, list(it)) == (0, [("k1", b"v1"), ("k2", b"v2")])
+        io.write_full("from-user", b"x" * 5000)
+        size, mtime = io.stat("from-user")
+        assert size == 5000 and mtime.tm_year >= 2024
+        assert sorted(o.key for o in io.list_objects()) == ["from-module", "from-user"]
+    assert ev(c, "print(len(mgr.rados.open_ioctx('rbd').read('from-user', 8192)))") == "5000"
+    with pytest.raises(rados.ObjectNotFound):
+        r.open_ioctx("rbd").read("nothing-here")
+
+
+def test_pools_through_the_mon_and_df_counts_objects(c: TestCluster, r: rados.Rados) -> None:
+    r.create_pool("mine")
+    assert "mine" in r.list_pools()
+    with pytest.raises(rados.ObjectExists):
+        r.create_pool("mine")
+    rc, _, err = c.mon_command({"prefix": "osd pool application enable", "pool": "mine",
+                                "app": "rgw"})  # fmt: skip
+    assert rc == 0, err
+    io = r.open_ioctx("mine")
+    done = [io.aio_write_full(f"obj{i}", bytes(4096)) for i in range(20)]
+    for comp in done:
+        comp.wait_for_complete()
+        assert comp.get_return_value() == 0
+    io.remove_object("obj0")
+    got = wait_until(lambda: (s := df_pool(c, "mine"))["objects"] == 19 and s, 15, "df counts")
+    assert got["stored"] == 19 * 4096
+    assert r.get_cluster_stats()["num_objects"] >= 19
+    r.delete_pool("mine")
+    assert not r.pool_exists("mine")
+    with pytest.raises(rados.ObjectNotFound):
+        r.open_ioctx("mine")
+
+
+def test_op_blocks_below_min_size_and_completes_when_osds_return(
+    c: TestCluster, r: rados.Rados
+) -> None:
+    io = r.open_ioctx("rbd")
+    io.write_full("x", b"before")
+    for o in (1, 2):
+        c.supervisor({"prefix": "kill", "daemon": f"osd.{o}"})
+    wait_until(lambda: not osd_up(c, 1) and not osd_up(c, 2), 20, "osds marked down")
+    result: list[object] = []
+    t = threading.Thread(target=lambda: result.append(io.write_full("x", b"after")))
+    t.start()
+    t.join(1.5)
+    assert t.is_alive() and not result, "the write should block (1 of 3 up < min_size 2)"
+    r2 = rados.Rados(conffile=str(c.run.path), conf={"rados_osd_op_timeout": "0.5"})
+    r2.connect()
+    try:
+        with pytest.raises(rados.TimedOut):
+            r2.open_ioctx("rbd").read("x")
+    finally:
+        r2.shutdown()
+    c.supervisor({"prefix": "restart", "daemon": "osd.1"})
+    t.join(20)
+    assert result == [0]
+    assert io.read("x") == b"after"
+    c.supervisor({"prefix": "restart", "daemon": "osd.2"})
+    wait_until(lambda: osd_up(c, 2), 20, "osd.2 up")
+    # osd.2 was away for the write: it recovers before the PG serves again
+    assert io.read("x") == b"after"
+
+
+def test_objects_survive_a_fleet_restart(c: TestCluster, r: rados.Rados) -> None:
+    io = r.open_ioctx("rbd")
+    for i in range(10):
+        io.write_full(f"keep{i}", f"value {i}".encode())
+    c.supervisor({"prefix": "restart", "daemon": "fleet.0"})
+    # the client re-reads the fleet's new address and re-sends
+    assert [io.read(f"keep{i}") for i in range(10)] == [f"value {i}".encode() for i in range(10)]
+    assert sorted(o.key for o in io.list_objects()) == sorted(f"keep{i}" for i in range(10))
