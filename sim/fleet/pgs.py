@@ -241,4 +241,3 @@ class OSDService:
                 on, ob = per_pool.get(pool_id, (0, 0))
                 per_pool[pool_id] = (on + n, ob + b)
         return per_pool, per_osd
-

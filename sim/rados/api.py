@@ -254,7 +254,8 @@ class Rados:
         if self.pool_exists(pool_name):
             raise ObjectExists(f"pool '{pool_name}' exists", errno=17)
         ret, _out, outs = self.mon_command(
-            json.dumps({"prefix": "osd pool create", "pool": pool_name}), b"")
+            json.dumps({"prefix": "osd pool create", "pool": pool_name}), b""
+        )
         if ret:
             raise make_ex(ret, f"error creating pool '{pool_name}': {outs}")
         self._wait_pool(lambda m: m.pool_by_name(pool_name) is not None)

@@ -16,14 +16,24 @@ import asyncio
 import concurrent.futures
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
 
 from sim.rados.errors import IoctxStateError, make_ex
 from sim.rados.opctx import Completion, Object, OmapIterator, ReadOp, WriteOp
 
-if TYPE_CHECKING:
-    from sim.rados.api import Rados
+T = TypeVar("T")
+
+
+class Rados(Protocol):
+    """What an `Ioctx` uses of its `sim.rados.api.Rados` (no import cycle)."""
+
+    objecter: Any
+    _loop: asyncio.AbstractEventLoop | None
+
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T: ...
+    def op_timeout(self) -> float: ...
+
 
 LIBRADOS_ALL_NSPACES = "\001"
 

@@ -12,12 +12,22 @@ import concurrent.futures
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sim.rados.errors import make_ex
 
-if TYPE_CHECKING:
-    from sim.rados.ioctx import Ioctx
+
+class Ioctx(Protocol):
+    """What objects and completions use of their `sim.rados.ioctx.Ioctx` (no import cycle)."""
+
+    name: str
+    nspace: str
+    last_version: int
+
+    def read(self, key: str, length: int = 8192, offset: int = 0) -> bytes: ...
+    def stat(self, key: str) -> tuple[int, time.struct_time]: ...
+    def remove_object(self, key: str) -> bool: ...
+
 
 LIBRADOS_CREATE_EXCLUSIVE = 1
 LIBRADOS_CREATE_IDEMPOTENT = 0
@@ -46,9 +56,8 @@ class _Op:
     def __enter__(self) -> Any:
         return self
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> None:
         self.release()
-        return False
 
 
 class WriteOp(_Op):

@@ -26,13 +26,13 @@ from sim.messages import (
     MgrBeacon,
     MgrOpen,
     MgrReport,
-    OsdOp,
-    OsdOpReply,
     MonElection,
     MonForward,
     MonForwardReply,
     MonPaxos,
     MsgType,
+    OsdOp,
+    OsdOpReply,
     Ping,
     Pong,
     ProtocolError,
@@ -102,8 +102,16 @@ SAMPLES: list[Message] = [
     MgrReport(
         stamp=12.5, daemon_type="osd", ids=[3], values=b"\x00" * 8, status={}, pools={2: [1] * 6}
     ),
-    OsdOp(pool=2, ps=5, oid="obj", ops=[["write_full", b"data"], ["setxattr", "a", b"1"]],
-          nspace="ns", epoch=7, reqid="client.admin.1/3", mtime=1.5),  # fmt: skip
+    OsdOp(
+        pool=2,
+        ps=5,
+        oid="obj",
+        ops=[["write_full", b"data"], ["setxattr", "a", b"1"]],
+        nspace="ns",
+        epoch=7,
+        reqid="client.admin.1/3",
+        mtime=1.5,
+    ),  # fmt: skip
     OsdOpReply(retval=0, results=[None, [4, 1.5]], version=9, epoch=7),
 ]
 
