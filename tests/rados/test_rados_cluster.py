@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from sim import rados
+from sim.maps.pgmap import object_pg
 from sim.testing import TestCluster, wait_until
 from tests.fleet.helpers import enable, fleet_cluster, osd_up
 from tests.modules.helpers import mgr
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def c(tmp_path: Path) -> Iterator[TestCluster]:
-    with fleet_cluster(tmp_path / "c", osds=3, mgrs=1,
+    # 12 OSDs: 3 hosts, so the pools have size 3 and min_size 2
+    with fleet_cluster(tmp_path / "c", osds=12, mgrs=1,
                        options={"mon_allow_pool_delete": True}) as cl:  # fmt: skip
         yield cl
 
@@ -108,9 +110,12 @@ def test_op_blocks_below_min_size_and_completes_when_osds_return(
 ) -> None:
     io = r.open_ioctx("rbd")
     io.write_full("x", b"before")
-    for o in (1, 2):
+    acting = object_pg(r.objecter.osdmap, io.pool_id, "x")[1]
+    assert len(acting) == 3
+    keep, a, b = acting
+    for o in (a, b):
         c.supervisor({"prefix": "kill", "daemon": f"osd.{o}"})
-    wait_until(lambda: not osd_up(c, 1) and not osd_up(c, 2), 20, "osds marked down")
+    wait_until(lambda: not osd_up(c, a) and not osd_up(c, b), 20, "osds marked down")
     result: list[object] = []
     t = threading.Thread(target=lambda: result.append(io.write_full("x", b"after")))
     t.start()
@@ -123,13 +128,16 @@ def test_op_blocks_below_min_size_and_completes_when_osds_return(
             r2.open_ioctx("rbd").read("x")
     finally:
         r2.shutdown()
-    c.supervisor({"prefix": "restart", "daemon": "osd.1"})
+    c.supervisor({"prefix": "restart", "daemon": f"osd.{a}"})
     t.join(20)
     assert result == [0]
     assert io.read("x") == b"after"
-    c.supervisor({"prefix": "restart", "daemon": "osd.2"})
-    wait_until(lambda: osd_up(c, 2), 20, "osd.2 up")
-    # osd.2 was away for the write: it recovers before the PG serves again
+    # now the OSDs that had the write go, and the one that missed it returns: it
+    # recovers from osd.a (running, down in the map) before the PG serves it
+    c.supervisor({"prefix": "restart", "daemon": f"osd.{b}"})
+    wait_until(lambda: osd_up(c, b), 20, f"osd.{b} up")
+    c.supervisor({"prefix": "kill", "daemon": f"osd.{keep}"})
+    wait_until(lambda: not osd_up(c, keep), 20, f"osd.{keep} down")
     assert io.read("x") == b"after"
 
 
