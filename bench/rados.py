@@ -27,6 +27,7 @@ def one_size(new: Any, osds: int, n: int) -> dict[str, Any]:
     launcher.up(path, mons=1, mgrs=1, osds=osds, die_with_parent=True, timeout=60.0)
     try:
         with rados.Rados(conffile=str(path)) as r, r.open_ioctx("rbd") as io:
+            size = r.objecter.osdmap.pool_by_name("rbd").size  # replicas (hosts: 4 OSDs each)
             payload = bytes(range(256)) * (SIZE // 256)
             io.write_full("warmup", payload)
             w: list[float] = []
@@ -47,7 +48,7 @@ def one_size(new: Any, osds: int, n: int) -> dict[str, Any]:
             r_wall = time.perf_counter() - t0
     finally:
         launcher.down(path)
-    return {"osds": osds, "objects": n, "write": stats(w), "read": stats(rd),
+    return {"osds": osds, "replicas": size, "objects": n, "write": stats(w), "read": stats(rd),
             "write_ops_s": n / w_wall, "read_ops_s": n / r_wall}  # fmt: skip
 
 
@@ -60,7 +61,7 @@ def measure(args: Any) -> dict[str, Any]:
 def report(res: dict[str, Any]) -> str:
     lines = ["RADOS 4 KiB objects, one client, sequential (1 mon, 1 mgr, fast profile)", ""]
     for r in res["results"]:
-        lines.append(f"== {r['osds']} OSDs, {r['objects']} objects: "
+        lines.append(f"== {r['osds']} OSDs (pool size {r['replicas']}), {r['objects']} objects: "
                      f"{r['write_ops_s']:.0f} writes/s, {r['read_ops_s']:.0f} reads/s")  # fmt: skip
         lines.append(table([("write_full 4 KiB", r["write"]), ("read 4 KiB", r["read"])],
                            ["p50", "p99", "max"], "ms"))  # fmt: skip
