@@ -388,7 +388,7 @@ class FleetDaemon(DaemonShell):
             "failures_sent": self.failures_sent,
             "mgr": self.mgr.status(),
             "rados": {"ops": self.objects.ops_done, "waiting": len(self.objects.waiting),
-                      "recovered": self.objects.recovered},
+                      "recovered": self.objects.recovered, "failed": self.objects.failed},
         }  # fmt: skip
 
 

@@ -237,7 +237,10 @@ OPS: dict[str, tuple[OpFn, int, bool]] = {
 
 def is_write(ops: list[Any]) -> bool:
     """True if any op changes the object (unknown ops count as reads: they fail)."""
-    return any(isinstance(op, list) and op and OPS.get(op[0], (None, 0, False))[2] for op in ops)
+    return any(
+        isinstance(op, list) and op and isinstance(op[0], str) and op[0] in OPS and OPS[op[0]][2]
+        for op in ops
+    )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,13 +69,21 @@ class OSDService:
         self.peered: dict[PG, tuple[int, ...]] = {}
         self.pg_version: dict[PG, int] = {}
         self.dups: OrderedDict[str, OsdOpReply] = OrderedDict()
-        self.ops_done = self.recovered = 0
+        self.ops_done = self.recovered = self.failed = 0
+        # OSDs with a store on disk: only those are opened to read (10,000 OSDs with no
+        # objects open no file at all)
+        self.has_data = {o for o in osds if run.osd_data(o).exists()}
 
     def store(self, osd: int) -> ObjectStore:
         st = self.stores.get(osd)
         if st is None:
             st = self.stores[osd] = ObjectStore(self.run.osd_data(osd))
+            self.has_data.add(osd)
         return st
+
+    def _holders(self) -> list[int]:
+        """Running OSDs that hold objects (the sources of recovery and listing)."""
+        return [o for o in self.osds if o in self.has_data and self.running(o)]
 
     def close(self) -> None:
         for st in self.stores.values():
@@ -87,9 +96,8 @@ class OSDService:
         self.osdmap = m
         if m.epoch and m.pools:
             keep = set(m.pools)
-            for osd in self.osds:
-                if self.running(osd):
-                    self.store(osd).drop_pools(keep)
+            for osd in self._holders():
+                self.store(osd).drop_pools(keep)
         self.retry()
 
     def retry(self, now: float = 0.0) -> None:
@@ -138,13 +146,20 @@ class OSDService:
         return (op.pool, ps), up
 
     def _try(self, op: OsdOp) -> OsdOpReply | None:
+        if op.reqid and op.reqid in self.dups:  # a re-sent copy that waited here too
+            return self.dups[op.reqid]
         target = self._target(op)
         if target is None or isinstance(target, OsdOpReply):
             return target
         pg, up = target
-        if self.peered.get(pg) != tuple(up):
-            self._recover(pg, up)
-        rep = self._execute(op, pg, up)
+        try:
+            if self.peered.get(pg) != tuple(up):
+                self._recover(pg, up)
+            rep = self._execute(op, pg, up)
+        except sqlite3.Error as exc:  # a store that cannot be read or written: EIO, not silence
+            log.error("pg %d.%x: store error: %s", pg[0], pg[1], exc)
+            self.failed += 1
+            return OsdOpReply(-errno.EIO, epoch=self.osdmap.epoch)
         self.ops_done += 1
         if op.reqid and objops.is_write(op.ops):
             self.dups[op.reqid] = rep
@@ -182,7 +197,7 @@ class OSDService:
     def _recover(self, pg: PG, up: list[int]) -> None:
         """Bring every OSD of ``up`` to the newest version of each of the PG's objects."""
         pool, ps = pg
-        sources = [o for o in self.osds if self.running(o)]
+        sources = self._holders()
         versions = {o: self.store(o).versions(pool, ps) for o in sources}
         plan = objops.plan_recovery(versions, up)
         for osd, todo in plan.items():
@@ -204,9 +219,8 @@ class OSDService:
         if not m.epoch:
             return
         pgs: set[PG] = set()
-        for osd in self.osds:
-            if self.running(osd):
-                pgs.update(self.store(osd).pgs())
+        for osd in self._holders():
+            pgs.update(self.store(osd).pgs())
         hosts = placement_hosts(m)
         for pool_id, ps in sorted(pgs):
             pool = m.pools.get(pool_id)
@@ -225,9 +239,7 @@ class OSDService:
         hosts = placement_hosts(m) if m.epoch else []
         per_pg: dict[PG, tuple[int, int]] = {}
         per_osd: dict[int, int] = {}
-        for osd in self.osds:
-            if osd not in self.stores and not self.run.osd_data(osd).exists():
-                continue
+        for osd in sorted(self.has_data):
             for pg, (n, b) in self.store(osd).pg_usage().items():
                 per_osd[osd] = per_osd.get(osd, 0) + b
                 pool = m.pools.get(pg[0])

@@ -193,7 +193,8 @@ class Rados:
         self.shutdown()
 
     def __del__(self) -> None:
-        if getattr(self, "state", "") == "connected":
+        if (getattr(self, "state", "") == "connected"
+                and threading.current_thread() is not getattr(self, "_thread", None)):  # fmt: skip
             try:
                 self.shutdown()
             except Exception:

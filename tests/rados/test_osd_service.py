@@ -143,3 +143,22 @@ def test_listing_a_pg_and_a_deleted_pool(tmp_path: Path) -> None:
     h.m = m
     h.svc.on_map(m)
     assert h.copies("o0") == {} and h.run("o0", [["stat"]]).retval == -errno.ENOENT
+
+
+def test_malformed_ops_get_an_error_and_change_nothing(tmp_path: Path) -> None:
+    h = Harness(tmp_path, osdmap())
+    h.run("a", [["write_full", b"ok"]])
+    bad: list = [
+        [[["nested"], 1]], [[None]], [[]], ["write_full"], [["write_full", 5]],
+        [["write", -1, b"x"]], [["omap_set", ["not", "a", "map"]]], [["omap_set", {1: b"x"}]],
+        [["read", 0]], [["setxattr", 3, b"x"]], [["write_full", b"x"], ["bogus"]],
+    ]  # fmt: skip
+    for ops in bad:
+        rep = h.run("a", ops)
+        assert rep.retval == -errno.EINVAL, ops
+    assert h.copies("a") == {0: b"ok", 1: b"ok", 2: b"ok"}
+    got: list[OsdOpReply] = []
+    h.svc.submit(OsdOp(pool=9, ps=0, oid="a", ops=[["stat"]], epoch=1), got.append, 0.0)
+    h.svc.submit(OsdOp(pool=1, ps=99, oid="", ops=[["pgls", None]], epoch=1), got.append, 0.0)
+    h.svc.submit(OsdOp(pool=1, ps=0, oid="", ops=[["pgls", 7]], epoch=1), got.append, 0.0)
+    assert [r.retval for r in got] == [-errno.ENOENT, -errno.EINVAL, -errno.EINVAL]
