@@ -309,8 +309,18 @@ class Rados:
 
     def osd_command(self, osdid: int, cmd: str, inbuf: bytes,
                     timeout: int = 0) -> tuple[int, bytes, str]:  # fmt: skip
+        """``ceph tell osd.N …`` (the fleet's admin commands for its OSDs)."""
         self.require_state("connected")
-        return -95, b"", f"osd.{osdid}: the simulated OSDs take no tell commands"
+        try:
+            cmap = json.loads(cmd)
+        except ValueError:
+            raise InvalidArgumentError("osd_command: the command is not JSON", errno=22) from None
+        try:
+            rep = self._call(self.objecter.osd_command(int(osdid), cmap,
+                                                       float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
+        except (ConnectionError, TimeoutError) as exc:
+            return -110, b"", f"osd.{osdid}: {exc}"
+        return rep.retval, rep.outbuf, rep.outs
 
     def _client_command(self, kind: str, cmap: dict[str, Any], inbuf: bytes,
                         timeout: int) -> tuple[int, bytes, str]:  # fmt: skip

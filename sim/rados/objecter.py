@@ -32,7 +32,7 @@ from sim import wire
 from sim.cluster import RunDir
 from sim.maps.osdmap import OSDMap
 from sim.maps.pgmap import object_pg
-from sim.messages import Command, CommandReply, OsdOp, OsdOpReply
+from sim.messages import Admin, Command, CommandReply, OsdOp, OsdOpReply
 from sim.monc import MonClient
 from sim.options import Options
 from sim.transport import Connection, Identity, NotConnected
@@ -133,6 +133,27 @@ class Objecter:
         if not isinstance(env.msg, CommandReply):
             raise ConnectionError(f"unexpected reply {env.type.value}")
         return env.msg
+
+    async def osd_command(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        """``ceph tell osd.N``: the fleet answers for its OSDs (their admin commands)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        wrapped = {"prefix": "asok", "target": f"osd.{osd}", "cmd": cmd}
+        while True:
+            conn = self._conn()
+            try:
+                if conn is None:
+                    raise NotConnected("no fleet address yet")
+                await conn.wait_connected(max(0.01, min(0.5, deadline - loop.time())))
+                env = await conn.request(Admin(cmd=wrapped), max(0.01, deadline - loop.time()))
+            except NotConnected:
+                if loop.time() >= deadline:
+                    raise TimeoutError(f"osd.{osd} is not reachable") from None
+                await asyncio.sleep(0.05)
+                continue
+            if not isinstance(env.msg, CommandReply):
+                raise ConnectionError(f"unexpected reply {env.type.value}")
+            return env.msg
 
     # --- ops --------------------------------------------------------------------------
 

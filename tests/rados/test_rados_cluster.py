@@ -80,6 +80,10 @@ def test_a_module_and_a_user_script_share_objects(c: TestCluster, r: rados.Rados
     assert ev(c, "print(len(mgr.rados.open_ioctx('rbd').read('from-user', 8192)))") == "5000"
     with pytest.raises(rados.ObjectNotFound):
         r.open_ioctx("rbd").read("nothing-here")
+    rc, out, _ = r.osd_command(3, json.dumps({"prefix": "version"}), b"")
+    assert rc == 0 and b"version" in out
+    rc, out, _ = r.mgr_command(json.dumps({"prefix": "mgr self-test eval", "s": "print(6*7)"}), b"")
+    assert (rc, out.strip()) == (0, b"42")
 
 
 def test_pools_through_the_mon_and_df_counts_objects(c: TestCluster, r: rados.Rados) -> None:
