@@ -114,9 +114,18 @@ def osd_pool_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 
 
 @TABLE.command(
+    # Ceph 16.2's descriptor, plus 18.2's yes_i_really_mean_it (its mgr_module sends it)
     "osd pool create name=pool,type=CephPoolname name=pg_num,type=CephInt,range=0,req=false "
     "name=pgp_num,type=CephInt,range=0,req=false "
-    "name=pool_type,type=CephChoices,strings=replicated|erasure,req=false",
+    "name=pool_type,type=CephChoices,strings=replicated|erasure,req=false "
+    "name=erasure_code_profile,type=CephString,req=false,goodchars=[A-Za-z0-9-_.] "
+    "name=rule,type=CephString,req=false name=expected_num_objects,type=CephInt,range=0,req=false "
+    "name=size,type=CephInt,range=0,req=false name=pg_num_min,type=CephInt,range=0,req=false "
+    "name=pg_num_max,type=CephInt,range=0,req=false "
+    "name=autoscale_mode,type=CephChoices,strings=on|off|warn,req=false "
+    "name=bulk,type=CephBool,req=false name=target_size_bytes,type=CephInt,range=0,req=false "
+    "name=target_size_ratio,type=CephFloat,range=0.0,req=false "
+    "name=yes_i_really_mean_it,type=CephBool,req=false",
     "create pool",
     "rw",
 )
@@ -191,6 +200,28 @@ def osd_pool_application_enable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     if pool.application != app:
         svc.staged().enable_application(pool.pool, app)
     return Reply(outs=f"enabled application '{app}' on pool '{name}'")
+
+
+@TABLE.command(
+    "osd pool rename name=srcpool,type=CephPoolname name=destpool,type=CephPoolname "
+    "name=yes_i_really_mean_it,type=CephBool,req=false",
+    "rename <srcpool> to <destpool>",
+    "rw",
+)
+def osd_pool_rename(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    svc = osdmon(mon)
+    src, dst = str(cmd["srcpool"]), str(cmd["destpool"])
+    m = svc.newest()
+    pool, taken = m.pool_by_name(src), m.pool_by_name(dst)
+    if taken is not None:
+        if pool is None:
+            return Reply(outs=f"pool '{src}' does not exist; pool '{dst}' already exists - "
+                         "assuming successful rename")  # fmt: skip
+        raise CommandError(errno.EEXIST, f"pool '{dst}' already exists")
+    if pool is None:
+        raise CommandError(errno.ENOENT, f"unrecognized pool '{src}'")
+    svc.staged().rename_pool(pool.pool, dst)
+    return Reply(outs=f"pool '{src}' renamed to '{dst}'")
 
 
 def _ids(mon: MonContext, cmd: dict[str, Any]) -> tuple[list[int], list[str]]:

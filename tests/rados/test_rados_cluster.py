@@ -105,6 +105,21 @@ def test_pools_through_the_mon_and_df_counts_objects(c: TestCluster, r: rados.Ra
     assert r.get_cluster_stats()["num_objects"] >= 19
     r.delete_pool("mine")
     assert not r.pool_exists("mine")
+    # what 18.2's mgr_module.create_mgr_pool sends: rename the devicehealth pool, appify
+    for cmd in ({"prefix": "osd pool create", "format": "json", "pool": "dh", "pg_num": 1,
+                 "pg_num_min": 1, "pg_num_max": 32, "yes_i_really_mean_it": True},
+                {"prefix": "osd pool rename", "format": "json", "srcpool": "dh",
+                 "destpool": ".mgr", "yes_i_really_mean_it": True},
+                {"prefix": "osd pool application enable", "format": "json", "pool": ".mgr",
+                 "app": "mgr", "yes_i_really_mean_it": True}):  # fmt: skip
+        rc, _, err = c.mon_command(cmd)
+        assert rc == 0, (cmd, err)
+    rc, _, err = c.mon_command({"prefix": "osd pool rename", "srcpool": "nope", "destpool": "x"})
+    assert (rc, err) == (-2, "unrecognized pool 'nope'")
+    wait_until(lambda: r.pool_exists(".mgr") and not r.pool_exists("dh"), 10, "renamed")
+    with r.open_ioctx(".mgr") as io:
+        io.write_full("main.db", b"pages")
+        assert io.read("main.db") == b"pages"
     with pytest.raises(rados.ObjectNotFound):
         r.open_ioctx("mine")
 
