@@ -256,7 +256,8 @@ class MgrReport(Message):
     the schema's column order (long-run averages take two columns: sum,
     count). ``status`` holds per-daemon status (mds state, rgw task status);
     ``pools`` the fleet's per-pool client I/O and usage totals (what the
-    primaries' MPGStats add up to)."""
+    primaries' MPGStats add up to); ``pg_objects`` the RADOS objects per PG,
+    ``{pool: [[ps, objects, bytes], …]}``, for the PGs that hold any."""
 
     TYPE = MsgType.MGR_REPORT
     stamp: float
@@ -265,6 +266,7 @@ class MgrReport(Message):
     values: bytes
     status: dict = field(default_factory=dict)
     pools: dict = field(default_factory=dict)
+    pg_objects: dict = field(default_factory=dict)
 
 
 # --- RADOS ------------------------------------------------------------------

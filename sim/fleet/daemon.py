@@ -75,6 +75,7 @@ class FleetDaemon(DaemonShell):
                 self.populations[dtype] = Population(dtype, ids, schema(dtype), seed + len(dtype))
         self.pool_io = PoolIO()
         self.osdmap = OSDMap()
+        self.pg_objects: dict[tuple[int, int], tuple[int, int]] = {}
         self.objects = OSDService(self.run, self.members.osds, self._osd_running)
         self.started_stamp = time.time()
         self.pid = os.getpid()
@@ -326,13 +327,16 @@ class FleetDaemon(DaemonShell):
                     for i, name in enumerate(m.mds)},
             "rgw": {name: {"task_status": {}} for name in m.rgw},
         }  # fmt: skip
-        self.mgr.report(self.populations, running, status, self.pool_io.to_wire())
+        pg_objects: dict[int, list[list[int]]] = {}
+        for (pool, ps), (n, b) in sorted(self.pg_objects.items()):
+            pg_objects.setdefault(pool, []).append([ps, n, b])
+        self.mgr.report(self.populations, running, status, self.pool_io.to_wire(), pg_objects)
 
     def _osd_gauges(self, osd: Population) -> None:
         om = self.osdmap
         pools = {p.pool: (p.pg_num, p.size) for p in om.pools.values()}
         self.objects.recover_all()
-        per_pool, per_osd = self.objects.usage()
+        per_pool, per_osd, self.pg_objects = self.objects.usage()
         self.pool_io.update(pools, osd, per_pool)
         _n, _up, n_in = om.counts() if om.max_osd else (0, 0, 0)
         n_in = max(1, n_in)

@@ -233,8 +233,10 @@ class OSDService:
 
     # --- statistics ---------------------------------------------------------------------
 
-    def usage(self) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
-        """(per pool (objects, bytes) counted once per PG, per OSD bytes stored)."""
+    def usage(
+        self,
+    ) -> tuple[dict[int, tuple[int, int]], dict[int, int], dict[PG, tuple[int, int]]]:
+        """(per pool (objects, bytes) counted once per PG, per OSD bytes stored, per PG)."""
         m = self.osdmap
         hosts = placement_hosts(m) if m.epoch else []
         per_pg: dict[PG, tuple[int, int]] = {}
@@ -247,9 +249,9 @@ class OSDService:
                            if pool else [])  # fmt: skip
                 if pg not in per_pg or primary == [osd]:
                     per_pg[pg] = (n, b)
+        per_pg = {pg: v for pg, v in per_pg.items() if pg[0] in m.pools}
         per_pool: dict[int, tuple[int, int]] = {}
         for (pool_id, _ps), (n, b) in per_pg.items():
-            if pool_id in m.pools:
-                on, ob = per_pool.get(pool_id, (0, 0))
-                per_pool[pool_id] = (on + n, ob + b)
-        return per_pool, per_osd
+            on, ob = per_pool.get(pool_id, (0, 0))
+            per_pool[pool_id] = (on + n, ob + b)
+        return per_pool, per_osd, per_pg

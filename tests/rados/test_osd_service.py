@@ -61,7 +61,9 @@ def test_write_lands_on_every_up_osd_and_reads_back(tmp_path: Path) -> None:
     assert h.copies("a") == {0: b"v1", 1: b"v1", 2: b"v1"}
     assert h.run("a", [["read", 0, 0]]).results == [b"v1"]
     assert h.run("b", [["read", 0, 0]]).retval == -errno.ENOENT
-    assert h.svc.usage()[0] == {1: (1, 2)}
+    per_pool, per_osd, per_pg = h.svc.usage()
+    assert per_pool == {1: (1, 2)} and per_osd == {0: 2, 1: 2, 2: 2}
+    assert per_pg == {(1, object_pg(h.m, 1, "a")[0]): (1, 2)}
 
 
 def test_op_blocks_below_min_size_and_completes_when_osds_return(tmp_path: Path) -> None:

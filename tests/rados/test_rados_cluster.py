@@ -103,6 +103,18 @@ def test_pools_through_the_mon_and_df_counts_objects(c: TestCluster, r: rados.Ra
     got = wait_until(lambda: (s := df_pool(c, "mine"))["objects"] == 19 and s, 15, "df counts")
     assert got["stored"] == 19 * 4096
     assert r.get_cluster_stats()["num_objects"] >= 19
+    # the PG dump counts each PG's own objects (they sum to the pool's); enabling the
+    # module respawns the mgr, so wait for the fleet's next report to reach it
+    enable(c, "sim_selftest")
+    source = (
+        f"pool = {r.pool_lookup('mine')}\n"
+        "st = [p['stat_sum'] for p in mgr.get('pg_dump')['pg_stats']"
+        " if p['pgid'].startswith(f'{pool}.')]\n"
+        "print(len(st), sum(s['num_objects'] for s in st), sum(s['num_bytes'] for s in st),"
+        " sum(1 for s in st if s['num_objects']) > 1)"
+    )
+    want = f"32 19 {19 * 4096} True"
+    wait_until(lambda: ev(c, source) == want, 15, f"pg_dump per PG: {want}")
     r.delete_pool("mine")
     assert not r.pool_exists("mine")
     # what 18.2's mgr_module.create_mgr_pool sends: rename the devicehealth pool, appify
