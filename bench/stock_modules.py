@@ -50,7 +50,7 @@ def representative(descs: list[dict[str, Any]], module: str, limit: int) -> list
 
 
 def census(
-    c: Cluster, limit: int, mgr_dir: str, args_timeout: float = 120.0
+    c: Cluster, limit: int, mgr_dir: str, timeout: float = 120.0
 ) -> dict[str, dict[str, Any]]:
     ls = json.loads(c.mon_command({"prefix": "mgr module ls", "format": "json"})[1])
     always = set(ls.get("always_on_modules", []))
@@ -72,7 +72,7 @@ def census(
         return None
 
     try:
-        mods = poll(states, args_timeout, "every runnable stock module to start", interval=0.25)
+        mods = poll(states, timeout, "every runnable stock module to start", interval=0.25)
     except TimeoutError as exc:
         late = {n: s for n, s in seen.items() if s not in ("running", "failed")}
         raise TimeoutError(f"{exc}; not started: {late}") from None
@@ -131,8 +131,6 @@ def verdict(row: dict[str, Any]) -> str:
         return f"{row['state']}"
     if row["commands"] == 0:
         return "runs (no read-only command)"
-    if row["answered"] == row["commands"]:
-        return f"answers {row['answered']}/{row['commands']}"
     return f"answers {row['answered']}/{row['commands']}"
 
 

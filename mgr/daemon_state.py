@@ -59,6 +59,8 @@ class DaemonState:
         self.service_modified = time.time()
         self.fs_epoch = 1
         self.pools: dict[str, list[tuple[float, dict[int, list[int]]]]] = {}  # sender -> 2 samples
+        # sender -> (pool, ps) -> (objects, bytes): the RADOS objects of each PG
+        self.pg_objects: dict[str, dict[tuple[int, int], tuple[int, int]]] = {}
         self.listener: Notify = lambda kind, ident: None
         self.pg = pg_views.PGState(self)
         self._intern: dict[str, str] = {}
@@ -133,6 +135,7 @@ class DaemonState:
                 self.fs_epoch += 1
                 self.listener("fs_map", "")
         if msg.pools:
+            self.pg_objects[sender] = _pg_objects(msg.pg_objects)
             samples = self.pools.setdefault(sender, [])
             samples.append((float(msg.stamp), {int(k): list(v) for k, v in msg.pools.items()}))
             del samples[:-2]
@@ -274,3 +277,15 @@ class DaemonState:
             "metadata_since": self.metadata_since,
             "digests_sent": self.digests_sent,
         }
+
+
+def _pg_objects(raw: dict[Any, Any]) -> dict[tuple[int, int], tuple[int, int]]:
+    """``{pool: [[ps, objects, bytes], …]}`` from a report; malformed rows are skipped."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for pool, rows in raw.items():
+        if not isinstance(pool, int) or not isinstance(rows, list):
+            continue
+        for row in rows:
+            if isinstance(row, list) and len(row) == 3 and all(isinstance(x, int) for x in row):
+                out[(pool, row[0])] = (row[1], row[2])
+    return out

@@ -46,5 +46,9 @@ class DaemonView(Protocol):
         """Sender -> its two newest pool I/O samples (time, pool id -> totals)."""
 
     @property
+    def pg_objects(self) -> Mapping[str, dict[tuple[int, int], tuple[int, int]]]:
+        """Sender -> (pool, ps) -> (objects, bytes) of the RADOS objects in that PG."""
+
+    @property
     def reports(self) -> int:
         """How many ``MgrReport``s the active has accepted."""

@@ -166,14 +166,27 @@ class PGState:
         avail = sum(u[2] for u in usage.values())
         return total, used, avail, len(usage)
 
-    def _pg_entry(self, pp: PoolPGs, ps: int, vals: list[int]) -> dict[str, Any]:
+    def pg_objects(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """(pool, ps) -> (objects, bytes) of the RADOS objects, over every fleet."""
+        out: dict[tuple[int, int], tuple[int, int]] = {}
+        for per_pg in list(self.ds.pg_objects.values()):
+            out.update(per_pg)
+        return out
+
+    def _pg_entry(
+        self, pp: PoolPGs, ps: int, vals: list[int],
+        objects: dict[tuple[int, int], tuple[int, int]] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
         m = self.ds.osdmap
         size = pp.size
         acting = [o for o in pp.acting[ps * size : ps * size + size] if o >= 0]
         up = [o for o in acting if m.is_up(o)]
         state = pgmap.STATES[pp.states[ps]]
         now = stamp(m.modified)
-        per = [v // pp.pg_num for v in vals]
+        per = [v // pp.pg_num for v in vals]  # I/O spread over the PGs
+        if objects is not None:  # the PG's own objects and bytes
+            n, b = objects.get((pp.pool, ps), (0, 0))
+            per[0], per[1] = b, n
         missing = (size - len(up)) * per[1] if up else 0
         return {
             "pgid": pgid(pp.pool, ps), "version": "0'0", "reported_seq": m.epoch,
@@ -198,9 +211,10 @@ class PGState:
     def pg_stats(self) -> list[dict[str, Any]]:
         pgs, _ = self.pgs()
         totals, _, _ = self.pool_totals()
+        objects = self.pg_objects() if self.ds.pg_objects else None
         with no_gc():
             return [
-                self._pg_entry(pp, ps, totals.get(pool, [0] * len(POOL_FIELDS)))
+                self._pg_entry(pp, ps, totals.get(pool, [0] * len(POOL_FIELDS)), objects)
                 for pool, pp in pgs.items() for ps in range(pp.pg_num)
             ]  # fmt: skip
 

@@ -91,6 +91,10 @@ class RunDir:
     def mon_data(self, mon_id: str) -> Path:
         return self.path / f"mon.{mon_id}"
 
+    def osd_data(self, osd: int) -> Path:
+        """An OSD's object store (``osd.N/objects.db``, `sim.fleet.objstore`)."""
+        return self.path / f"osd.{osd}" / "objects.db"
+
     def log_file(self, name: str) -> Path:
         return self.log_dir / f"{name}.log"
 

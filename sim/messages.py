@@ -39,6 +39,8 @@ class MsgType(str, enum.Enum):
     MON_FORWARD_REPLY = "mon_forward_reply"  # leader -> peon: its outcome
     MGR_OPEN = "mgr_open"  # daemons -> active mgr: metadata, perf schema (MMgrOpen)
     MGR_REPORT = "mgr_report"  # daemons -> active mgr: counters, status, stats (MMgrReport)
+    OSD_OP = "osd_op"  # RADOS client -> the primary OSD's fleet: ops on one object (MOSDOp)
+    OSD_OP_REPLY = "osd_op_reply"  # fleet -> client, once every up OSD of the PG has it
 
 
 class ProtocolError(ValueError):
@@ -254,7 +256,8 @@ class MgrReport(Message):
     the schema's column order (long-run averages take two columns: sum,
     count). ``status`` holds per-daemon status (mds state, rgw task status);
     ``pools`` the fleet's per-pool client I/O and usage totals (what the
-    primaries' MPGStats add up to)."""
+    primaries' MPGStats add up to); ``pg_objects`` the RADOS objects per PG,
+    ``{pool: [[ps, objects, bytes], …]}``, for the PGs that hold any."""
 
     TYPE = MsgType.MGR_REPORT
     stamp: float
@@ -263,6 +266,41 @@ class MgrReport(Message):
     values: bytes
     status: dict = field(default_factory=dict)
     pools: dict = field(default_factory=dict)
+    pg_objects: dict = field(default_factory=dict)
+
+
+# --- RADOS ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OsdOp(Message):
+    """Ops on one object (Ceph's MOSDOp): ``ops`` is ``[[name, args…], …]``
+    (`sim.fleet.objops`), applied all or nothing; ``oid`` empty and
+    ``ops`` ``[["pgls", …]]`` lists a PG. ``epoch`` is the client's OSDMap
+    epoch (the fleet waits for that map before it places the op);
+    ``reqid`` (``client/tid``) lets a re-sent op be answered, not redone."""
+
+    TYPE = MsgType.OSD_OP
+    pool: int
+    ps: int
+    oid: str
+    ops: list
+    nspace: str = ""
+    epoch: int = 0
+    reqid: str = ""
+    mtime: float = 0.0
+
+
+@dataclass(frozen=True)
+class OsdOpReply(Message):
+    """The outcome of an `OsdOp`: negative errno (0 = ok), one result per
+    op, the object's version after it (``get_last_version``)."""
+
+    TYPE = MsgType.OSD_OP_REPLY
+    retval: int
+    results: list = field(default_factory=list)
+    version: int = 0
+    epoch: int = 0
 
 
 # --- observation ------------------------------------------------------------

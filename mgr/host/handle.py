@@ -11,6 +11,7 @@ URI, and ``get('mgr_ips')`` only.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from _mgrapi.dispatch import call_remote
@@ -60,7 +61,15 @@ class _Common:
         return CephReleases(major).name
 
     def get_context(self) -> object:
-        return None
+        """The capsule ``rados.Rados(context=…)`` connects with: this cluster's run
+        directory (the parent of ``mgr_data``), the mgr's name, and its options
+        read live (``rados_osd_op_timeout`` …)."""
+        mgr_data = str(self.get_option("mgr_data") or "")
+        return {
+            "run_dir": str(Path(mgr_data).parent) if mgr_data else "",
+            "name": f"mgr.{self.host.mgr_id}",
+            "conf_get": self.get_option,
+        }
 
     def get_ceph_conf_path(self) -> str:
         return ""

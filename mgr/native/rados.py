@@ -1,124 +1,16 @@
-"""``rados``: a stand-in for Ceph's librados binding (no RADOS is simulated yet, issue 12).
+"""``rados``: Ceph's librados binding as the mgr's Python sees it (``import rados``).
 
-Ceph's ``mgr_module`` does ``import rados`` at module level and names
-``rados.Rados`` in annotations, so the module must import; the error
-classes are the binding's names and hierarchy (``Error`` → ``OSError`` …).
-``Rados(...)`` can be built, but ``connect()`` and every I/O raise
-`ConnectionShutdown` (an `Error`) saying that RADOS is not simulated:
-``MgrModule.rados`` therefore fails cleanly with ``rados.Error``.
+The implementation is the simulator's RADOS client, `sim.rados`, reached
+through the seam `_simnative.rados_client` (objects
+live on the fleet's simulated OSDs: docs/rados.md); this file gives it the
+binding's top-level name, as librados' ``rados.so`` is a separate library
+that ceph-mgr's Python imports. Names, exception classes (``Error`` →
+``OSError`` → ``ObjectNotFound`` …) and errnos are rados.pyx's.
+``MgrModule.rados`` builds ``Rados(context=self._ceph_get_context())``: the
+capsule is the mgr's (run directory, name, options; `mgr.host.handle`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from _simnative.libstub import refusal
-
-LIBRADOS_CREATE_EXCLUSIVE = 1
-LIBRADOS_CREATE_IDEMPOTENT = 0
-LIBRADOS_ALL_NSPACES = "\001"
-LIBRADOS_OP_FLAG_FADVISE_RANDOM = 0x4
-
-
-class Error(Exception):
-    """librados' base error (``rados.Error``)."""
-
-    def __init__(self, message: str = "", errno: int | None = None) -> None:
-        super().__init__(message)
-        self.errno = errno
-
-
-class OSError(Error):  # noqa: A001 - the binding's own name
-    pass
-
-
-class PermissionError(OSError):  # noqa: A001
-    pass
-
-
-class ObjectNotFound(OSError):
-    pass
-
-
-class NoData(OSError):
-    pass
-
-
-class ObjectExists(OSError):
-    pass
-
-
-class ObjectBusy(OSError):
-    pass
-
-
-class IOError(OSError):  # noqa: A001
-    pass
-
-
-class NoSpace(OSError):
-    pass
-
-
-class InvalidArgumentError(OSError):
-    pass
-
-
-class NotConnected(OSError):
-    pass
-
-
-class TimedOut(OSError):
-    pass
-
-
-class ConnectionShutdown(OSError):
-    pass
-
-
-class InProgress(Error):
-    pass
-
-
-class IsConnected(Error):
-    pass
-
-
-class WriteOpCtx:
-    def __enter__(self) -> WriteOpCtx:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-class ReadOpCtx(WriteOpCtx):
-    pass
-
-
-class Completion:
-    pass
-
-
-class Ioctx:
-    def __getattr__(self, name: str) -> Any:
-        raise refusal("rados", ConnectionShutdown, f"Ioctx.{name}()")
-
-
-class Rados:
-    """Constructible (``Rados(context=…)``, ``Rados(conffile=…)``); nothing connects."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.state = "configuring"
-
-    def connect(self, timeout: int = 0) -> None:
-        raise refusal("rados", ConnectionShutdown, "Rados.connect()")
-
-    def get_addrs(self) -> str:
-        return ""
-
-    def shutdown(self) -> None:
-        self.state = "shutdown"
-
-    def __getattr__(self, name: str) -> Any:
-        raise refusal("rados", ConnectionShutdown, f"Rados.{name}()")
+from _simnative.rados_client import *  # noqa: F403 - the binding's whole namespace
+from _simnative.rados_client import __all__ as __all__  # noqa: PLC0414

@@ -89,8 +89,8 @@ def osd_crush_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 def osd_blocklist_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     """The map's blocklist as Ceph lists it (``addr until``; "listed N entries"
     on stderr). Nothing blocklists clients in the simulator yet."""
-    dump = osd_dumps.osd_dump(osdmon(mon).map)
-    entries = {**dump.get("blocklist", {}), **dump.get("range_blocklist", {})}
+    lists = osd_dumps.blocklists(osdmon(mon).map)  # not the whole dump
+    entries = {**lists["blocklist"], **lists["range_blocklist"]}
     data = [{"addr": addr, "until": until} for addr, until in entries.items()]
     return Reply(
         data=data,
@@ -114,9 +114,18 @@ def osd_pool_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 
 
 @TABLE.command(
+    # Ceph 16.2's descriptor, plus 18.2's yes_i_really_mean_it (its mgr_module sends it)
     "osd pool create name=pool,type=CephPoolname name=pg_num,type=CephInt,range=0,req=false "
     "name=pgp_num,type=CephInt,range=0,req=false "
-    "name=pool_type,type=CephChoices,strings=replicated|erasure,req=false",
+    "name=pool_type,type=CephChoices,strings=replicated|erasure,req=false "
+    "name=erasure_code_profile,type=CephString,req=false,goodchars=[A-Za-z0-9-_.] "
+    "name=rule,type=CephString,req=false name=expected_num_objects,type=CephInt,range=0,req=false "
+    "name=size,type=CephInt,range=0,req=false name=pg_num_min,type=CephInt,range=0,req=false "
+    "name=pg_num_max,type=CephInt,range=0,req=false "
+    "name=autoscale_mode,type=CephChoices,strings=on|off|warn,req=false "
+    "name=bulk,type=CephBool,req=false name=target_size_bytes,type=CephInt,range=0,req=false "
+    "name=target_size_ratio,type=CephFloat,range=0.0,req=false "
+    "name=yes_i_really_mean_it,type=CephBool,req=false",
     "create pool",
     "rw",
 )
@@ -131,6 +140,88 @@ def osd_pool_create(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     size = next(iter(svc.map.pools.values())).size if svc.map.pools else 1
     svc.staged().add_pool(name, size, pg_num, "", time.time())
     return Reply(outs=f"pool '{name}' created")
+
+
+_DELETE_WARNING = (
+    "WARNING: this will *PERMANENTLY DESTROY* all data stored in pool {p}.  If you are "
+    "*ABSOLUTELY CERTAIN* that is what you want, pass the pool name *twice*, followed by "
+    "--yes-i-really-really-mean-it."
+)
+
+
+def _allowed_delete(mon: MonContext) -> bool:
+    """``mon_allow_pool_delete``: set in the cluster's spec (``--set``) or by ``config set``."""
+    try:
+        line, _ = mon.config_service.get(f"mon.{mon.id}", "mon_allow_pool_delete")
+    except CommandError:
+        line = None
+    values = ((line or "").strip(), str(mon.options.get("mon_allow_pool_delete", "")))
+    return any(v.lower() in ("true", "1", "yes", "on") for v in values)
+
+
+@TABLE.command(
+    "osd pool delete name=pool,type=CephPoolname name=pool2,type=CephPoolname,req=false "
+    "name=yes_i_really_really_mean_it,type=CephBool,req=false "
+    "name=yes_i_really_really_mean_it_not_faking,type=CephBool,req=false",
+    "delete pool",
+    "rw",
+)
+def osd_pool_delete(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    svc = osdmon(mon)
+    name = str(cmd["pool"])
+    pool = svc.newest().pool_by_name(name)
+    if pool is None:
+        return Reply(outs=f"pool '{name}' does not exist")
+    if str(cmd.get("pool2", "")) != name or not cmd.get("yes_i_really_really_mean_it"):
+        raise CommandError(errno.EPERM, _DELETE_WARNING.format(p=name))
+    if not _allowed_delete(mon):
+        raise CommandError(errno.EPERM, "pool deletion is disabled; you must first set the "
+                           "mon_allow_pool_delete config option to true before you can destroy "
+                           "a pool")  # fmt: skip
+    svc.staged().remove_pool(pool.pool)
+    return Reply(outs=f"pool '{name}' removed")
+
+
+@TABLE.command(
+    "osd pool application enable name=pool,type=CephPoolname name=app,type=CephString,"
+    "goodchars=[A-Za-z0-9-_.] name=yes_i_really_mean_it,type=CephBool,req=false",
+    "enable use of an application <app> [cephfs,rbd,rgw] on pool <poolname>",
+    "rw",
+)
+def osd_pool_application_enable(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    svc = osdmon(mon)
+    name, app = str(cmd["pool"]), str(cmd["app"])
+    pool = svc.newest().pool_by_name(name)
+    if pool is None:
+        raise CommandError(errno.ENOENT, f"unrecognized pool '{name}'")
+    if pool.application and pool.application != app and not cmd.get("yes_i_really_mean_it"):
+        raise CommandError(errno.EPERM, f"Are you SURE? Pool '{name}' already has an enabled "
+                           "application; pass --yes-i-really-mean-it to proceed anyway")  # fmt: skip
+    if pool.application != app:
+        svc.staged().enable_application(pool.pool, app)
+    return Reply(outs=f"enabled application '{app}' on pool '{name}'")
+
+
+@TABLE.command(
+    "osd pool rename name=srcpool,type=CephPoolname name=destpool,type=CephPoolname "
+    "name=yes_i_really_mean_it,type=CephBool,req=false",
+    "rename <srcpool> to <destpool>",
+    "rw",
+)
+def osd_pool_rename(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    svc = osdmon(mon)
+    src, dst = str(cmd["srcpool"]), str(cmd["destpool"])
+    m = svc.newest()
+    pool, taken = m.pool_by_name(src), m.pool_by_name(dst)
+    if taken is not None:
+        if pool is None:
+            return Reply(outs=f"pool '{src}' does not exist; pool '{dst}' already exists - "
+                         "assuming successful rename")  # fmt: skip
+        raise CommandError(errno.EEXIST, f"pool '{dst}' already exists")
+    if pool is None:
+        raise CommandError(errno.ENOENT, f"unrecognized pool '{src}'")
+    svc.staged().rename_pool(pool.pool, dst)
+    return Reply(outs=f"pool '{src}' renamed to '{dst}'")
 
 
 def _ids(mon: MonContext, cmd: dict[str, Any]) -> tuple[list[int], list[str]]:

@@ -12,6 +12,11 @@ do one by one, the fleet does in batches:
 - **to the active mgr** (`MgrSession`): metadata and perf schema on open,
   perf counters, status and pool I/O every ``mgr_stats_period``.
 
+RADOS: clients send `OsdOp` to this fleet's address (the run directory's
+address book); `sim.fleet.pgs.OSDService` places, blocks, replicates and
+recovers them on the OSDs' object stores (``osd.N/objects.db``), and the
+pool statistics reported to the mgr count those objects.
+
 Admin sockets: every OSD and MDS has ``$run_dir/ceph-osd.N.asok`` (a symlink
 to the fleet's one socket, `sim.fleet.asok`). Admin commands: ``osd_fault`` ``{"osd": N, "action": kill|stop|start|pause|resume|restart}``
 and ``fleet_status``. Pausing the whole process (SIGSTOP) silences everything:
@@ -37,10 +42,11 @@ from sim.fleet.asok import MemberAsok
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
+from sim.fleet.pgs import OSDService
 from sim.fleet.workload import PoolIO, Population
 from sim.maps import layout
 from sim.maps.osdmap import OSDMap
-from sim.messages import Command, Envelope, MsgType
+from sim.messages import Command, Envelope, MsgType, OsdOp, OsdOpReply
 from sim.monc import MonClient, MonUnavailable
 from sim.perf import schema
 from sim.transport import NotConnected, Server
@@ -69,6 +75,8 @@ class FleetDaemon(DaemonShell):
                 self.populations[dtype] = Population(dtype, ids, schema(dtype), seed + len(dtype))
         self.pool_io = PoolIO()
         self.osdmap = OSDMap()
+        self.pg_objects: dict[tuple[int, int], tuple[int, int]] = {}
+        self.objects = OSDService(self.run, self.members.osds, self._osd_running)
         self.started_stamp = time.time()
         self.pid = os.getpid()
         self.last_step = time.monotonic()  # the workload advances from here
@@ -158,10 +166,19 @@ class FleetDaemon(DaemonShell):
             self.monc.close()
         if hasattr(self, "server"):
             self.server.close()
+        if hasattr(self, "objects"):
+            self.objects.close()
 
     def on_message(self, ident: bytes, env: Envelope) -> None:
         if env.type is MsgType.ADMIN:
             self.server.reply(ident, env, self.handle_admin(env))
+        elif env.type is MsgType.OSD_OP:
+            assert isinstance(env.msg, OsdOp)
+
+            def reply(rep: OsdOpReply) -> None:
+                self.server.reply(ident, env, rep, epoch=rep.epoch)
+
+            self.objects.submit(env.msg, reply, time.monotonic())
         else:
             self.me.drops.count("unexpected_type")
 
@@ -178,8 +195,14 @@ class FleetDaemon(DaemonShell):
                 o: t for o, t in self._reported_down.items() if self.osdmap.is_up(o)
             }
             self._kick_boot()
+            self.objects.on_map(self.osdmap)
+            self.objects.recover_all()
         elif name == "mgrmap":
             self.mgr.on_mgrmap(body, self.populations)
+
+    def _osd_running(self, osd: int) -> bool:
+        row = self.members.row.get(osd)
+        return row is not None and self.members.running(row)
 
     # --- to the mon --------------------------------------------------------------------------
 
@@ -304,24 +327,28 @@ class FleetDaemon(DaemonShell):
                     for i, name in enumerate(m.mds)},
             "rgw": {name: {"task_status": {}} for name in m.rgw},
         }  # fmt: skip
-        self.mgr.report(self.populations, running, status, self.pool_io.to_wire())
+        pg_objects: dict[int, list[list[int]]] = {}
+        for (pool, ps), (n, b) in sorted(self.pg_objects.items()):
+            pg_objects.setdefault(pool, []).append([ps, n, b])
+        self.mgr.report(self.populations, running, status, self.pool_io.to_wire(), pg_objects)
 
     def _osd_gauges(self, osd: Population) -> None:
         om = self.osdmap
         pools = {p.pool: (p.pg_num, p.size) for p in om.pools.values()}
-        self.pool_io.update(pools, osd)
+        self.objects.recover_all()
+        per_pool, per_osd, self.pg_objects = self.objects.usage()
+        self.pool_io.update(pools, osd, per_pool)
         _n, _up, n_in = om.counts() if om.max_osd else (0, 0, 0)
         n_in = max(1, n_in)
         copies = sum(pg * size for pg, size in pools.values())
         per_osd_pgs = copies // n_in
-        per_osd_used = BASE_USED + int(self.pool_io.stored_bytes() * 3 / n_in)
         for row, o in enumerate(self.members.osds):
             in_ = om.is_in(o)
             osd.set_gauge(row, "osd.numpg", per_osd_pgs if in_ else 0)
             osd.set_gauge(row, "osd.numpg_primary", per_osd_pgs // 3 if in_ else 0)
             osd.set_gauge(row, "osd.numpg_replica", per_osd_pgs - per_osd_pgs // 3 if in_ else 0)
             osd.set_gauge(row, "osd.stat_bytes", layout.OSD_BYTES)
-            used = per_osd_used if in_ else BASE_USED
+            used = BASE_USED + per_osd.get(o, 0)
             osd.set_gauge(row, "osd.stat_bytes_used", used)
             osd.set_gauge(row, "osd.stat_bytes_avail", layout.OSD_BYTES - used)
 
@@ -349,6 +376,7 @@ class FleetDaemon(DaemonShell):
         if state is RunState.RUNNING:
             self._reported_down.pop(osd, None)
             self._kick_boot()
+        self.objects.retry()
         return {"osd": osd, "state": state.name.lower()}
 
     def status(self) -> dict[str, Any]:
@@ -363,7 +391,9 @@ class FleetDaemon(DaemonShell):
             "boots_sent": self.boots_sent,
             "failures_sent": self.failures_sent,
             "mgr": self.mgr.status(),
-        }
+            "rados": {"ops": self.objects.ops_done, "waiting": len(self.objects.waiting),
+                      "recovered": self.objects.recovered, "failed": self.objects.failed},
+        }  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -123,6 +123,7 @@ class MgrSession:
         running: dict[str, Callable[[int], bool]],
         status: dict[str, dict[str, Any]],
         pools: dict[int, list[int]],
+        pg_objects: dict[int, list[list[int]]] | None = None,
     ) -> None:
         """Send this period's reports (only once the open is done)."""
         if self.conn is None or not self.opened:
@@ -141,6 +142,7 @@ class MgrSession:
                     status={str(pop.ids[r]): status[dtype][str(pop.ids[r])] for r in chunk
                             if str(pop.ids[r]) in status.get(dtype, {})},
                     pools=pools if dtype == "osd" and start == 0 else {},
+                    pg_objects=(pg_objects or {}) if dtype == "osd" and start == 0 else {},
                 )  # fmt: skip
                 if not self._send(msg):
                     return

@@ -7,8 +7,9 @@ factor, each step adds reads, writes and latencies in proportion to it and
 to the time elapsed. Daemons that are not running do not advance (their
 counters go stale on the mgr, as a dead daemon's would).
 
-`PoolIO` turns the OSDs' client I/O into per-pool totals (stored bytes,
-objects, reads and writes), the numbers the mgr's PGMap shows per pool.
+`PoolIO` turns the OSDs' client I/O into per-pool totals (reads and
+writes), and takes stored bytes and objects from the OSDs' object stores
+(the real RADOS objects): the numbers the mgr's PGMap shows per pool.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from collections.abc import Callable, Sequence
 from sim.perf import Schema
 
 KIB = 1024
-OBJECT_BYTES = 64 * 1024  # small objects, so counts move in a short run
 MS = 1_000_000  # ns
 
 # per unit of load and second
@@ -123,14 +123,18 @@ POOL_FIELDS = ("num_bytes", "num_objects", "num_read", "num_read_kb", "num_write
 class PoolIO:
     """Client I/O summed over the OSDs, spread over the pools by their PG counts."""
 
-    NEW_DATA = 0.1  # share of written bytes that is new data (the rest overwrites)
-
     def __init__(self) -> None:
         self.totals: dict[int, list[float]] = {}
         self.last: tuple[float, float, float, float] = (0, 0, 0, 0)
 
-    def update(self, pools: dict[int, tuple[int, int]], osd: Population) -> None:
-        """``pools``: pool id -> (pg_num, size). Adds what the OSDs did since the last call."""
+    def update(
+        self,
+        pools: dict[int, tuple[int, int]],
+        osd: Population,
+        stored: dict[int, tuple[int, int]] | None = None,
+    ) -> None:
+        """``pools``: pool id -> (pg_num, size); ``stored``: pool id -> (objects, bytes).
+        Adds what the OSDs did since the last call."""
         v, w, col = osd.values, osd.width, osd.col
         sums = []
         for path in ("osd.op_r", "osd.op_r_out_bytes", "osd.op_w", "osd.op_w_in_bytes"):
@@ -142,16 +146,11 @@ class PoolIO:
         for pool, (pg_num, size) in pools.items():
             share = pg_num / weight
             t = self.totals.setdefault(pool, [0.0] * len(POOL_FIELDS))
-            new_bytes = delta[3] * share * self.NEW_DATA / max(size, 1)
-            t[0] += new_bytes
-            t[1] = t[0] // OBJECT_BYTES
+            t[1], t[0] = (stored or {}).get(pool, (0, 0))
             t[2] += delta[0] * share
             t[3] += delta[1] * share / KIB
             t[4] += delta[2] * share / max(size, 1)
             t[5] += delta[3] * share / KIB / max(size, 1)
-
-    def stored_bytes(self) -> float:
-        return sum(t[0] for t in self.totals.values())
 
     def to_wire(self) -> dict[int, list[int]]:
         return {p: [int(x) for x in t] for p, t in self.totals.items()}

@@ -193,6 +193,12 @@ class OsdDumper:
         }
 
 
+def blocklists(m: OSDMap) -> dict[str, dict[str, str]]:
+    """The map's ``blocklist`` and ``range_blocklist`` (addr -> until); nothing
+    blocklists clients in the simulator yet."""
+    return {"blocklist": {}, "range_blocklist": {}}
+
+
 def osd_dump(m: OSDMap) -> dict[str, Any]:
     """``OSDMap::dump`` (``osd dump -f json``, ``get('osd_map')``)."""
     with no_gc():
@@ -242,8 +248,7 @@ def _osd_dump(m: OSDMap) -> dict[str, Any]:
         "pg_upmap_items": [],
         "pg_temp": [],
         "primary_temp": [],
-        "blocklist": {},
-        "range_blocklist": {},
+        **blocklists(m),
         "erasure_code_profiles": {
             "default": {"k": "2", "m": "2", "plugin": "jerasure", "technique": "reed_sol_van"}
         },

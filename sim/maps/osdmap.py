@@ -202,6 +202,18 @@ class OSDMap:
         self.pools[pool.pool] = pool
         return pool
 
+    def remove_pool(self, pool: int) -> None:
+        del self.pools[pool]
+
+    def rename_pool(self, pool: int, name: str) -> None:
+        self.pools[pool].name = name
+        self.pools[pool].last_change = self.epoch + 1
+
+    def enable_application(self, pool: int, app: str) -> None:
+        """``osd pool application enable`` (one application per pool here)."""
+        self.pools[pool].application = app
+        self.pools[pool].last_change = self.epoch + 1
+
     # --- wire and store form -----------------------------------------------------------
 
     def to_wire(self) -> dict[str, Any]:

@@ -14,6 +14,10 @@ primary has not reported to this mgr yet is ``unknown`` — the state a
 freshly promoted mgr shows until the daemons have opened their sessions
 with it. Recovery is instant: once an OSD is marked out, its PGs are clean
 again on their new OSDs.
+
+`pg_acting` is the one placement function: `place` (every PG, for the
+PGMap views) and `object_pg` (one object, for the RADOS client and the
+fleet's OSDs) both go through it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sim.maps.hashing import object_ps
 from sim.maps.osdmap import UP, OSDMap
 
 CLEAN = "active+clean"
@@ -50,25 +55,54 @@ class PoolPGs:
     states: list[int] = field(default_factory=list)  # index into STATES, per PG
 
 
+def placement_hosts(m: OSDMap) -> list[list[int]]:
+    """The in OSDs of each non-empty host: what placement chooses from."""
+    hosts = [[o for o in ids if m.weight[o]] for ids in m.host_members()]
+    return [ids for ids in hosts if ids]
+
+
+def pg_acting(hosts: list[list[int]], pool: int, ps: int, size: int) -> list[int]:
+    """The one placement function: PG ``pool.ps``'s OSDs (``size`` or fewer, one per host)."""
+    n_hosts = len(hosts)
+    if not n_hosts:
+        return []
+    h = _mix(pool * 1_000_003 + ps)
+    out = []
+    for r in range(min(size, n_hosts)):
+        ids = hosts[(h + r) % n_hosts]
+        out.append(ids[(h >> 7) % len(ids)])
+    return out
+
+
 def place(m: OSDMap) -> dict[int, PoolPGs]:
     """Every pool's PGs on the map's in OSDs."""
-    members = m.host_members()
-    hosts = [[o for o in ids if m.weight[o]] for ids in members]
-    hosts = [ids for ids in hosts if ids]
-    n_hosts = len(hosts)
+    hosts = placement_hosts(m)
     out: dict[int, PoolPGs] = {}
     for p in m.pools.values():
         acting = array("i", [-1]) * (p.pg_num * p.size)
-        if n_hosts:
-            reps = min(p.size, n_hosts)
-            for ps in range(p.pg_num):
-                h = _mix(p.pool * 1_000_003 + ps)
-                base = ps * p.size
-                for r in range(reps):
-                    ids = hosts[(h + r) % n_hosts]
-                    acting[base + r] = ids[(h >> 7) % len(ids)]
+        for ps in range(p.pg_num):
+            base = ps * p.size
+            for r, osd in enumerate(pg_acting(hosts, p.pool, ps, p.size)):
+                acting[base + r] = osd
         out[p.pool] = PoolPGs(p.pool, p.pg_num, p.size, p.min_size, acting)
     return out
+
+
+def object_pg(m: OSDMap, pool: int, oid: str, nspace: str = "") -> tuple[int, list[int]]:
+    """Object → (ps, acting OSDs) in pool ``pool`` (KeyError: no such pool).
+
+    The hosts list is kept in the map's cache (built once per received map)."""
+    p = m.pools[pool]
+    hosts = m.cache.get("placement_hosts")
+    if hosts is None:
+        hosts = m.cache["placement_hosts"] = placement_hosts(m)
+    ps = object_ps(oid, nspace, p.pg_num)
+    return ps, pg_acting(hosts, pool, ps, p.size)
+
+
+def up_acting(m: OSDMap, acting: list[int]) -> list[int]:
+    """The members of ``acting`` the map shows up (the first one is the primary)."""
+    return [o for o in acting if m.is_up(o)]
 
 
 def in_set_key(m: OSDMap) -> tuple[bytes, bytes, tuple[tuple[int, int, int], ...]]:

@@ -106,6 +106,9 @@ SPECS: list[OptionSpec] = [
        desc="Issue a health warning if there are fewer OSDs than osd_pool_default_size"),
     _O("mon_osd_down_out_interval", "int", "advanced", 600, services=("mon",),
        desc="mark any OSD 'out' that has been 'down' for this long (seconds)"),
+    _O("mon_osd_min_in_ratio", "float", "advanced", 0.75, services=("mon",),
+       see_also=("mon_osd_down_out_interval",),
+       desc="do not automatically mark OSDs 'out' if fewer than this many OSDs are 'in'"),
     _O("mon_osd_full_ratio", "float", "advanced", 0.95,
        flags=FLAG_NO_MON_UPDATE | FLAG_CLUSTER_CREATE,
        desc="full ratio of OSDs to be set during initial creation of the cluster"),
@@ -168,6 +171,8 @@ SPECS: list[OptionSpec] = [
        desc="max cluster log entries per paxos event"),
     _O("mon_max_mgrmap_epochs", "int", "advanced", 500, services=("mon",),
        desc="max number of mgrmaps to keep around"),
+    _O("rados_osd_op_timeout", "secs", "advanced", 0, flags=FLAG_RUNTIME, min=0,
+       desc="timeout for operations handled by osds such as write (0 is unlimited)"),
     _O("mon_mgr_beacon_grace", "secs", "advanced", 30, services=("mon",),
        desc="Period in seconds from last beacon to monitor marking a manager daemon as "
        "failed"),

@@ -92,8 +92,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "True pacific quincy",
     ),
     "get_context/conf/rocksdb": (
-        "print(mgr.get_context(), repr(mgr.get_ceph_conf_path()), mgr.get_rocksdb_version())",
-        "None '' 6.8.1",
+        # the context is the capsule `rados.Rados(context=…)` connects with (issue 12)
+        "ctx = mgr.get_context(); print(sorted(ctx), ctx['name'] == 'mgr.' + mgr.get_mgr_id(),"
+        " repr(mgr.get_ceph_conf_path()), mgr.get_rocksdb_version())",
+        "['conf_get', 'name', 'run_dir'] True '' 6.8.1",
     ),
     "pool_exists/have_enough_osds": (
         "print(mgr.pool_exists('rbd'), mgr.have_enough_osds())",

@@ -31,6 +31,8 @@ from sim.messages import (
     MonForwardReply,
     MonPaxos,
     MsgType,
+    OsdOp,
+    OsdOpReply,
     Ping,
     Pong,
     ProtocolError,
@@ -100,6 +102,17 @@ SAMPLES: list[Message] = [
     MgrReport(
         stamp=12.5, daemon_type="osd", ids=[3], values=b"\x00" * 8, status={}, pools={2: [1] * 6}
     ),
+    OsdOp(
+        pool=2,
+        ps=5,
+        oid="obj",
+        ops=[["write_full", b"data"], ["setxattr", "a", b"1"]],
+        nspace="ns",
+        epoch=7,
+        reqid="client.admin.1/3",
+        mtime=1.5,
+    ),  # fmt: skip
+    OsdOpReply(retval=0, results=[None, [4, 1.5]], version=9, epoch=7),
 ]
 
 

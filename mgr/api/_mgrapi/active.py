@@ -394,11 +394,20 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
     def remote(self, module_name: str, method_name: str, *args: Any, **kwargs: Any) -> Any:
         return self._ceph_dispatch_remote(module_name, method_name, args, kwargs)
 
-    # --- not simulated: RADOS, perf queries -------------------------------------------
+    # --- RADOS (the `rados` binding over the simulated OSDs), perf queries -------------
 
     @property
     def rados(self) -> Any:
-        raise ImportError("librados is not available in ceph-mgr-sim")
+        """A connected ``rados.Rados`` shared by this module (built on the mgr's context)."""
+        cached = self.__dict__.get("_rados")
+        if cached is not None:
+            return cached
+        import rados
+
+        r = rados.Rados(context=self.get_context())
+        r.connect()
+        self.__dict__["_rados"] = r
+        return r
 
     def add_osd_perf_query(self, query: dict[str, Any]) -> int | None:
         return self._ceph_add_osd_perf_query(query)
