@@ -1,8 +1,9 @@
 """``MgrModule.db`` in real mgr processes.
 
 The mgr registers libcephsqlite's VFS ``ceph`` and ``ceph_status()`` before
-its modules run; rows a module commits survive a failover (this one waits
-for a ``rados`` binding on simulated OSDs with cls_lock: skipped until then).
+its modules run; rows a module commits survive a failover (the database's
+pages are RADOS objects of the ``.mgr`` pool on the fleet's OSDs, its lock a
+``cls_lock`` lock).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def test_rows_written_through_db_survive_a_mgr_failover(
 ) -> None:
     if not rados_has_cls_lock():
         pytest.skip("the rados binding has no Ioctx.lock_exclusive yet (issue 12 items 1-2)")
-    c = module_cluster("dbnotes", mgrs=2, options={"mgr_module_path": str(TESTMODS)})
+    c = module_cluster("dbnotes", mgrs=2, osds=3, options={"mgr_module_path": str(TESTMODS)})
     first = active_name(c)
     deadline = time.monotonic() + DEADLINE
     while (r := mgr(c, "dbnotes put", key="colour", value="blue"))[0] == -errno.EAGAIN:
