@@ -278,7 +278,8 @@ class OsdOp(Message):
     (`sim.fleet.objops`), applied all or nothing; ``oid`` empty and
     ``ops`` ``[["pgls", …]]`` lists a PG. ``epoch`` is the client's OSDMap
     epoch (the fleet waits for that map before it places the op);
-    ``reqid`` (``client/tid``) lets a re-sent op be answered, not redone."""
+    ``reqid`` (``client/tid``) lets a re-sent op be answered, not redone;
+    ``addr`` is the client's address, checked against the map's blocklist."""
 
     TYPE = MsgType.OSD_OP
     pool: int
@@ -289,6 +290,7 @@ class OsdOp(Message):
     epoch: int = 0
     reqid: str = ""
     mtime: float = 0.0
+    addr: str = ""  # the client's address (``Rados.get_addrs``): blocklisted ones are refused
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from _mgrapi.cli import (
     HandlerFuncType,
 )
 from _mgrapi.logs import ClusterLogHandler, CPlusPlusHandler, FileHandler, MgrModuleLoggingMixin
+from _mgrapi.mgrdb import MAX_DBCLEANUP_RETRIES, MgrModuleRecoverDB
 from _mgrapi.osdmap import CRUSHMap, OSDMap, OSDMapIncremental
 from _mgrapi.standby import MgrStandbyModule
 from _mgrapi.types import (
@@ -103,11 +104,13 @@ __all__ = [
     "HandleCommandResult",
     "HandlerFuncType",
     "HealthChecksT",
+    "MAX_DBCLEANUP_RETRIES",
     "MGR_POOL_NAME",
     "MgrDBNotAllowed",
     "MgrDBNotReady",
     "MgrModule",
     "MgrModuleLoggingMixin",
+    "MgrModuleRecoverDB",
     "MgrStandbyModule",
     "MonCommandFailed",
     "NFS_GANESHA_SUPPORTED_FSALS",

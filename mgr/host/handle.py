@@ -11,6 +11,7 @@ URI, and ``get('mgr_ips')`` only.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,15 +62,7 @@ class _Common:
         return CephReleases(major).name
 
     def get_context(self) -> object:
-        """The capsule ``rados.Rados(context=…)`` connects with: this cluster's run
-        directory (the parent of ``mgr_data``), the mgr's name, and its options
-        read live (``rados_osd_op_timeout`` …)."""
-        mgr_data = str(self.get_option("mgr_data") or "")
-        return {
-            "run_dir": str(Path(mgr_data).parent) if mgr_data else "",
-            "name": f"mgr.{self.host.mgr_id}",
-            "conf_get": self.get_option,
-        }
+        return rados_context(self.host.mgr_id, self.get_option)
 
     def get_ceph_conf_path(self) -> str:
         return ""
@@ -238,3 +231,15 @@ class StandbyHandle(_Common):
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"standby modules cannot call {name}()")
+
+
+def rados_context(mgr_id: str, get_option: Callable[[str], Any]) -> dict[str, Any]:
+    """The capsule ``rados.Rados(context=…)`` connects with (``get_context``): this
+    cluster's run directory (the parent of ``mgr_data``), the mgr's name, and its
+    options read live (``rados_osd_op_timeout`` …)."""
+    mgr_data = str(get_option("mgr_data") or "")
+    return {
+        "run_dir": str(Path(mgr_data).parent) if mgr_data else "",
+        "name": f"mgr.{mgr_id}",
+        "conf_get": get_option,
+    }

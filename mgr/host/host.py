@@ -36,12 +36,14 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from _simnative.cephsqlite.mgrhook import start as cephsqlite_start
+
 from mgr.host import digest, listeners
 from mgr.host.clog_feed import ClogFeed
 from mgr.host.commands import dispatch, owner_of
 from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.context import HostContext
-from mgr.host.handle import ModuleHandle, StandbyHandle, read_module_option
+from mgr.host.handle import ModuleHandle, StandbyHandle, rados_context, read_module_option
 from mgr.host.health import module_health
 from mgr.host.monbridge import MonBridge
 from mgr.host.native import NativeOptions
@@ -101,6 +103,14 @@ class PyModuleHost:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._config_seen.wait(), CONFIG_WAIT)
         conf = self.config.effective
+        # libcephsqlite: the VFS "ceph" of MgrModule.db, registered before any module runs
+        # over the mgr's own RADOS client (the capsule a module's get_context gives)
+        cephsqlite_start(
+            lambda key: self.native.raw(key, self.config.effective),
+            context=lambda: rados_context(
+                self.mgr_id, lambda key: self.native.typed(key, self.config.effective)
+            ),
+        )
         disabled = set(str(self.native.raw("mgr_disabled_modules", conf)).replace(",", " ").split())
         paths = self.ctx.module_paths(conf.get("mgr_module_path"))
         t0 = time.monotonic()

@@ -85,20 +85,6 @@ def osd_crush_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(data=osd_dumps.crush_dump(osdmon(mon).map))
 
 
-@TABLE.command("osd blocklist ls", "show blocklisted clients")
-def osd_blocklist_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    """The map's blocklist as Ceph lists it (``addr until``; "listed N entries"
-    on stderr). Nothing blocklists clients in the simulator yet."""
-    lists = osd_dumps.blocklists(osdmon(mon).map)  # not the whole dump
-    entries = {**lists["blocklist"], **lists["range_blocklist"]}
-    data = [{"addr": addr, "until": until} for addr, until in entries.items()]
-    return Reply(
-        data=data,
-        plain=lambda d: "".join(f"{e['addr']} {e['until']}\n" for e in d),
-        outs=f"listed {len(data)} entries",
-    )
-
-
 @TABLE.command("osd pool ls name=detail,type=CephChoices,strings=detail,req=false", "list pools")
 def osd_pool_ls(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     m = osdmon(mon).map

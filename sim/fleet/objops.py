@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sim.fleet import cls_lock
+
 MAX_OBJECT = 128 << 20  # osd_max_object_size
 MAX_LIST = 100_000  # keys per omap read
 
@@ -210,6 +212,20 @@ def _omap_clear(o: ObjectState, a: list[Any]) -> Any:
     o.omap = {}
 
 
+def _lock(o: ObjectState, a: list[Any]) -> Any:
+    try:
+        cls_lock.lock(o, a)
+    except cls_lock.LockError as exc:
+        raise OpError(exc.errno) from None
+
+
+def _unlock(o: ObjectState, a: list[Any]) -> Any:
+    try:
+        cls_lock.unlock(o, a)
+    except cls_lock.LockError as exc:
+        raise OpError(exc.errno) from None
+
+
 OpFn = Callable[[ObjectState, list[Any]], Any]
 # name -> (function, number of arguments, is a write)
 OPS: dict[str, tuple[OpFn, int, bool]] = {
@@ -232,6 +248,8 @@ OPS: dict[str, tuple[OpFn, int, bool]] = {
     "omap_set": (_omap_set, 1, True),
     "omap_rm_keys": (_omap_rm_keys, 1, True),
     "omap_clear": (_omap_clear, 0, True),
+    "lock": (_lock, 10, True),  # cls_lock
+    "unlock": (_unlock, 3, True),
 }
 
 

@@ -6,6 +6,7 @@ by its PG's primary (the first up OSD of the acting set) once the PG can
 serve it:
 
 - the fleet has the client's map epoch (else it waits for that map);
+- the client's address is not on the map's blocklist (else ``-EBLOCKLISTED``);
 - at least ``min_size`` OSDs of the acting set are up in the map (else the
   op *blocks*: Ceph's ``peered``/``down`` PG; it is retried whenever the map
   or an OSD's run state changes);
@@ -32,6 +33,7 @@ from __future__ import annotations
 import errno
 import logging
 import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ from sim.messages import OsdOp, OsdOpReply
 
 log = logging.getLogger(__name__)
 
+EBLOCKLISTED = errno.ESHUTDOWN  # 108, what Ceph answers a blocklisted client
 DUPS_KEPT = 4096  # recent replies kept for re-sent ops (Ceph's pg log dups)
 PG = tuple[int, int]
 
@@ -129,6 +132,8 @@ class OSDService:
         m = self.osdmap
         if op.epoch > m.epoch:
             return None
+        if op.addr and m.blocklist and m.is_blocklisted(op.addr, time.time()):
+            return OsdOpReply(-EBLOCKLISTED, epoch=m.epoch)
         pool = m.pools.get(op.pool)
         if pool is None:
             return OsdOpReply(-errno.ENOENT, epoch=m.epoch)

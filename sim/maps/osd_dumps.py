@@ -194,9 +194,10 @@ class OsdDumper:
 
 
 def blocklists(m: OSDMap) -> dict[str, dict[str, str]]:
-    """The map's ``blocklist`` and ``range_blocklist`` (addr -> until); nothing
-    blocklists clients in the simulator yet."""
-    return {"blocklist": {}, "range_blocklist": {}}
+    """The map's ``blocklist`` and ``range_blocklist`` (addr -> until, as Ceph
+    stamps it); ranges are not simulated."""
+    return {"blocklist": {a: stamp(t) for a, t in sorted(m.blocklist.items())},
+            "range_blocklist": {}}  # fmt: skip
 
 
 def osd_dump(m: OSDMap) -> dict[str, Any]:

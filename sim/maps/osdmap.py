@@ -90,6 +90,7 @@ class OSDMap:
     host: array[int] = field(default_factory=lambda: array("i"))
     uuids: bytearray = field(default_factory=bytearray)
     hosts: list[str] = field(default_factory=list)
+    blocklist: dict[str, float] = field(default_factory=dict)  # client addr -> until (time)
     # derived, immutable values (strings) of a committed map, built once (`osd_dumps`)
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -141,6 +142,12 @@ class OSDMap:
     def flags_num(self) -> int:
         return sum(FLAG_BITS.get(f, 0) for f in self.flags_all())
 
+    def is_blocklisted(self, addr: str, now: float) -> bool:
+        """Ceph's ``OSDMap::is_blocklisted``: the address itself, or its whole IP
+        (an entry with port and nonce 0), listed until a time still ahead."""
+        ip = addr.rsplit(":", 1)[0]
+        return any(self.blocklist.get(a, 0.0) > now for a in (addr, f"{ip}:0/0"))
+
     def pool_by_name(self, name: str) -> Pool | None:
         return next((p for p in self.pools.values() if p.name == name), None)
 
@@ -154,7 +161,7 @@ class OSDMap:
             bytearray(self.state), array(_U32, self.weight), array(_U32, self.up_from),
             array(_U32, self.up_thru), array(_U32, self.down_at), array(_U32, self.nonce),
             array("d", self.down_stamp), array("d", self.crush_weight), array("i", self.host),
-            bytearray(self.uuids), list(self.hosts),
+            bytearray(self.uuids), list(self.hosts), dict(self.blocklist),
         )  # fmt: skip
 
     def grow(self, max_osd: int) -> None:
@@ -233,6 +240,7 @@ class OSDMap:
             "host": self.host.tobytes(),
             "uuids": bytes(self.uuids),
             "hosts": list(self.hosts),
+            "blocklist": dict(self.blocklist),
         }
 
     @classmethod
@@ -254,6 +262,7 @@ class OSDMap:
         m.host = _array("i", w["host"])
         m.uuids = bytearray(w["uuids"])
         m.hosts = [str(h) for h in w["hosts"]]
+        m.blocklist = {str(a): float(t) for a, t in w.get("blocklist", {}).items()}
         if any(len(getattr(m, c)) != m.max_osd for c in (*_COLUMNS_U32, "host", "state")):
             raise ValueError("osdmap columns do not match max_osd")
         return m

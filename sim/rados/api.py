@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
@@ -83,6 +84,8 @@ class Rados:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.objecter: Any = None
+        # a client's address: no port (it binds nothing), a random nonce per handle
+        self._addr = f"127.0.0.1:0/{random.getrandbits(32)}"
 
     # --- state and config ---------------------------------------------------------------
 
@@ -161,7 +164,7 @@ class Rados:
         async def start() -> Any:
             from sim.rados.objecter import Objecter
 
-            ob = Objecter(self._run, self.name)
+            ob = Objecter(self._run, self.name, self._addr)
             await ob.wait_for_map(float(timeout or CONNECT_TIMEOUT))
             return ob
 
@@ -207,7 +210,7 @@ class Rados:
         return str(self.objecter.fsid)
 
     def get_addrs(self) -> str:
-        return f"127.0.0.1:0/{os.getpid()}"
+        return self._addr
 
     def get_instance_id(self) -> int:
         self.require_state("connected")

@@ -33,6 +33,8 @@ class Rados(Protocol):
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T: ...
     def op_timeout(self) -> float: ...
+    def get_addrs(self) -> str: ...
+    def get_instance_id(self) -> int: ...
 
 
 LIBRADOS_ALL_NSPACES = "\001"
@@ -152,6 +154,29 @@ class Ioctx:
     def rm_xattr(self, key: str, xattr_name: str) -> bool:
         self._op(key, [["rmxattr", xattr_name]], "remove xattr from")
         return True
+
+    # --- advisory locks (cls_lock, `sim.fleet.cls_lock`) ------------------------------------
+
+    def _cls_lock(self, key: str, name: str, ltype: int, cookie: str, tag: str, desc: str,
+              duration: int | None, flags: int) -> None:  # fmt: skip
+        entity = f"client.{self.rados.get_instance_id()}"
+        op = ["lock", name, ltype, cookie, tag, desc, int(duration or 0), int(flags), entity,
+              self.rados.get_addrs(), time.time()]  # fmt: skip
+        self._op(key, [op], f"set lock {name} on")
+
+    def lock_exclusive(self, key: str, name: str, cookie: str, desc: str = "",
+                       duration: int | None = None, flags: int = 0) -> None:  # fmt: skip
+        """Take the exclusive lock ``name`` on ``key`` (``duration`` seconds, None = for
+        ever): `ObjectBusy` if another holds it, `ObjectExists` if this cookie does."""
+        self._cls_lock(key, name, 1, cookie, "", desc, duration, flags)
+
+    def lock_shared(self, key: str, name: str, cookie: str, tag: str, desc: str = "",
+                    duration: int | None = None, flags: int = 0) -> None:  # fmt: skip
+        self._cls_lock(key, name, 2, cookie, tag, desc, duration, flags)
+
+    def unlock(self, key: str, name: str, cookie: str) -> None:
+        entity = f"client.{self.rados.get_instance_id()}"
+        self._op(key, [["unlock", name, cookie, entity]], f"unlock {name} on")
 
     # --- compound ops and omap ------------------------------------------------------------
 

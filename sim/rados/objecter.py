@@ -45,8 +45,9 @@ _instances = itertools.count(1)
 
 
 class Objecter:
-    def __init__(self, run: RunDir, name: str) -> None:
+    def __init__(self, run: RunDir, name: str, addr: str = "") -> None:
         self.run = run
+        self.addr = addr
         spec = run.spec()
         self.fsid = spec.fsid
         self.name = name
@@ -195,7 +196,7 @@ class Objecter:
                 return OsdOpReply(-errno.ENOENT, epoch=m.epoch)
             place_ps = object_pg(m, pool, oid, nspace)[0] if oid else ps
             msg = OsdOp(pool=pool, ps=place_ps, oid=oid, ops=ops, nspace=nspace,
-                        epoch=m.epoch, reqid=reqid, mtime=mtime)  # fmt: skip
+                        epoch=m.epoch, reqid=reqid, mtime=mtime, addr=self.addr)  # fmt: skip
             conn = self._conn()
             try:
                 if conn is None:

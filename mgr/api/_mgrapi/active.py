@@ -21,6 +21,7 @@ from _mgrapi import types as t
 from _mgrapi.cli import CLICommandBase, commands_for
 from _mgrapi.helpers import PerfHelpersMixin
 from _mgrapi.logs import MgrModuleLoggingMixin
+from _mgrapi.mgrdb import MgrDBMixin
 from _mgrapi.osdmap import OSDMap
 from _mgrapi.registration import register_options
 
@@ -31,7 +32,7 @@ def _localized(prefix: str, key: str) -> str:
     return f"{prefix}/{key}"
 
 
-class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMixin):
+class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMixin, MgrDBMixin):
     COMMANDS: ClassVar[list[Any]] = []
     MODULE_OPTIONS: ClassVar[list[Any]] = []
     MODULE_OPTION_DEFAULTS: ClassVar[dict[str, Any]] = {}
@@ -58,6 +59,7 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
         self._version = self._ceph_get_version()
         self._perf_schema_cache = None
         self._mgr_ips: str | None = None
+        self._init_db()
 
     # --- registration (called by the host once per class) --------------------
 
@@ -427,6 +429,3 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
 
     def get_mds_perf_counters(self, query_id: int) -> Any:
         return self._ceph_get_mds_perf_counters(query_id)
-
-    def db_ready(self) -> bool:
-        return False

@@ -11,7 +11,7 @@ from sim.fleet.pgs import OSDService
 from sim.maps.osdmap import UP, OSDMap
 from sim.maps.pgmap import object_pg
 from sim.messages import OsdOp, OsdOpReply
-from tests.rados.test_placement_objops import osdmap
+from tests.librados.test_placement_objops import osdmap
 
 
 class Harness:

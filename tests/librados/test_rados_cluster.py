@@ -180,3 +180,45 @@ def test_objects_survive_a_fleet_restart(c: TestCluster, r: rados.Rados) -> None
     # the client re-reads the fleet's new address and re-sends
     assert [io.read(f"keep{i}") for i in range(10)] == [f"value {i}".encode() for i in range(10)]
     assert sorted(o.key for o in io.list_objects()) == sorted(f"keep{i}" for i in range(10))
+
+
+def test_locks_between_clients_and_a_blocklisted_client_is_refused(
+    c: TestCluster, r: rados.Rados
+) -> None:
+    other = rados.Rados(conffile=str(c.run.path))
+    other.connect()
+    try:
+        mine, theirs = r.open_ioctx("rbd"), other.open_ioctx("rbd")
+        mine.lock_exclusive("locked", "L", "cookie", "mine", 30, 0)
+        with pytest.raises(rados.ObjectBusy):
+            theirs.lock_exclusive("locked", "L", "cookie", "theirs", 30, 0)
+        with pytest.raises(rados.ObjectExists):
+            mine.lock_exclusive("locked", "L", "cookie", "again", 30, 0)
+        mine.lock_exclusive("locked", "L", "cookie", "renew", 30, 2)  # MUST_RENEW
+        addr = r.get_addrs()
+        assert addr != other.get_addrs()
+        rc, _, err = c.mon_command({"prefix": "osd blocklist", "blocklistop": "add",
+                                    "addr": addr})  # fmt: skip
+        assert rc == 0 and err.startswith(f"blocklisting {addr} until ") and "(3600 sec)" in err
+        rc, out, err = c.mon_command({"prefix": "osd blocklist ls", "format": "json"})
+        assert [e["addr"] for e in json.loads(out)] == [addr] and err == "listed 1 entries"
+
+        def refused() -> bool:
+            try:
+                mine.write_full("after", b"x")
+            except rados.ConnectionShutdown as exc:  # -EBLOCKLISTED, as librados says
+                return exc.errno == 108
+            return False
+
+        wait_until(refused, 15, "the OSDs refuse the blocklisted client")
+        theirs.write_full("after", b"y")  # others are served
+        with pytest.raises(rados.ObjectNotFound):
+            theirs.unlock("locked", "L", "cookie")  # not theirs to unlock
+        rc, _, err = c.mon_command({"prefix": "osd blocklist", "blocklistop": "rm",
+                                    "addr": addr})  # fmt: skip
+        assert (rc, err) == (0, f"un-blocklisting {addr}")
+        wait_until(lambda: not refused(), 15, "served again once off the blocklist")
+        mine.unlock("locked", "L", "cookie")
+        theirs.lock_exclusive("locked", "L", "cookie", "theirs", 30, 0)
+    finally:
+        other.shutdown()

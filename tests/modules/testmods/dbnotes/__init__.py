@@ -1,0 +1,3 @@
+from .module import DbNotes
+
+__all__ = ["DbNotes"]

@@ -1,0 +1,3 @@
+from .module import DbProbe
+
+__all__ = ["DbProbe"]

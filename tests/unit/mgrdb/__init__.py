@@ -1,0 +1,1 @@
+"""Tests of the ``ceph`` SQLite VFS (libcephsqlite for the simulator) and ``MgrModule.db``."""
