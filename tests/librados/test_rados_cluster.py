@@ -6,6 +6,7 @@ counting them, pools created and deleted through the mon."""
 from __future__ import annotations
 
 import json
+import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,26 @@ def test_a_module_and_a_user_script_share_objects(c: TestCluster, r: rados.Rados
     assert rc == 0 and b"version" in out
     rc, out, _ = r.mgr_command(json.dumps({"prefix": "mgr self-test eval", "s": "print(6*7)"}), b"")
     assert (rc, out.strip()) == (0, b"42")
+
+
+def test_rbd_lists_the_pools_directory_as_librbd_does(c: TestCluster, r: rados.Rados) -> None:
+    """``rbd.RBD().list2`` reads ``rbd_directory``'s ``name_`` omap (what telemetry counts)."""
+    enable(c, "sim_selftest")
+    source = (
+        "import rbd\n"
+        "io = mgr.rados.open_ioctx('rbd')\n"
+        "print(rbd.RBD().list(io), rbd.RBD().mirror_mode_get(io))\n"
+    )
+    assert ev(c, source) == "[] 0"  # a fresh pool has no directory: no images
+    with r.open_ioctx("rbd") as io, rados.WriteOpCtx() as op:
+        io.set_omap(op, ("name_vm-disk", "id_1f2e"),
+                    (struct.pack("<I", 4) + b"1f2e", struct.pack("<I", 7) + b"vm-disk"))  # fmt: skip
+        io.operate_write_op(op, "rbd_directory")
+    listed = ev(c, source.replace("rbd.RBD().list(io)", "list(rbd.RBD().list2(io))"))
+    assert listed == "[{'id': '1f2e', 'name': 'vm-disk', 'state': 0}] 0"
+    refused = ev(c, "import rbd\ntry:\n    rbd.Image(None, 'vm-disk')\n"
+                    "except rbd.OSError as e:\n    print(e.errno, 'librbd image' in str(e))")  # fmt: skip
+    assert refused == "107 True"
 
 
 def test_pools_through_the_mon_and_df_counts_objects(c: TestCluster, r: rados.Rados) -> None:

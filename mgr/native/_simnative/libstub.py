@@ -1,10 +1,11 @@
-"""What the ``rados``, ``cephfs`` and ``rbd`` stand-ins share: errors and a refusal.
+"""What the ``cephfs`` and ``rbd`` bindings share for what they do not simulate: a refusal.
 
-ceph-mgr-sim has no RADOS yet (issue 12): there are no objects, pools or
-file systems to reach. The stand-ins exist so that Ceph's own Python
-imports (``mgr_module`` imports ``rados``; ``mgr_util`` imports ``cephfs``;
-``prometheus`` and ``telemetry`` import ``rbd``), and every call that would
-talk to a cluster raises the library's own error class with this message.
+RADOS is simulated (``rados``, docs/rados.md), but there is no file system
+behind ``cephfs`` and no image behind ``rbd`` (only its pool directory is
+read). The bindings exist so that Ceph's own Python imports (``mgr_util``
+imports ``cephfs``; ``prometheus`` and ``telemetry`` import ``rbd``), and
+every call that would need a file system or an image raises the library's
+own error class with this message.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import errno
 
 NO_RADOS = (
-    "ceph-mgr-sim does not simulate RADOS yet (issue 12): {what} is not available; "
-    "modules that need librados or libcephfs cannot work here"
+    "ceph-mgr-sim does not simulate {what} (no libcephfs file system, no librbd image): "
+    "modules that need them cannot work here"
 )
 
 
