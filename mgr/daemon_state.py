@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mgr import fs_views, pg_views
+from mgr import device_views, fs_views, pg_views
 from mgr.perf_counters import CounterTable
 from sim.maps import osd_dumps
 from sim.maps.osdmap import OSDMap
@@ -161,6 +161,8 @@ class DaemonState:
             return True, fs_views.fs_map(self)
         if name == "service_map":
             return True, self.service_map()
+        if name == "devices" or name.startswith("device "):
+            return device_views.get(self, name)
         answer = self.pg.get(name)
         return (answer is not None), answer
 

@@ -294,14 +294,20 @@ class PGState:
                  "total_used_raw_bytes": used, "total_used_raw_ratio": ratio}  # fmt: skip
         pools = []
         for p in self.ds.osdmap.pools.values():
-            stored, objects = (totals.get(p.pool) or [0, 0])[:2]
+            stored, objects, rd, rd_kb, wr, wr_kb = (totals.get(p.pool) or [0] * 6)[:6]
             used_p = stored * p.size
-            max_avail = int(avail * FULL_RATIO / max(p.size, 1))
+            raw_avail = int(avail * FULL_RATIO)
+            max_avail = raw_avail // max(p.size, 1)
             pools.append({"name": p.name, "id": p.pool, "stats": {
-                "stored": stored, "objects": objects, "kb_used": used_p // KB,
-                "bytes_used": used_p,
-                "percent_used": used_p / (used_p + max_avail) if used_p + max_avail else 0,
-                "max_avail": max_avail}})  # fmt: skip
+                "stored": stored, "stored_data": stored, "stored_omap": 0, "objects": objects,
+                "kb_used": used_p // KB, "bytes_used": used_p, "data_bytes_used": used_p,
+                "omap_bytes_used": 0, "percent_used": used_p / (used_p + max_avail) if used_p + max_avail else 0,
+                "max_avail": max_avail,
+                # Ceph's verbose fields (get('df'), ``df detail``; ``df`` drops them)
+                "quota_objects": 0, "quota_bytes": 0, "dirty": objects, "rd": rd,
+                "rd_bytes": rd_kb * KB, "wr": wr, "wr_bytes": wr_kb * KB,
+                "compress_bytes_used": 0, "compress_under_bytes": 0,
+                "stored_raw": used_p, "avail_raw": raw_avail}})  # fmt: skip
         return {
             "stats": stats | {"num_osds": n, "num_per_pool_osds": n, "num_per_pool_omap_osds": n},
             "stats_by_class": {"hdd": dict(stats)} if n else {},

@@ -51,7 +51,9 @@ from mgr.host.registry import ModuleRecord, probe
 from mgr.host.runner import ModuleRunner
 from mgr.host.state import ClusterState
 from mgr.host.writes import Writes
+from sim.cluster import RunDir
 from sim.messages import CommandReply
+from sim.rados.fleetlink import FleetLink
 
 log = logging.getLogger(__name__)
 RELEASE = "pacific"
@@ -90,6 +92,7 @@ class PyModuleHost:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._config_seen = asyncio.Event()
         self.bridge: MonBridge
+        self._fleet: FleetLink | None = None  # send_command to OSDs (first use)
         self.writes = Writes(self)
         listeners.install()
 
@@ -247,6 +250,15 @@ class PyModuleHost:
             await asyncio.to_thread(_stop_parallel, runners, limit)
         if hasattr(self, "bridge"):
             self.bridge.close()
+        if self._fleet is not None:
+            self._fleet.close()
+
+    async def tell_osd(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        """A module's ``send_command`` to ``osd.N`` (ceph-mgr's MCommand to the OSD)."""
+        if self._fleet is None:
+            monc = self.ctx.monc
+            self._fleet = FleetLink(monc.ctx, monc.me, RunDir(self.ctx.log_dir.parent))
+        return await self._fleet.osd_command(osd, cmd, timeout)
 
     # --- ModuleHost: inputs ---------------------------------------------------------------
 

@@ -117,6 +117,9 @@ class PyModules(Protocol):
 
     @property
     def writes(self) -> ModuleWrites: ...
+    async def tell_osd(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        """A command to ``osd.N``'s daemon (the fleet answers for it)."""
+
     def have_mon_connection(self) -> bool: ...
     async def apply_local_config(self, section: str, name: str, value: str | None) -> None:
         """Put a value the mon accepted into the local snapshot (event loop)."""

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+OSD_COMMAND_TIMEOUT = 60.0  # a module's send_command to an OSD the fleet cannot reach
+
+
 class Writes:
     def __init__(self, host: PyModules) -> None:
         self.host = host
@@ -126,6 +129,12 @@ class Writes:
                 result.complete(-errno.ESHUTDOWN, "", str(exc))
                 return
             r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
+        elif svc_type == "osd":
+            try:
+                reply = await self.host.tell_osd(int(svc_id), cmd, OSD_COMMAND_TIMEOUT)
+                r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
+            except (TimeoutError, ConnectionError) as exc:
+                r, outb, outs = -errno.ETIMEDOUT, "", f"osd.{svc_id}: {exc}"
         else:
             r, outb, outs = (
                 -errno.ENXIO,

@@ -65,6 +65,13 @@ def empty_df(mon: MonContext) -> dict[str, Any]:
     }  # fmt: skip
 
 
+DF_VERBOSE = frozenset((
+    "quota_objects", "quota_bytes", "dirty", "rd", "rd_bytes", "wr", "wr_bytes",
+    "compress_bytes_used", "compress_under_bytes", "stored_raw", "avail_raw",
+    "stored_data", "stored_omap", "data_bytes_used", "omap_bytes_used",  # per-pool omap OSDs
+))  # fmt: skip
+
+
 @TABLE.command(
     "df name=detail,type=CephChoices,strings=detail,req=false", "show cluster free space stats"
 )
@@ -72,5 +79,10 @@ def df(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     data = mon.osd_service.digest.get("df")
     if not isinstance(data, dict) or "stats" not in data:
         data = empty_df(mon)
+    elif cmd.get("detail") != "detail":  # the digest is verbose (what get('df') gives)
+        data = {**data, "pools": [
+            {**p, "stats": {k: v for k, v in p["stats"].items() if k not in DF_VERBOSE}}
+            for p in data.get("pools", [])
+        ]}  # fmt: skip
     pg_num = {p.pool: p.pg_num for p in mon.osd_service.map.pools.values()}
     return Reply(data=data, plain=lambda d: df_plain(d, pg_num))

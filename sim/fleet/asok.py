@@ -21,6 +21,8 @@ from typing import Any, Protocol
 from sim.asok import AdminSocket, AsokTable, RunningConfig
 from sim.asok import common as asok_common
 from sim.fleet.members import Members
+from sim.fleet.metadata import osd_device
+from sim.fleet.smart import smartctl
 from sim.fleet.workload import Population
 from sim.maps.osdmap import OSDMap
 from sim.options import Options
@@ -110,6 +112,18 @@ def osd_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
         "newest_map": m.epoch,
         "num_pgs": host.num_pgs(),
     }
+
+
+@OSD_TABLE.command(
+    "smart name=devid,type=CephString,req=false", "runs smartctl on this osd devices"
+)
+def osd_smart(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
+    """``{devid: smartctl's JSON}`` for the OSD's devices (only ``devid`` if given)."""
+    osd = int(host.daemon_id)
+    dev, devid = osd_device(osd, host.fleet.members.host(osd))
+    if cmd.get("devid") and cmd["devid"] != devid:
+        return {}
+    return {devid: smartctl(devid, dev)}
 
 
 @MDS_TABLE.command("status", "high-level status of MDS")

@@ -35,9 +35,14 @@ def _common() -> dict[str, str]:
     }
 
 
+def osd_device(osd: int, host: str) -> tuple[str, str]:
+    """The OSD's one data device: (kernel name, Ceph's device id ``VENDOR_MODEL_SERIAL``)."""
+    return f"sd{chr(ord('a') + osd % 8)}", f"SIM_HDD_{host}_{osd:05d}"
+
+
 def osd_metadata(osd: int, host: str, nonce: int) -> dict[str, str]:
     port = osd_port(osd)
-    dev = f"sd{chr(ord('a') + osd % 8)}"
+    dev, devid = osd_device(osd, host)
     addr = f"[v2:127.0.0.1:{port}/{nonce},v1:127.0.0.1:{port + 1}/{nonce}]"
     return {
         **_common(),
@@ -59,7 +64,7 @@ def osd_metadata(osd: int, host: str, nonce: int) -> dict[str, str]:
         "bluestore_bdev_type": "hdd",
         "container_hostname": host,
         "default_device_class": "hdd",
-        "device_ids": f"{dev}=SIM_HDD_{host}_{osd:05d}",
+        "device_ids": f"{dev}={devid}",
         "device_paths": f"{dev}=/dev/disk/by-path/pci-0000:00:1f.2-ata-{osd % 8 + 1}",
         "devices": dev,
         "front_addr": addr,

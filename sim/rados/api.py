@@ -86,10 +86,17 @@ class Rados:
         self.objecter: Any = None
         # a client's address: no port (it binds nothing), a random nonce per handle
         self._addr = f"127.0.0.1:0/{random.getrandbits(32)}"
+        # connect() in progress: librados' connect on a mgr's context is near-instant, ours
+        # waits for the first OSDMap, so another thread's call waits for it to finish
+        self._connector: threading.Thread | None = None
+        self._connect_done = threading.Event()
 
     # --- state and config ---------------------------------------------------------------
 
     def require_state(self, *args: str) -> None:
+        connector = self._connector
+        if "connected" in args and connector not in (None, threading.current_thread()):
+            self._connect_done.wait(CONNECT_TIMEOUT + 1)
         if self.state not in args:
             raise RadosStateError(f"You cannot perform that operation on a Rados object in "
                                   f"state {self.state}.")  # fmt: skip
@@ -147,6 +154,14 @@ class Rados:
             raise IsConnected("already connected")
         if not self._run.exists():
             raise ObjectNotFound(f"no cluster in {self._run.path}", errno=2)
+        self._connector = threading.current_thread()
+        try:
+            self._connect(timeout)
+        finally:
+            self._connector = None
+            self._connect_done.set()
+
+    def _connect(self, timeout: int) -> None:
         loop = asyncio.new_event_loop()
         ready = threading.Event()
 

@@ -32,14 +32,14 @@ from sim import wire
 from sim.cluster import RunDir
 from sim.maps.osdmap import OSDMap
 from sim.maps.pgmap import object_pg
-from sim.messages import Admin, Command, CommandReply, OsdOp, OsdOpReply
+from sim.messages import Command, CommandReply, OsdOp, OsdOpReply
 from sim.monc import MonClient
 from sim.options import Options
+from sim.rados.fleetlink import FleetLink
 from sim.transport import Connection, Identity, NotConnected
 
 log = logging.getLogger(__name__)
 
-FLEET = "fleet.0"  # the address-book name of the process hosting the OSDs
 RESEND = 5.0  # seconds between re-sends of an unanswered op
 _instances = itertools.count(1)
 
@@ -57,8 +57,7 @@ class Objecter:
         self.osdmap = OSDMap()
         self._map_changed = asyncio.Event()
         self._tids = itertools.count(1)
-        self._fleet: Connection | None = None
-        self._fleet_addr = ""
+        self.fleet = FleetLink(self.ctx, self.me, run)
         self.monc = MonClient(
             self.ctx, self.me, spec.mon_addrs, "client", Options(spec.options),
             on_map=self._on_map,
@@ -72,9 +71,9 @@ class Objecter:
 
     async def close(self) -> None:
         await self.monc.aclose()
-        for c in (self._fleet, self._mgr):
-            if c is not None:
-                c.close()
+        self.fleet.close()
+        if self._mgr is not None:
+            self._mgr.close()
         self.ctx.destroy(linger=0)
 
     # --- maps -------------------------------------------------------------------------
@@ -137,39 +136,12 @@ class Objecter:
 
     async def osd_command(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
         """``ceph tell osd.N``: the fleet answers for its OSDs (their admin commands)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        wrapped = {"prefix": "asok", "target": f"osd.{osd}", "cmd": cmd}
-        while True:
-            conn = self._conn()
-            try:
-                if conn is None:
-                    raise NotConnected("no fleet address yet")
-                await conn.wait_connected(max(0.01, min(0.5, deadline - loop.time())))
-                env = await conn.request(Admin(cmd=wrapped), max(0.01, deadline - loop.time()))
-            except NotConnected:
-                if loop.time() >= deadline:
-                    raise TimeoutError(f"osd.{osd} is not reachable") from None
-                await asyncio.sleep(0.05)
-                continue
-            if not isinstance(env.msg, CommandReply):
-                raise ConnectionError(f"unexpected reply {env.type.value}")
-            return env.msg
+        return await self.fleet.osd_command(osd, cmd, timeout)
 
     # --- ops --------------------------------------------------------------------------
 
     def _conn(self) -> Connection | None:
-        addr = self.run.addresses().get(FLEET, "")
-        if self._fleet is not None and addr == self._fleet_addr:
-            return self._fleet
-        if self._fleet is not None:
-            self._fleet.close()
-            self._fleet = None
-        if not addr:
-            return None
-        self._fleet_addr = addr
-        self._fleet = Connection(self.ctx, self.me, addr, FLEET)
-        return self._fleet
+        return self.fleet.conn()
 
     async def op(
         self, pool: int, oid: str, nspace: str, ops: list[Any], timeout: float, ps: int = -1

@@ -2,8 +2,10 @@
 mgr runs the release's ``mgr_module.py`` and stock modules on our native side
 (each module in its own import namespace, as in Ceph's sub-interpreters),
 ``mgr self-test run`` succeeds and ``mgr self-test module M`` passes for
-every stock module with a ``self_test`` that needs neither librados nor
-libcephfs; our shipped modules load and answer on each release too. The trees come from `python -m sim release fetch` (CI fetches all
+every stock module with a ``self_test`` that needs no libcephfs (devicehealth's
+scrapes an OSD's ``smart`` and keeps the metrics in RADOS: the 16.2 pool's omap,
+18.2/20.2's ``.mgr`` database); our shipped modules load and answer on each
+release too. The trees come from `python -m sim release fetch` (CI fetches all
 three); without one this skips, with CI set it fails."""
 
 from __future__ import annotations
@@ -17,11 +19,38 @@ from sim.release.store import tree_for
 from sim.testing import running_cluster
 from tests.modules.helpers import enable_modules, mgr
 
-# stock modules with a self_test() and no RADOS/CephFS need, per release
+# stock modules with a self_test() and no CephFS need, per release
 SELF_TESTED = {
-    "16.2": ["crash", "influx", "iostat", "prometheus", "telegraf", "telemetry", "zabbix"],
-    "18.2": ["crash", "influx", "iostat", "prometheus", "telegraf", "telemetry", "zabbix"],
-    "20.2": ["balancer", "crash", "influx", "iostat", "prometheus", "telegraf", "telemetry"],
+    "16.2": [
+        "crash",
+        "devicehealth",
+        "influx",
+        "iostat",
+        "prometheus",
+        "telegraf",
+        "telemetry",
+        "zabbix",
+    ],
+    "18.2": [
+        "crash",
+        "devicehealth",
+        "influx",
+        "iostat",
+        "prometheus",
+        "telegraf",
+        "telemetry",
+        "zabbix",
+    ],
+    "20.2": [
+        "balancer",
+        "crash",
+        "devicehealth",
+        "influx",
+        "iostat",
+        "prometheus",
+        "telegraf",
+        "telemetry",
+    ],
 }
 
 
@@ -47,7 +76,7 @@ def test_stock_selftest_passes(series: str, tmp_path: Path) -> None:
     options = {"mgr_disabled_modules": " ".join(sorted(stock - wanted))}  # a faster start
     # as a user selects it (`sim up --ceph-release`); enabling modules respawns the mgr
     with running_cluster(
-        tmp_path / "run", mons=1, mgrs=1, options=options, ceph_release=series
+        tmp_path / "run", mons=1, mgrs=1, osds=3, options=options, ceph_release=series
     ) as c:
         listed = c.json("mgr module ls")
         cannot = {
@@ -60,3 +89,6 @@ def test_stock_selftest_passes(series: str, tmp_path: Path) -> None:
         for module in SELF_TESTED[series]:
             rc, _out, err = mgr(c, "mgr self-test module", module=module)
             assert (rc, err) == (0, "Self-test OK"), f"{module}: {rc} {err}"
+        # over RADOS: the report counts the rbd pool's images (librbd's directory)
+        rc, _out, err = mgr(c, "telemetry show")
+        assert rc == 0, err
