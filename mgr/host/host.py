@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import errno
 import functools
 import logging
 import threading
@@ -254,7 +255,14 @@ class PyModuleHost:
             self._fleet.close()
 
     async def tell_osd(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
-        """A module's ``send_command`` to ``osd.N`` (ceph-mgr's MCommand to the OSD)."""
+        """A module's ``send_command`` to ``osd.N`` (ceph-mgr's MCommand to the OSD).
+        As Ceph's Objecter: an OSD the map does not have answers ENOENT ("osd dne") and one
+        the map has down ENXIO ("osd down"), at once; only an up OSD is sent to."""
+        osdmap = self.ctx.daemon_state.osdmap if self.ctx.daemon_state is not None else None
+        if osdmap is None or not osdmap.exists(osd):
+            return CommandReply(retval=-errno.ENOENT, outs="osd dne")
+        if not osdmap.is_up(osd):
+            return CommandReply(retval=-errno.ENXIO, outs="osd down")
         if self._fleet is None:
             monc = self.ctx.monc
             self._fleet = FleetLink(monc.ctx, monc.me, RunDir(self.ctx.log_dir.parent))

@@ -115,7 +115,7 @@ def osd_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
 
 
 @OSD_TABLE.command(
-    "smart name=devid,type=CephString,req=false", "runs smartctl on this osd devices"
+    "smart name=devid,type=CephString,req=false", "probe OSD devices for SMART data."
 )
 def osd_smart(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
     """``{devid: smartctl's JSON}`` for the OSD's devices (only ``devid`` if given)."""

@@ -23,6 +23,7 @@ import errno
 import itertools
 import logging
 import os
+import secrets
 import time
 from typing import Any
 
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 
 RESEND = 5.0  # seconds between re-sends of an unanswered op
 _instances = itertools.count(1)
+# A mgr imports this file once per module namespace, so the counter alone repeats across
+# the handles of one process (and one handle's write's reqid answered another's read):
+# a random part per handle keeps a reqid unique to its client, as Ceph's entity nonce.
 
 
 class Objecter:
@@ -51,7 +55,7 @@ class Objecter:
         spec = run.spec()
         self.fsid = spec.fsid
         self.name = name
-        self.instance = f"{os.getpid()}.{next(_instances)}"
+        self.instance = f"{os.getpid()}.{next(_instances)}.{secrets.token_hex(4)}"
         self.me = Identity(name, spec.fsid, wire.Signer(run.secret()), wire.DropCounters())
         self.ctx = zmq.asyncio.Context()
         self.osdmap = OSDMap()
