@@ -11,6 +11,7 @@ from mon.service import PaxosService, Publish
 from mon.store import StoreReader, Transaction
 
 LOG_MAP_ENTRIES = 50
+WATCH_PREFIX = "log-"  # Ceph's log subscriptions: log-debug, log-info, log-sec, log-warn, log-error
 
 
 class LogService(PaxosService[list[LogEntry]]):
@@ -25,13 +26,14 @@ class LogService(PaxosService[list[LogEntry]]):
         self.publish = publish
         self.clog = ClusterLog(keep=keep)
         self.last_seq = 0
+        self.committed_seq = 0  # the newest committed entry (last_seq also counts pending ones)
         self.pending: list[LogEntry] = []
 
     def load(self, store: StoreReader) -> None:
         self.clog = ClusterLog(keep=self.keep)
         for _, entry in store.items("log"):
             self.clog.append(LogEntry.from_json(entry))
-        self.last_seq = int(store.get("logm", "last_seq", 0))
+        self.last_seq = self.committed_seq = int(store.get("logm", "last_seq", 0))
 
     def refresh(self, store: StoreReader) -> None:
         """Take the entries committed since ours (a peon following the leader)."""
@@ -44,7 +46,7 @@ class LogService(PaxosService[list[LogEntry]]):
             entry = store.get("log", f"{seq:016d}")
             if entry is not None:
                 self.clog.append(LogEntry.from_json(entry))
-        self.last_seq = last
+        self.last_seq = self.committed_seq = last
 
     def add(
         self,
@@ -91,6 +93,7 @@ class LogService(PaxosService[list[LogEntry]]):
     def commit(self, entries: list[LogEntry]) -> None:
         for e in entries:
             self.clog.append(e)
+        self.committed_seq = max([self.committed_seq, *(e.seq for e in entries)])
         current = self.current_map()
         if current is not None and self.publish is not None:
             self.publish(self.name, *current)
@@ -103,3 +106,28 @@ class LogService(PaxosService[list[LogEntry]]):
             return None
         entries = self.clog.entries("cluster")[-LOG_MAP_ENTRIES:]
         return self.last_seq, {"entries": [e.to_json() for e in entries]}
+
+    def watch_map(self, name: str, start: int) -> tuple[int, dict[str, Any]] | None:
+        """A log subscription (``log-info`` …, as ``ceph -w`` asks for it): the
+        committed entries of every channel at or above the level with a
+        sequence number of at least ``start``, oldest first, versioned by the
+        newest committed sequence number. ``start`` 0 means from now: no
+        entries, only the version (the subscriber's cursor). None: nothing
+        that new yet, or not a log subscription."""
+        if not name.startswith(WATCH_PREFIX):
+            return None
+        try:
+            floor = LogPriority.from_level(name[len(WATCH_PREFIX) :]).level
+        except ValueError:
+            return None
+        top = self.committed_seq
+        if top < start:
+            return None
+        if not start:
+            return top, {"entries": []}
+        entries = [
+            e.to_json()
+            for e in self.clog.entries("*")
+            if start <= e.seq <= top and e.priority.level >= floor
+        ]
+        return top, {"entries": entries}
