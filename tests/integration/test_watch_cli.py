@@ -178,6 +178,7 @@ def test_watch_survives_the_loss_of_the_followed_mon(
         rc, _, err = c.mon_command({"prefix": "osd unset", "key": "noout"})
         assert rc == 0, err
         w.wait_for(lambda s: "Health check cleared: OSDMAP_FLAGS" in s, "a line after the kill")
+
         # no gap, no duplicate: from the first printed entry on, exactly the
         # cluster log at level info as the remaining mons committed it
         def same_as_log() -> bool:

@@ -67,7 +67,9 @@ def test_parse_cli_watch_flags() -> None:
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000 \S+ \[(DBG|INF|SEC|WRN|ERR)\] .+$")
 
 
-def entry(seq: int, msg: str = "m", prio: str = "[INF]", channel: str = "cluster") -> dict[str, Any]:
+def entry(
+    seq: int, msg: str = "m", prio: str = "[INF]", channel: str = "cluster"
+) -> dict[str, Any]:
     return {
         "name": "mon.a",
         "rank": "mon.0",
