@@ -41,6 +41,12 @@ class Subscriptions:
         self.sessions: dict[bytes, tuple[str, dict[str, int]]] = {}  # ident -> (peer, wants)
 
     def subscribe(self, ident: bytes, peer: str, what: dict[str, int], send_now: bool) -> None:
+        for name, start in what.items():
+            if name.startswith(LOG_SUBS) and not start and not send_now and self.since:
+                # "from now" is now, even if the first push waits for a readable mon
+                now = self.since(name, 0)
+                if now is not None:
+                    what[name] = now[0] + 1
         self.sessions[ident] = (peer, what)
         if send_now:
             self.send_current(ident)

@@ -198,3 +198,16 @@ def test_subscription_pushes_each_entry_once_and_resumes_from_a_cursor() -> None
     # another client comes back from cursor 3 (it saw 3): it gets 3 and 4 (3 is its to drop)
     subs.subscribe(b"d", "client.admin", {"log-info": 3}, send_now=True)
     assert [e["seq"] for e in server.sent[-1].map["entries"]] == [3, 4]
+
+
+def test_from_now_is_fixed_at_subscribe_time_on_a_mon_not_yet_readable() -> None:
+    svc = log_service(2)
+    server = FakeServer()
+    subs = Subscriptions(server, lambda name: None, svc.watch_map)  # type: ignore[arg-type]
+    subs.subscribe(b"c", "client.admin", {"log-info": 0}, send_now=False)
+    assert server.sent == [] and subs.sessions[b"c"][1]["log-info"] == 3
+    svc.add("mon.a", "mon.0", {"addrvec": []}, "[INF]", "after the subscription")
+    svc.encode_pending(_Txn())
+    svc.on_committed()
+    subs.publish("log", *(svc.current_map() or (0, {})))
+    assert [e["message"] for e in server.sent[-1].map["entries"]] == ["after the subscription"]
