@@ -99,9 +99,13 @@ class LogFollower:
 
 
 async def run_watch(
-    cluster: AsyncCluster, spec: WatchSpec, timeout: float, out: TextIO, err: TextIO
-) -> int:
-    """Print the status, then the log until SIGINT or SIGTERM; the exit status."""
+    cluster: AsyncCluster, spec: WatchSpec, timeout: float, out: TextIO, err: TextIO,
+    stop: asyncio.Event | None = None,
+) -> int:  # fmt: skip
+    """Print the status, then the log until SIGINT or SIGTERM (or until ``stop``
+    is set, when given: then no signal handler is installed); the exit status."""
+    if stop is not None:
+        return await _watch(cluster, spec, timeout, out, err, stop)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     signals = (signal.SIGINT, signal.SIGTERM)
