@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -27,9 +28,11 @@ class LogService(PaxosService[list[LogEntry]]):
         self.clog = ClusterLog(keep=keep)
         self.last_seq = 0
         self.committed_seq = 0  # the newest committed entry (last_seq also counts pending ones)
+        self.store: StoreReader | None = None  # for watchers further behind than the tails
         self.pending: list[LogEntry] = []
 
     def load(self, store: StoreReader) -> None:
+        self.store = store
         self.clog = ClusterLog(keep=self.keep)
         for _, entry in store.items("log"):
             self.clog.append(LogEntry.from_json(entry))
@@ -37,6 +40,7 @@ class LogService(PaxosService[list[LogEntry]]):
 
     def refresh(self, store: StoreReader) -> None:
         """Take the entries committed since ours (a peon following the leader)."""
+        self.store = store
         self.discard_pending()
         last = int(store.get("logm", "last_seq", 0))
         if last < self.last_seq:
@@ -125,9 +129,20 @@ class LogService(PaxosService[list[LogEntry]]):
             return None
         if not start:
             return top, {"entries": []}
-        entries = [
-            e.to_json()
-            for e in self.clog.entries("*")
-            if start <= e.seq <= top and e.priority.level >= floor
-        ]
-        return top, {"entries": entries}
+        entries = [e for e in self._since(start) if e.seq <= top and e.priority.level >= floor]
+        return top, {"entries": [e.to_json() for e in entries]}
+
+    def _since(self, start: int) -> list[LogEntry]:
+        """Committed entries from ``start`` on, by sequence number: from the
+        per-channel tails, and from the store's window when a tail no longer
+        reaches back to ``start`` (a watcher that was away for a while)."""
+        tails = self.clog.entries("*")
+        kept = {ch: self.clog.entries(ch) for ch in self.clog.channels()}
+        trimmed = any(len(t) >= self.keep and t[0].seq > start for t in kept.values())
+        found = {e.seq: e for e in tails if e.seq >= start}
+        if trimmed and self.store is not None:
+            for key, raw in self.store.items("log"):
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    if int(key) >= start and int(key) not in found:
+                        found[int(key)] = LogEntry.from_json(raw)
+        return [found[seq] for seq in sorted(found)]

@@ -6,11 +6,13 @@ captures (``tests/data/ceph16/watch_*``)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mon.log_service import LogService
+from mon.store import MonStore, Transaction
 from mon.subscriptions import Subscriptions
 from sim.ceph_cli import parse_cli
 from sim.ceph_watch import LogFollower, WatchSpec, watch_line, watch_spec
@@ -211,3 +213,22 @@ def test_from_now_is_fixed_at_subscribe_time_on_a_mon_not_yet_readable() -> None
     svc.on_committed()
     subs.publish("log", *(svc.current_map() or (0, {})))
     assert [e["message"] for e in server.sent[-1].map["entries"]] == ["after the subscription"]
+
+
+def test_a_watcher_further_behind_than_the_tails_gets_the_rest_from_the_store(
+    tmp_path: Path,
+) -> None:
+    store = MonStore(tmp_path / "store.db")
+    svc = LogService(3, lambda *a, **k: None)  # 3 entries kept per channel in memory
+    svc.load(store)
+    for i in range(1, 11):
+        svc.add("mon.a", "mon.0", {"addrvec": []}, "[INF]", f"e{i}")
+        txn = Transaction()
+        svc.encode_pending(txn)
+        store.apply(txn)
+        svc.on_committed()
+    assert [e.seq for e in svc.clog.entries("cluster")] == [8, 9, 10]
+    _, body = svc.watch_map("log-info", 5) or (0, {})
+    assert [e["seq"] for e in body["entries"]] == [5, 6, 7, 8, 9, 10]
+    assert [e["message"] for e in body["entries"]][:2] == ["e5", "e6"]
+    store.close()
