@@ -82,7 +82,9 @@ class MonDaemon(DaemonShell):
         )
         self.mon.attach(self.quorum, self.router)
         self.commit.proposals = self.router.pump
-        self.subs = Subscriptions(self.server, self.mon.current_map)
+        self.subs = Subscriptions(
+            self.server, self.mon.current_map, self.commit.log_service.watch_map
+        )
         self.commit.subscribers = self.subs
         self.server.start()
         self.admin_handlers["mon_status"] = lambda cmd: mon_status(self.mon)

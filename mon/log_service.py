@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,7 @@ from mon.service import PaxosService, Publish
 from mon.store import StoreReader, Transaction
 
 LOG_MAP_ENTRIES = 50
+WATCH_PREFIX = "log-"  # Ceph's log subscriptions: log-debug, log-info, log-sec, log-warn, log-error
 
 
 class LogService(PaxosService[list[LogEntry]]):
@@ -25,16 +27,20 @@ class LogService(PaxosService[list[LogEntry]]):
         self.publish = publish
         self.clog = ClusterLog(keep=keep)
         self.last_seq = 0
+        self.committed_seq = 0  # the newest committed entry (last_seq also counts pending ones)
+        self.store: StoreReader | None = None  # for watchers further behind than the tails
         self.pending: list[LogEntry] = []
 
     def load(self, store: StoreReader) -> None:
+        self.store = store
         self.clog = ClusterLog(keep=self.keep)
         for _, entry in store.items("log"):
             self.clog.append(LogEntry.from_json(entry))
-        self.last_seq = int(store.get("logm", "last_seq", 0))
+        self.last_seq = self.committed_seq = int(store.get("logm", "last_seq", 0))
 
     def refresh(self, store: StoreReader) -> None:
         """Take the entries committed since ours (a peon following the leader)."""
+        self.store = store
         self.discard_pending()
         last = int(store.get("logm", "last_seq", 0))
         if last < self.last_seq:
@@ -44,7 +50,7 @@ class LogService(PaxosService[list[LogEntry]]):
             entry = store.get("log", f"{seq:016d}")
             if entry is not None:
                 self.clog.append(LogEntry.from_json(entry))
-        self.last_seq = last
+        self.last_seq = self.committed_seq = last
 
     def add(
         self,
@@ -91,6 +97,7 @@ class LogService(PaxosService[list[LogEntry]]):
     def commit(self, entries: list[LogEntry]) -> None:
         for e in entries:
             self.clog.append(e)
+        self.committed_seq = max([self.committed_seq, *(e.seq for e in entries)])
         current = self.current_map()
         if current is not None and self.publish is not None:
             self.publish(self.name, *current)
@@ -103,3 +110,39 @@ class LogService(PaxosService[list[LogEntry]]):
             return None
         entries = self.clog.entries("cluster")[-LOG_MAP_ENTRIES:]
         return self.last_seq, {"entries": [e.to_json() for e in entries]}
+
+    def watch_map(self, name: str, start: int) -> tuple[int, dict[str, Any]] | None:
+        """A log subscription (``log-info`` …, as ``ceph -w`` asks for it): the
+        committed entries of every channel at or above the level with a
+        sequence number of at least ``start``, oldest first, versioned by the
+        newest committed sequence number. ``start`` 0 means from now: no
+        entries, only the version (the subscriber's cursor). None: nothing
+        that new yet, or not a log subscription."""
+        if not name.startswith(WATCH_PREFIX):
+            return None
+        try:
+            floor = LogPriority.from_level(name[len(WATCH_PREFIX) :]).level
+        except ValueError:
+            return None
+        top = self.committed_seq
+        if top < start:
+            return None
+        if not start:
+            return top, {"entries": []}
+        entries = [e for e in self._since(start) if e.seq <= top and e.priority.level >= floor]
+        return top, {"entries": [e.to_json() for e in entries]}
+
+    def _since(self, start: int) -> list[LogEntry]:
+        """Committed entries from ``start`` on, by sequence number: from the
+        per-channel tails, and from the store's window when a tail no longer
+        reaches back to ``start`` (a watcher that was away for a while)."""
+        tails = self.clog.entries("*")
+        kept = {ch: self.clog.entries(ch) for ch in self.clog.channels()}
+        trimmed = any(len(t) >= self.keep and t[0].seq > start for t in kept.values())
+        found = {e.seq: e for e in tails if e.seq >= start}
+        if trimmed and self.store is not None:
+            for key, raw in self.store.items("log"):
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    if int(key) >= start and int(key) not in found:
+                        found[int(key)] = LogEntry.from_json(raw)
+        return [found[seq] for seq in sorted(found)]

@@ -29,10 +29,12 @@ from sim.wire import FrameTooLarge
 USAGE = (
     "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-o FILE] [-p PERIOD]\n"
     "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
+    "       python -m sim ceph -w [--watch-debug|info|sec|warn|error] [--watch-channel CH]\n"
     "       python -m sim ceph tell WHO COMMAND… | daemon NAME COMMAND… | --admin-daemon PATH COMMAND…"
 )
 FORMATS = ("plain", "json", "json-pretty", "yaml", "xml", "xml-pretty")
 DEFAULT_TIMEOUT = 10.0
+WATCH_LEVELS = ("debug", "info", "sec", "warn", "error")  # --watch-<level>
 
 
 @dataclass
@@ -46,7 +48,16 @@ class CliArgs:
     period: float = 1.0
     help: bool = False
     admin_daemon: str | None = None  # --admin-daemon PATH
+    watch: bool = False  # -w / --watch (sim.ceph_watch)
+    watch_levels: set[str] = field(default_factory=set)  # --watch-debug …
+    watch_channel: str | None = None  # -W / --watch-channel
+    verbose: bool = False  # the mon session's hunting on stderr
     words: list[str] = field(default_factory=list)
+
+    @property
+    def watching(self) -> bool:
+        """Any watch flag given (``ceph.in`` then watches, whatever the words)."""
+        return self.watch or bool(self.watch_levels) or bool(self.watch_channel)
 
 
 class UsageError(ValueError):
@@ -62,7 +73,7 @@ def parse_cli(argv: list[str]) -> CliArgs:
         takes = {
             "--dir", "--format", "-f", "-i", "--in-file", "-o", "--out-file",
             "--connect-timeout", "--timeout", "-n", "--name", "-p", "--period",
-            "--admin-daemon",
+            "--admin-daemon", "-W", "--watch-channel",
         }  # fmt: skip
         if key in takes and word.startswith("-"):
             if not eq:
@@ -84,12 +95,20 @@ def parse_cli(argv: list[str]) -> CliArgs:
                 a.name = val if "." in val else f"client.{val}"
             elif key == "--admin-daemon":
                 a.admin_daemon = val
+            elif key in ("-W", "--watch-channel"):
+                a.watch_channel = val
             elif key in ("-p", "--period"):
                 a.period = _number(key, val)
             else:
                 a.timeout = _number(key, val)
         elif word == "-s":
             a.words.append("status")
+        elif word in ("-w", "--watch"):
+            a.watch = True
+        elif word.startswith("--watch-") and word[len("--watch-") :] in WATCH_LEVELS:
+            a.watch_levels.add(word[len("--watch-") :])
+        elif word == "--verbose":
+            a.verbose = True
         elif word in ("-h", "--help"):
             a.help = True
         else:
@@ -139,7 +158,14 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
     def left() -> float:
         return max(0.01, deadline - loop.time())
 
-    if args.admin_daemon or args.words[:1] in (["daemon"], ["tell"]):
+    if args.admin_daemon or args.words[:1] == ["daemon"]:
+        return await _run_admin(cluster, args, out, err)
+    if args.watching:  # before any command, as in ceph.in
+        from sim.ceph_watch import run_watch, watch_spec
+
+        spec = watch_spec(args.watch, args.watch_levels, args.watch_channel)
+        return await run_watch(cluster, spec, left(), out, err)
+    if args.words[:1] == ["tell"]:
         return await _run_admin(cluster, args, out, err)
     r = await cluster.mon_command({"prefix": "get_command_descriptions"}, timeout=left())
     if r.retval:
@@ -267,9 +293,14 @@ def main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return errno.EINVAL
-    if not args.words and not args.help and not args.admin_daemon:
+    if not args.words and not args.help and not args.admin_daemon and not args.watching:
         print(USAGE, file=sys.stderr)
         return errno.EINVAL
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(stream=sys.stderr, format="%(message)s")
+        logging.getLogger("sim.monc").setLevel(logging.INFO)
     try:
         return asyncio.run(run_command(args, sys.stdout, sys.stderr))
     except KeyboardInterrupt:  # the way to end a poll command

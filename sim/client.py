@@ -17,7 +17,7 @@ import contextlib
 import os
 import socket
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -81,6 +81,7 @@ class AsyncCluster:
         self.mgrmap: dict[str, Any] = {}
         self._mgrmap_seen = asyncio.Event()
         self._conns: dict[str, Connection] = {}
+        self._followers: dict[str, Callable[[int, dict[str, Any]], None]] = {}
         self.monc = MonClient(
             self.ctx, self.me, self.spec.mon_addrs, "client", self.options, on_map=self._on_map
         )
@@ -91,6 +92,18 @@ class AsyncCluster:
         if name == "mgrmap":
             self.mgrmap = body
             self._mgrmap_seen.set()
+        handler = self._followers.get(name)
+        if handler is not None:
+            handler(epoch, body)
+
+    def follow(
+        self, name: str, handler: Callable[[int, dict[str, Any]], None], start: int = 0
+    ) -> None:
+        """Subscribe to ``name`` (a map, or a ``log-<level>`` cursor) from
+        ``start``; ``handler(epoch, body)`` gets every update, from whichever
+        mon the session is with (it resubscribes after hunting)."""
+        self._followers[name] = handler
+        self.monc.subscribe(name, start)
 
     async def close(self) -> None:
         await self.monc.aclose()

@@ -145,6 +145,7 @@ def render(r: RunResult) -> str:
         invariants=invs or "<li>(none)</li>",
         steps=_steps_table(r),
         log=_log_table(r),
+        watch=_esc(r.watch) or "(nothing: the watch did not start)",
         source=_esc(r.scenario.source),
         css=_asset("report.css"),
         js=_asset("report.js") + "\n" + _asset("diagram.js"),

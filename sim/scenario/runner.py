@@ -87,6 +87,7 @@ class RunResult:
     transcript: list[str] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    watch: str = ""  # what `ceph -w` printed during the run (sim.scenario.watch)
 
     @property
     def passed(self) -> bool:
@@ -185,6 +186,7 @@ def run(scenario: Scenario, opts: RunOptions | None = None) -> RunResult:
                 tl.note(note, "dim")
     result = RunResult(scenario, code, records, scenario.invariants, rt.started, time.time(), out_dir, seed,
                        failure, cfg.profile.value, tl.transcript, rt.events.merged(), rt.options)  # fmt: skip
+    result.watch = rt.watch_text
     rt.record("scenario_end", exit_code=code, failure=failure)
     result.events = rt.events.merged()
     try:

@@ -33,6 +33,8 @@ from sim.scenario.events import EventLog
 from sim.scenario.model import ClusterConfig
 from sim.scenario.timeline import Timeline
 from sim.scenario.values import DaemonRef
+from sim.scenario.watch import FILE as WATCH_FILE
+from sim.scenario.watch import CephWatch
 
 
 class Probe(Cluster):
@@ -97,6 +99,8 @@ class Runtime:
         self.step_index = 0
         self._abort = threading.Event()
         self._failure: BaseException | None = None
+        self.watch: CephWatch | None = None  # what `ceph -w` prints during the run
+        self.watch_text = ""
 
     # --- life cycle ---------------------------------------------------------------
 
@@ -132,6 +136,8 @@ class Runtime:
             if rc != 0:
                 raise SimulatorFailure(f"cannot enable module {module!r}: {outs}")
         self.wait_settled(cfg.start_timeout, gid_before)
+        self.watch = CephWatch(self.run_dir, self.out_dir / WATCH_FILE)
+        self.watch.start()
 
     def assign_ports(self) -> None:
         """``cluster.assign_ports``: a free port per mgr in the localized option
@@ -189,6 +195,9 @@ class Runtime:
         notes: list[str] = []
         for t in self.timers:
             t.cancel()
+        if self.watch is not None:
+            self.watch_text = self.watch.stop()
+            self.watch = None
         if self.probe is not None:
             for daemon in [d for d, peers in self.blocked.items() if peers]:
                 with contextlib.suppress(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -43,3 +44,14 @@ def test_library_scenario_passes(path: Path, tmp_path: Path) -> None:
     )
     assert (out / "report.html").stat().st_size > 10_000
     assert launcher.cluster_processes(RunDir(out / "cluster")) == []
+    # what `ceph -w` printed during the run: the status block, then the log lines
+    watched = (out / "ceph-w.txt").read_text()
+    assert watched.startswith("  cluster:\n") and "\n \n\n" in watched
+    assert result.watch == watched
+    if path.stem == "mgr_failover":
+        log = watched.split("\n \n\n", 1)[1]
+        assert re.search(
+            r" mon\.a \[INF\] Manager daemon \w+ is unresponsive, replacing it with standby", log
+        )
+        html = (out / "report.html").read_text()
+        assert "is unresponsive, replacing it with standby daemon" in html.split('id="watch"')[1]
