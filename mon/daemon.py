@@ -31,7 +31,6 @@ from mon.ops import MonOps, client_log_entries
 from mon.paxos_store import PaxosStore
 from mon.quorum import QuorumShell
 from mon.requests import Router
-from mon.status import mgrmap_summary
 from mon.store import MonStore
 from mon.subscriptions import Subscriptions
 from sim.asok import AsokTable
@@ -170,20 +169,8 @@ class MonDaemon(DaemonShell):
             "[DBG]",
             f"monmap e{m['epoch']}: {len(m['mons'])} mons at {{{addrs}}} removed_ranks: {{}}",
         )
-        pm = mm.map
-        standbys = [pm.standbys[g].name for g in sorted(pm.standbys)]
-        if pm.epoch:
-            mon.cluster_log(
-                "[DBG]",
-                mgrmap_summary(
-                    pm.active_name,
-                    pm.available,
-                    pm.active_change,
-                    standbys,
-                    time.time(),
-                    epoch=pm.epoch,
-                ),
-            )
+        if mm.map.epoch:
+            mon.cluster_log("[DBG]", mm.map.summary_line(time.time()))
         mon.flush_log()
         self.router.kick()
 

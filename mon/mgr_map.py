@@ -10,6 +10,7 @@ import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mon.status import mgrmap_summary
 from sim.formatting import utc_stamp
 
 MGR_FEATURES = 4540138314316775423
@@ -82,6 +83,21 @@ class MgrMap:
             if s.name == name:
                 return s
         return None
+
+    def standby_names(self) -> list[str]:
+        """The standbys' names in gid order, as Ceph lists them."""
+        return [self.standbys[g].name for g in sorted(self.standbys)]
+
+    def summary_line(self, now: float) -> str:
+        """The cluster log's ``mgrmap e7: x(active, since 20s), standbys: y``."""
+        return mgrmap_summary(
+            self.active_name,
+            self.available,
+            self.active_change,
+            self.standby_names(),
+            now,
+            epoch=self.epoch,
+        )
 
     def all_names(self) -> list[str]:
         names = [s.name for s in self.standbys.values()]

@@ -11,7 +11,6 @@ from mon.errors import CommandError
 from mon.mgr_map import MgrMap
 from mon.mgr_monitor import MgrMonitor
 from mon.service import PaxosService, Publish
-from mon.status import mgrmap_summary
 from mon.store import StoreReader, Transaction
 from sim.options import Options
 
@@ -68,18 +67,7 @@ class MgrMapService(PaxosService[MgrChanges]):
             )
             if pm.epoch > MGRMAP_EPOCHS_KEPT:
                 txn.erase("mgrmap", str(pm.epoch - MGRMAP_EPOCHS_KEPT))
-            standbys = [pm.standbys[g].name for g in sorted(pm.standbys)]
-            self.clog(
-                "[DBG]",
-                mgrmap_summary(
-                    pm.active_name,
-                    pm.available,
-                    pm.active_change,
-                    standbys,
-                    time.time(),
-                    epoch=pm.epoch,
-                ),
-            )
+            self.clog("[DBG]", pm.summary_line(time.time()))
         for name, md in metadata.items():
             txn.put("mgr_metadata", name, md)
 

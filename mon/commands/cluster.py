@@ -57,7 +57,7 @@ def _status_plain(mon: MonContext) -> Any:
             "_quorum_since": mon.quorum.quorum_stamp,
             "_mgr_active_name": m.active_name,
             "_mgr_active_change": m.active_change,
-            "_mgr_standbys": [m.standbys[g].name for g in sorted(m.standbys)],
+            "_mgr_standbys": m.standby_names(),
             "_osd_up_since": osdm.last_up_change,
             "_osd_in_since": osdm.last_in_change,
             "_osd_flags": ",".join(sorted(osdm.flags)),

@@ -15,10 +15,20 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from sim.cmdparse.descriptor import CommandSig
+
+class Signature(Protocol):
+    """What an error needs of a command signature (`descriptor.CommandSig` is one)."""
+
+    @property
+    def help(self) -> str: ...
+
+    @property
+    def prefix(self) -> str: ...
+
+    def usage(self, named_choices: bool = False) -> str: ...
+
 
 #: The last stderr line the `ceph` CLI prints when it rejects a command locally.
 EINVAL_LINE = "Error EINVAL: invalid command"
@@ -67,7 +77,7 @@ class InvalidArguments(ArgumentError):
     rc = -errno.EINVAL
     outs = "invalid command"
 
-    def __init__(self, cause: ArgumentError, sig: CommandSig, notes: Sequence[str] = ()) -> None:
+    def __init__(self, cause: ArgumentError, sig: Signature, notes: Sequence[str] = ()) -> None:
         super().__init__(str(cause))
         self.cause = cause
         self.sig = sig
@@ -92,7 +102,7 @@ class NoMatchingCommand(ArgumentError):
     rc = -errno.EINVAL
     outs = "invalid command"
 
-    def __init__(self, argv: Sequence[str], closest: Sequence[CommandSig]) -> None:
+    def __init__(self, argv: Sequence[str], closest: Sequence[Signature]) -> None:
         self.argv = list(argv)
         self.closest = list(closest)
         super().__init__(f"no valid command found; {len(self.closest)} closest matches")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sim.scenario.errors import EXIT_SIMULATOR, InvalidScenario
 
 if TYPE_CHECKING:
-    from sim.scenario.runner import RunResult
+    from sim.scenario.results import RunResult
 
 
 def _suite(name: str, started: float, took: float) -> ET.Element:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sim.scenario.events import ENGINE, category
 
 if TYPE_CHECKING:
-    from sim.scenario.runner import RunResult
+    from sim.scenario.results import RunResult
 
 Segment = dict[str, Any]
 

@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.options import Profile
+from sim.scenario.cluster_config import ClusterConfig
 from sim.scenario.conditions import CliResult
 from sim.scenario.errors import InvariantViolated, StepFailed
 from sim.scenario.invariants import Invariant, Monitor, parse_invariant
-from sim.scenario.model import ClusterConfig
-from sim.scenario.runner import StepRecord, run_step
+from sim.scenario.results import StepRecord
+from sim.scenario.runner import run_step
 from sim.scenario.runtime import Probe, Runtime
 from sim.scenario.schema import Checker, ParseContext
 from sim.scenario.steps import parse_step

@@ -37,9 +37,10 @@ from sim.release.catalog import release
 from sim.release.errors import ReleaseError
 from sim.release.layout import mgr_dir
 from sim.resources import scenarios_dir
+from sim.scenario.cluster_config import ClusterConfig
 from sim.scenario.errors import InvalidScenario, Mark, ScenarioError
 from sim.scenario.invariants import Invariant, parse_invariant
-from sim.scenario.model import ClusterConfig, Scenario
+from sim.scenario.model import Scenario
 from sim.scenario.schema import Checker, ParseContext, suggest
 from sim.scenario.steps import Step, parse_step
 from sim.scenario.values import parse_duration

@@ -32,7 +32,7 @@ import pytest
 if TYPE_CHECKING:
     from sim.scenario.live import LiveCluster
     from sim.scenario.model import Scenario
-    from sim.scenario.runner import RunResult
+    from sim.scenario.results import RunResult
 
 SUFFIXES = (".yaml", ".yml")
 _ROOTS = pytest.StashKey[list[Path]]()

@@ -29,7 +29,8 @@ from typing import Any, TextIO
 from sim.options import Profile
 from sim.scenario.errors import EXIT_INVALID, EXIT_PASS, InvalidScenario
 from sim.scenario.model import Scenario
-from sim.scenario.runner import RunOptions, RunResult, run
+from sim.scenario.results import RunResult
+from sim.scenario.runner import RunOptions, run
 
 COPY = "scenario.yaml"
 

@@ -22,7 +22,7 @@ from sim.scenario.events import ENGINE, category
 from sim.scenario.lanes import build_lanes
 
 if TYPE_CHECKING:
-    from sim.scenario.runner import RunResult
+    from sim.scenario.results import RunResult
 
 STATUS_MARK = {"passed": "✔", "failed": "✘", "skipped": "·", "interrupted": "!"}
 

@@ -20,11 +20,12 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from sim.options import Profile
+from sim.scenario import junit, report
 from sim.scenario.conditions import Unobservable
 from sim.scenario.errors import (
     EXIT_FAILED,
@@ -35,8 +36,9 @@ from sim.scenario.errors import (
     SimulatorFailure,
     StepFailed,
 )
-from sim.scenario.invariants import Invariant, Monitor
+from sim.scenario.invariants import Monitor
 from sim.scenario.model import Scenario
+from sim.scenario.results import RunResult, StepRecord
 from sim.scenario.runtime import Runtime
 from sim.scenario.steps import Step
 from sim.scenario.timeline import Timeline
@@ -53,45 +55,6 @@ class RunOptions:
     verbosity: int = 1
     color: str = "auto"  # auto | always | never
     stream: TextIO | None = None
-
-
-@dataclass
-class StepRecord:
-    index: int
-    keyword: str
-    text: str
-    mark: str
-    expectation: bool
-    status: str = "skipped"  # passed | failed | skipped | interrupted
-    message: str = ""
-    start: float = 0.0
-    end: float = 0.0
-
-    @property
-    def took(self) -> float:
-        return max(0.0, self.end - self.start) if self.end else 0.0
-
-
-@dataclass
-class RunResult:
-    scenario: Scenario
-    exit_code: int
-    records: list[StepRecord]
-    invariants: list[Invariant]
-    started: float
-    ended: float
-    out_dir: Path
-    seed: int
-    failure: str = ""
-    profile: str = ""
-    transcript: list[str] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
-    watch: str = ""  # what `ceph -w` printed during the run (sim.scenario.watch)
-
-    @property
-    def passed(self) -> bool:
-        return self.exit_code == EXIT_PASS
 
 
 def default_out_dir(name: str) -> Path:
@@ -276,8 +239,6 @@ def _summary(tl: Timeline, r: RunResult, opts: RunOptions) -> None:
 
 
 def write_outputs(r: RunResult, opts: RunOptions) -> None:
-    from sim.scenario import junit, report
-
     with contextlib.suppress(OSError):
         (r.out_dir / "events.jsonl").write_text("".join(_json_line(e) for e in r.events))
     html = report.render(r)

@@ -27,10 +27,10 @@ from typing import Any
 
 from sim import ceph_cli, launcher
 from sim.client import Cluster
+from sim.scenario.cluster_config import ClusterConfig
 from sim.scenario.conditions import CliResult, Unobservable
 from sim.scenario.errors import InvariantViolated, SimulatorFailure, StepFailed
 from sim.scenario.events import EventLog
-from sim.scenario.model import ClusterConfig
 from sim.scenario.timeline import Timeline
 from sim.scenario.values import DaemonRef
 from sim.scenario.watch import FILE as WATCH_FILE

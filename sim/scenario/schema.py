@@ -20,7 +20,7 @@ from sim.scenario.errors import InvalidScenario, Mark, ScenarioError
 from sim.scenario.yamlnodes import Map, Node, Scalar, Seq
 
 if TYPE_CHECKING:
-    from sim.scenario.model import ClusterConfig
+    from sim.scenario.cluster_config import ClusterConfig
 
 T = TypeVar("T")
 

@@ -1,19 +1,15 @@
 """The module host's parts against a fake host (`mgr.host.py_modules.PyModules`): no processes.
 
-`FakePyModules` implements the protocol the way `PyModuleHost` does, with
-plain attributes; mypy checks that it does (no ``type: ignore``). Command
-dispatch, a module handle, the writes' local checks and the digest run
-against it.
+`FakePyModules` (``fake_py_modules.py``) implements the protocol the way
+`PyModuleHost` does, with plain attributes; mypy checks that it does (no
+``type: ignore``). Command dispatch, a module handle, the writes' local
+checks and the digest run against it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
-import json
-import logging
-from collections.abc import Coroutine
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,71 +17,13 @@ import pytest
 
 from mgr.host import digest
 from mgr.host.commands import dispatch
-from mgr.host.config_cache import ConfigView, KVStore
+from mgr.host.config_cache import ConfigView
 from mgr.host.handle import ModuleHandle, StandbyHandle
-from mgr.host.monbridge import MonBridge
-from mgr.host.native import NativeOptions
 from mgr.host.py_modules import PyModules
 from mgr.host.registry import ModuleRecord
-from mgr.host.runner import ModuleRunner
-from mgr.host.state import ClusterState
-from mgr.host.writes import Writes
 from sim.messages import CommandReply
 
-
-@dataclass
-class FakePyModules:
-    mgr_id: str = "x"
-    ceph_version: str = "ceph version 16.2.15 (sim) pacific (stable)"
-    ceph_release: str = "pacific"
-    module_log: logging.Logger = field(default_factory=lambda: logging.getLogger("fake.modules"))
-    config: ConfigView = field(default_factory=lambda: ConfigView("mgr.x"))
-    config_received: bool = True
-    native: NativeOptions = field(default_factory=lambda: NativeOptions({}, {}))
-    kv: KVStore = field(default_factory=KVStore)
-    state: ClusterState = field(default_factory=lambda: ClusterState("f", "x", "v", 0.0))
-    progress: dict[str, Any] = field(default_factory=dict)
-    records: dict[str, ModuleRecord] = field(default_factory=dict)
-    enabled: set[str] = field(default_factory=set)
-    runners: dict[str, ModuleRunner] = field(default_factory=dict)
-    notified: list[tuple[str, Any]] = field(default_factory=list)
-    health: dict[str, dict[str, Any]] = field(default_factory=dict)
-    uris: dict[str, str] = field(default_factory=dict)
-    _writes: Writes | None = None
-
-    def is_enabled(self, module: str) -> bool:
-        return module in self.enabled
-
-    def runner(self, module: str) -> ModuleRunner | None:
-        return self.runners.get(module)
-
-    @property
-    def bridge(self) -> MonBridge:
-        raise AssertionError("no mon round trip expected in this test")
-
-    @property
-    def writes(self) -> Writes:
-        if self._writes is None:
-            self._writes = Writes(self)
-        return self._writes
-
-    def have_mon_connection(self) -> bool:
-        return True
-
-    async def apply_local_config(self, section: str, name: str, value: str | None) -> None:
-        self.config = self.config.with_value(section, name, value)
-
-    def notify_all(self, notify_type: str, notify_id: Any) -> None:
-        self.notified.append((notify_type, notify_id))
-
-    def set_module_health(self, module: str, checks: dict[str, Any]) -> None:
-        self.health[module] = checks
-
-    def set_uri(self, module: str, uri: str) -> None:
-        self.uris[module] = uri
-
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        return asyncio.get_running_loop().create_task(coro)
+from .fake_py_modules import FakeMonc, FakePyModules
 
 
 def _record(name: str, **kw: Any) -> ModuleRecord:
@@ -173,24 +111,6 @@ def test_writes_refuse_undeclared_and_invalid_values_locally() -> None:
 
 
 # --- the digest --------------------------------------------------------------------------------
-
-
-class FakeMonc:
-    have_session = True
-
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-
-    async def command(
-        self, cmd: dict[str, Any], inbuf: bytes = b"", timeout: float = 10.0
-    ) -> CommandReply:
-        self.asked.append(cmd["prefix"])
-        body: Any = {
-            "health": {"status": "HEALTH_WARN", "checks": {}},
-            "quorum_status": {"quorum": [0], "quorum_leader_name": "a", "monmap": {"mons": []}},
-            "mgr metadata": [{"name": "x", "hostname": "h"}],
-        }[cmd["prefix"]]
-        return CommandReply(0, json.dumps(body).encode())
 
 
 def test_digest_refresh_stores_health_and_metadata() -> None:

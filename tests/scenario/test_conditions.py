@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from sim.scenario.cluster_config import ClusterConfig
 from sim.scenario.conditions import CliResult, Condition, Unobservable
-from sim.scenario.model import ClusterConfig
 from sim.scenario.schema import Checker, ParseContext
 from sim.scenario.subjects import parse_condition
 from sim.scenario.values import DaemonRef

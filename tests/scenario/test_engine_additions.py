@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sim.scenario import loader
+from sim.scenario.cluster_config import ClusterConfig
 from sim.scenario.errors import InvalidScenario, StepFailed
-from sim.scenario.model import ClusterConfig
 from sim.scenario.runtime import free_port
 from sim.scenario.schema import Checker, ParseContext
 from sim.scenario.steps.checks import Ceph

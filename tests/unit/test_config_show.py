@@ -18,7 +18,7 @@ from mon.conf_file import ConfError, parse_conf
 from sim.messages import MgrBeacon
 from sim.options import CEPH_OPTIONS, Profile, defaults
 from tests.golden import golden_text
-from tests.unit.test_config_services import Harness
+from tests.unit.config_services.harness import Harness
 
 # the conf capture/misc.sh assimilated
 ASSIMILATE = """[global]
