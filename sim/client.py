@@ -27,7 +27,7 @@ from sim import codec, wire
 from sim.cluster import RunDir
 from sim.messages import Admin, Command, CommandReply
 from sim.monc import MonClient, MonUnavailable
-from sim.options import Options
+from sim.options.view import Options
 from sim.transport import Connection, ConnectionLost, Identity, NotConnected
 
 T = TypeVar("T")

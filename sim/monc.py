@@ -46,7 +46,7 @@ from sim.messages import (
     Retry,
     Subscribe,
 )
-from sim.options import Options
+from sim.options.view import Options
 from sim.transport import Connection, Identity, LinkFilter, NotConnected
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ The shape is smartctl 7's JSON for a SATA hard disk: device, model, serial,
 capacity, ``smart_status``, ``ata_smart_attributes.table`` (id, name, value,
 worst, thresh, raw), ``power_on_time``, ``power_cycle_count`` and
 ``temperature``. Values are derived from the device id and the clock, so
-two scrapes of one disk differ (power-on hours grow, the temperature moves)
+two scrapes of one disk differ (the LBA counters grow with the workload, power-on
+hours grow, the temperature moves)
 and a disk's identity never changes. No disk here is failing.
 """
 
@@ -26,7 +27,10 @@ ATTRIBUTES = (
     (194, "Temperature_Celsius", 33, 0),
     (197, "Current_Pending_Sector", 100, 0),
     (199, "UDMA_CRC_Error_Count", 200, 0),
+    (241, "Total_LBAs_Written", 100, 0),
+    (242, "Total_LBAs_Read", 100, 0),
 )
+LBAS_PER_SECOND = 20_000  # the disk's steady workload (about 10 MB/s each way)
 
 
 def smartctl(devid: str, dev: str, now: float | None = None) -> dict[str, Any]:
@@ -35,7 +39,9 @@ def smartctl(devid: str, dev: str, now: float | None = None) -> dict[str, Any]:
     hours = 8760 + seed % 20000 + int(t // 3600) % 100_000
     cycles = 20 + seed % 80
     celsius = 30 + (seed + int(t // 60)) % 8
-    raw = {1: 0, 5: 0, 9: hours, 12: cycles, 194: celsius, 197: 0, 199: 0}
+    lbas = seed % 10**9 + int(t * LBAS_PER_SECOND)  # grows between any two scrapes
+    raw = {1: 0, 5: 0, 9: hours, 12: cycles, 194: celsius, 197: 0, 199: 0,
+           241: lbas, 242: 2 * lbas}  # fmt: skip
     serial = devid.rsplit("_", 1)[-1]
     return {
         "json_format_version": [1, 0],
@@ -54,6 +60,7 @@ def smartctl(devid: str, dev: str, now: float | None = None) -> dict[str, Any]:
             for i, name, value, thresh in ATTRIBUTES
         ]},
         "power_on_time": {"hours": hours},
+        "local_time": {"time_t": int(t), "asctime": time.asctime(time.localtime(t))},
         "power_cycle_count": cycles,
         "temperature": {"current": celsius},
     }  # fmt: skip

@@ -9,7 +9,8 @@
 | `honoured.py` | what the simulator's daemons read, as which type, the fast profile, simulator-only options |
 | `table.py` | `option_table()`: the table, built once (built-in or a release's ``config help`` JSON) |
 | `modules.py` | mgr module options: ModuleInfo entries and their specs |
-| `launch.py` | `Profile`, `defaults`, `parse_overrides` (``--set``), `Options` |
+| `launch.py` | `Profile`, `defaults`, `parse_overrides` (``--set``) |
+| `view.py` | `Options`, a daemon's view of its values (imports nothing: the CLI's start-up) |
 
 Importable by the mon, the mgr, the fleet and the harness; imports nothing
 else of the simulator. `OPTIONS` (the honoured options) and `CEPH_OPTIONS`
@@ -18,23 +19,55 @@ else of the simulator. `OPTIONS` (the honoured options) and `CEPH_OPTIONS`
 
 from __future__ import annotations
 
-from sim.options.launch import Options, Profile, defaults, parse_overrides
-from sim.options.spec import OptionSpec
-from sim.options.table import OptionTable, option_table
-from sim.options.types import (
-    CEPH_LEVELS,
-    CEPH_TYPES,
-    FLAG_CLUSTER_CREATE,
-    FLAG_CREATE,
-    FLAG_MGR,
-    FLAG_MINIMAL_CONF,
-    FLAG_NO_MON_UPDATE,
-    FLAG_RUNTIME,
-    FLAG_STARTUP,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
 
-CEPH_OPTIONS: OptionTable = option_table()
-OPTIONS: dict[str, OptionSpec] = CEPH_OPTIONS.honoured()
+if TYPE_CHECKING:
+    from sim.options.launch import Profile, defaults, parse_overrides
+    from sim.options.spec import OptionSpec
+    from sim.options.table import OptionTable, option_table
+    from sim.options.types import (
+        CEPH_LEVELS,
+        CEPH_TYPES,
+        FLAG_CLUSTER_CREATE,
+        FLAG_CREATE,
+        FLAG_MGR,
+        FLAG_MINIMAL_CONF,
+        FLAG_NO_MON_UPDATE,
+        FLAG_RUNTIME,
+        FLAG_STARTUP,
+    )
+    from sim.options.view import Options
+
+    CEPH_OPTIONS: OptionTable
+    OPTIONS: dict[str, OptionSpec]
+
+# Loaded on first use (PEP 562): the CLI's start-up imports only `view.Options`, and the
+# table (about two thousand specs) is built when something reads it.
+_WHERE = {
+    "Options": "view",
+    "Profile": "launch", "defaults": "launch", "parse_overrides": "launch",
+    "OptionSpec": "spec",
+    "OptionTable": "table", "option_table": "table",
+    **{name: "types" for name in (
+        "CEPH_LEVELS", "CEPH_TYPES", "FLAG_CLUSTER_CREATE", "FLAG_CREATE", "FLAG_MGR",
+        "FLAG_MINIMAL_CONF", "FLAG_NO_MON_UPDATE", "FLAG_RUNTIME", "FLAG_STARTUP",
+    )},
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CEPH_OPTIONS":
+        value: Any = importlib.import_module("sim.options.table").option_table()
+    elif name == "OPTIONS":
+        value = __getattr__("CEPH_OPTIONS").honoured()
+    elif name in _WHERE:
+        value = getattr(importlib.import_module(f"sim.options.{_WHERE[name]}"), name)
+    else:
+        raise AttributeError(f"module 'sim.options' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CEPH_LEVELS",

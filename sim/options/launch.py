@@ -14,6 +14,9 @@ from typing import Any
 
 from sim.options.table import option_table
 from sim.options.values import typed_default
+from sim.options.view import Options
+
+__all__ = ["Options", "Profile", "defaults", "parse_overrides"]
 
 
 class Profile(str, enum.Enum):
@@ -46,22 +49,3 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
             raise ValueError(f"unrecognized config option '{name}'")
         out[name] = spec.parse(value)
     return out
-
-
-class Options:
-    """A daemon's view of its options (read-mostly; later updated from the mon)."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self._values = dict(values)
-
-    def __getitem__(self, name: str) -> Any:
-        return self._values[name]
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self._values.get(name, default)
-
-    def update(self, values: dict[str, Any]) -> None:
-        self._values.update(values)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._values)

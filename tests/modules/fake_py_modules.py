@@ -74,6 +74,12 @@ class FakePyModules:
     def set_uri(self, module: str, uri: str) -> None:
         self.uris[module] = uri
 
+    told: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    async def tell_osd(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        self.told.append((osd, cmd))
+        return CommandReply(retval=0, outbuf=b"{}")
+
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return asyncio.get_running_loop().create_task(coro)
 
