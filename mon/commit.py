@@ -187,6 +187,8 @@ class CommitPath:
             HealthMap(self.osd_service.health_checks()),
         )
         old = self.health_service.health
+        for prio, msg in self.health_service.check_mutes(new, time.time()):
+            self.clog.cluster_log(prio, msg)
         if self.health_service.stage(new, mm.module_health):
             for prio, msg in diff_messages(old, new):
                 self.clog.cluster_log(prio, msg)
