@@ -30,8 +30,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mon.errors import CommandError
 from mon import pool_settings
+from mon.errors import CommandError
 from mon.health import HealthCheck, HealthStatus
 from mon.pool_settings import PoolLimits
 from mon.service import PaxosService, Publish

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mon.errors import CommandError
-from sim.options.values import ParseError, strict_iecstrtoll, strict_strtod, strict_strtoll
 from sim.maps.osdmap import OSDMap, Pool
+from sim.options.values import ParseError, strict_iecstrtoll, strict_strtod, strict_strtoll
 
 # ``osd pool get``'s choices, in Ceph 16.2's order (also the order of ``all``)
 GET_VARS = (
@@ -199,9 +199,7 @@ def _bool(val: str) -> bool:
     raise CommandError(errno.EINVAL, "expecting value 'true', 'false', '0', or '1'")
 
 
-def pool_set(
-    m: OSDMap, pool: Pool, var: str, val: str, sure: bool, limits: PoolLimits
-) -> str:
+def pool_set(m: OSDMap, pool: Pool, var: str, val: str, sure: bool, limits: PoolLimits) -> str:
     """Change ``pool`` (of the pending map ``m``); the status line ("" when
     nothing needed changing, as Ceph answers a ``pg_num`` it already has)."""
     done = f"set pool {pool.pool} {var} to {val}"

@@ -57,7 +57,7 @@ def test_pool_get_set_reweight_crush_tree(cluster_factory: Callable[..., TestClu
     assert keys(r.stdout) == keys(golden_text("osd_pool_get_p1_all.compact.json"))
     r = ceph(c, "osd", "pool", "get", "rbd", "size", "-f", "json-pretty")
     assert keys(r.stdout) == keys(golden_text("osd_pool_get_p1_size.json"))
-    assert r.stdout.startswith("\n{\n    \"pool\": \"rbd\",\n")
+    assert r.stdout.startswith('\n{\n    "pool": "rbd",\n')
 
     pool_id = json.loads(r.stdout)["pool_id"]
     epoch = c.json("osd dump")["epoch"]

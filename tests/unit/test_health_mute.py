@@ -38,7 +38,9 @@ def test_mute_1h_matches_the_goldens(mon: CmdMon) -> None:
     assert mon.run("health")[1] == golden("health_muted.txt")
     assert mon.run("health", detail="detail")[1] == golden("health_detail_muted.txt")
     for fmt, ext in (("json", "compact.json"), ("json-pretty", "json")):
-        assert no_ttl_stamp(mon.run("health", fmt)[1]) == no_ttl_stamp(golden(f"health_muted.{ext}"))
+        assert no_ttl_stamp(mon.run("health", fmt)[1]) == no_ttl_stamp(
+            golden(f"health_muted.{ext}")
+        )
         got = mon.run("health", fmt, detail="detail")[1]
         assert no_ttl_stamp(got) == no_ttl_stamp(golden(f"health_detail_muted.{ext}"))
     status = mon.run("status")[1]
@@ -77,7 +79,9 @@ def test_a_plain_mute_goes_when_its_check_clears_or_grows(mon: CmdMon) -> None:
     mon.run("osd set", key="nodown")  # the check's count: 5 ("noout") -> 12 ("nodown,noout")
     assert mon.health_service.mutes == {}
     assert mon.logged[-1] == (
-        "[INF]", "Health alert mute OSDMAP_FLAGS cleared (count increased from 5 to 12)", "cluster"
+        "[INF]",
+        "Health alert mute OSDMAP_FLAGS cleared (count increased from 5 to 12)",
+        "cluster",
     )
     assert mon.run("health")[1] == "HEALTH_WARN nodown,noout flag(s) set\n"
     mon.run("health mute", code="OSDMAP_FLAGS", ttl="1d")
@@ -99,8 +103,11 @@ def test_ttl_expiry_drops_the_mute(mon: CmdMon) -> None:
     assert "OSDMAP_FLAGS" in mon.health_service.mutes
     mon.commit(now=ttl + 0.5)  # the leader's next pass after the TTL
     assert mon.health_service.mutes == {}
-    assert re.fullmatch(r"Health alert mute OSDMAP_FLAGS cleared \(passed TTL "
-                        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000\)", mon.logged[-1][1])
+    assert re.fullmatch(
+        r"Health alert mute OSDMAP_FLAGS cleared \(passed TTL "
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000\)",
+        mon.logged[-1][1],
+    )
     assert mon.run("health")[1] == "HEALTH_WARN noout flag(s) set\n"
 
 

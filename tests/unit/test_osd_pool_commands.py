@@ -58,7 +58,9 @@ def test_pool_set_size_one_when_allowed_needs_the_flag() -> None:
     mon.run("config set", who="mon", name="mon_allow_pool_size_one", value="true")
     rc, _, outs = mon.run("osd pool set", pool="p1", var="size", val="1")
     assert rc == -errno.EPERM and outs.startswith("WARNING: setting pool size 1 could lead")
-    assert mon.run("osd pool set", pool="p1", var="size", val="1", yes_i_really_mean_it=True)[0] == 0
+    assert (
+        mon.run("osd pool set", pool="p1", var="size", val="1", yes_i_really_mean_it=True)[0] == 0
+    )
     pool = mon.osd_service.map.pool_by_name("p1")
     assert pool is not None and (pool.size, pool.min_size) == (1, 1)
 
@@ -116,8 +118,15 @@ def test_pool_set_changes_show_in_get_and_osd_dump(mon: CmdMon) -> None:
     assert mon.run("osd pool set", pool="p1", var="pg_num", val="64") == (0, "", "")
     assert mon.osd_service.map.epoch == epoch
     text = mon.run("osd pool get", pool="p1", var="all")[1]
-    for line in ("pg_num: 64", "pgp_num: 16", "nodelete: true", "pg_autoscale_mode: off",
-                 "bulk: true", "scrub_min_interval: 3600", "target_size_bytes: 1073741824"):
+    for line in (
+        "pg_num: 64",
+        "pgp_num: 16",
+        "nodelete: true",
+        "pg_autoscale_mode: off",
+        "bulk: true",
+        "scrub_min_interval: 3600",
+        "target_size_bytes: 1073741824",
+    ):
         assert line + "\n" in text  # fmt: skip
     assert text.index("scrub_min_interval") < text.index("pg_autoscale_mode") < text.index("bulk")
     assert mon.run("osd pool get", "json", pool="p1", var="nodelete")[1] == (
