@@ -187,13 +187,14 @@ class CommitPath:
             HealthMap(self.osd_service.health_checks()),
         )
         old = self.health_service.health
-        for prio, msg in self.health_service.check_mutes(new, time.time()):
-            self.clog.cluster_log(prio, msg)
         if self.health_service.stage(new, mm.module_health):
             for prio, msg in diff_messages(old, new):
                 self.clog.cluster_log(prio, msg)
             if new.to_json(detail=True) != old.to_json(detail=True):
                 self.emit("health", status=new.status.value, checks=sorted(new.checks))
+        # mutes that no longer hold (logged after the change that ended them, as in Ceph)
+        for prio, msg in self.health_service.check_mutes(new, time.time()):
+            self.clog.cluster_log(prio, msg)
 
     # --- commits (CommitListener) ----------------------------------------------------------
 

@@ -36,12 +36,12 @@ class CmdMon(FakeMon):
 
     def commit(self, now: float | None = None) -> None:
         """The leader's pump, twice: the staged changes, then the health they
-        make, staged as `CommitPath.update_health` does (mute checks first)."""
+        make, staged as `CommitPath.update_health` does (then the mute checks)."""
         self._commit()
         new = HealthMap(self.osd_service.health_checks())
+        self.health_service.stage(new, {})
         for prio, msg in self.health_service.check_mutes(new, now or time.time()):
             self.cluster_log(prio, msg)
-        self.health_service.stage(new, {})
         self._commit()
 
     def _commit(self) -> None:
