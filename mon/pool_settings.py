@@ -311,10 +311,8 @@ def _set_opt(m: OSDMap, pool: Pool, var: str, val: str) -> None:
     else:
         value = val
     _check_opt(m, pool, var, value)
-    if (kind != "str" and value == 0) or value == "":
-        pool.opts.pop(var, None)  # Ceph unsets an option set to 0
-    else:
-        pool.opts[var] = value
+    unset = (kind != "str" and value == 0) or value == ""  # Ceph unsets an option set to 0
+    pool.set_opt(var, None if unset else value)
 
 
 def _check_opt(m: OSDMap, pool: Pool, var: str, value: Any) -> None:

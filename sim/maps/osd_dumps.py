@@ -272,6 +272,13 @@ def _g(x: float) -> str:
     return format(x, "g")
 
 
+def _opts_plain(p: Pool) -> str:
+    """`` pg_num_min 4 target_size_ratio 0.2``: the pool's options on its dump line."""
+    return "".join(
+        f" {k} {v:g}" if isinstance(v, float) else f" {k} {v}" for k, v in p.opts.items()
+    )
+
+
 def osd_dump_plain(m: OSDMap) -> str:
     """``ceph osd dump`` text."""
     lines = [
@@ -295,7 +302,7 @@ def osd_dump_plain(m: OSDMap) -> str:
             f"pool {p.pool} '{p.name}' replicated size {p.size} min_size {p.min_size} "
             f"crush_rule {p.crush_rule} object_hash rjenkins pg_num {p.pg_num} pgp_num {p.pgp_num} "
             f"autoscale_mode {p.autoscale_mode} last_change {p.last_change} "
-            f"flags {','.join(p.flags)} stripe_width 0{app}"
+            f"flags {','.join(p.flags)} stripe_width 0{_opts_plain(p)}{app}"
         )
     lines.append(f"max_osd {m.max_osd}")
     for i in m.osd_ids():

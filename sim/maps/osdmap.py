@@ -54,6 +54,17 @@ POOL_FLAG_BITS = {
 }  # fmt: skip
 
 
+# pool_opts_t's keys in Ceph's order (``options`` and the ``osd dump`` line list them so)
+POOL_OPTS_ORDER = (
+    "scrub_min_interval", "scrub_max_interval", "deep_scrub_interval", "recovery_priority",
+    "recovery_op_priority", "scrub_priority", "compression_mode", "compression_algorithm",
+    "compression_required_ratio", "compression_max_blob_size", "compression_min_blob_size",
+    "csum_type", "csum_max_block", "csum_min_block", "fingerprint_algorithm", "pg_num_min",
+    "target_size_bytes", "target_size_ratio", "pg_autoscale_bias", "read_lease_interval",
+    "dedup_tier", "dedup_chunk_algorithm", "dedup_cdc_chunk_size", "pg_num_max",
+)  # fmt: skip
+
+
 @dataclass
 class Pool:
     pool: int
@@ -80,6 +91,16 @@ class Pool:
     def set_flag(self, name: str, on: bool) -> None:
         names = set(self.flags) - {name} | ({name} if on else set())
         self.flags = [f for f in POOL_FLAG_BITS if f in names]
+
+    def set_opt(self, name: str, value: Any) -> None:
+        """Set (or, with None, unset) a pool option, keeping Ceph's key order."""
+        opts = dict(self.opts)
+        if value is None:
+            opts.pop(name, None)
+        else:
+            opts[name] = value
+        rank = {k: i for i, k in enumerate(POOL_OPTS_ORDER)}
+        self.opts = {k: opts[k] for k in sorted(opts, key=lambda k: rank.get(k, len(rank)))}
 
     def flags_num(self) -> int:
         return sum(POOL_FLAG_BITS[f] for f in self.flags)

@@ -107,6 +107,17 @@ def test_health_mute_unmute(cluster_factory: Callable[..., TestCluster]) -> None
     assert ceph(c, "osd", "set", "noout").returncode == 0
     wait_until(lambda: "OSDMAP_FLAGS" in c.json("health")["checks"], 30, "OSDMAP_FLAGS")
 
+    # a plain mute goes when the check's count grows (noout: 5 -> nodown,noout: 12)
+    assert ceph(c, "health", "mute", "OSDMAP_FLAGS").returncode == 0
+    assert ceph(c, "health").stdout == "HEALTH_OK (muted: OSDMAP_FLAGS)\n"
+    assert ceph(c, "osd", "set", "nodown").returncode == 0
+    wait_until(lambda: not c.json("health")["mutes"], 30, "the mute dropped")
+    line = "[INF] Health alert mute OSDMAP_FLAGS cleared (count increased from 5 to 12)"
+    wait_until(lambda: line in ceph(c, "log", "last", "5").stdout, 30, "the mute's log line")
+    assert ceph(c, "osd", "unset", "nodown").returncode == 0
+    wait_until(lambda: c.json("health")["checks"]["OSDMAP_FLAGS"]["summary"]["count"] == 5, 30,
+               "noout alone")  # fmt: skip
+
     r = ceph(c, "health", "mute", "OSDMAP_FLAGS", "1h")
     assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
     assert ceph(c, "health").stdout == golden_text("health_muted.txt")

@@ -111,25 +111,57 @@ def test_ttl_expiry_drops_the_mute(mon: CmdMon) -> None:
     assert mon.run("health")[1] == "HEALTH_WARN noout flag(s) set\n"
 
 
-@pytest.mark.parametrize(
-    "args,err,outs",
-    [
-        ({"code": "OSDMAP_FLAGS", "ttl": "1x"}, errno.EINVAL,
-         "invalid duration: 1x (unrecogized unit 'x')"),
-        ({"code": "OSDMAP_FLAGS", "ttl": "0"}, errno.EINVAL, "invalid duration: 0 (timespan = 0)"),
-        ({"code": "OSDMAP_FLAGS", "ttl": "abc"}, errno.EINVAL,
-         "invalid duration: abc (expected digit)"),
-        ({"code": "OSDMAP_FLAGS", "ttl": "1.5h"}, errno.EINVAL,
-         "invalid duration: 1.5h (unexpected trailing '.5h')"),
-        ({"code": "NO_SUCH_CHECK", "ttl": "10m"}, errno.ENOENT,
-         "health alert NO_SUCH_CHECK is not currently raised"),
-    ],
-)  # fmt: skip
-def test_mute_refusals_are_cephs(mon: CmdMon, args: dict[str, str], err: int, outs: str) -> None:
-    assert mon.run("health mute", **args) == (-err, "", outs)
+def refusals() -> list[tuple[str, int, str]]:
+    """``health_mute_refusals.tsv``: a real 16.2 mon's answers (args, rc, stderr)."""
+    rows = [line.split("\t") for line in golden("health_mute_refusals.tsv").splitlines()]
+    return [(args, int(rc), err) for args, rc, err in rows]
+
+
+@pytest.mark.parametrize("args,rc,stderr", refusals())
+def test_mute_refusals_are_cephs(mon: CmdMon, args: str, rc: int, stderr: str) -> None:
+    code, ttl = args.split()
+    retval, out, outs = mon.run("health mute", code=code, ttl=ttl)
+    assert (-retval, out, f"Error {errno.errorcode[rc]}: {outs}") == (rc, "", stderr)
     assert mon.health_service.mutes == {}
-    if args["ttl"] == "1x":
-        assert golden("health_mute_bogus_ttl.stderr.txt") == f"Error EINVAL: {outs}\n"
+    assert golden("health_mute_bogus_ttl.stderr.txt").startswith("Error EINVAL: invalid duration")
+
+
+def test_mute_without_ttl_and_with_ttl_and_sticky(mon: CmdMon) -> None:
+    mon.run("health mute", code="OSDMAP_FLAGS")
+    assert mon.run("health", detail="detail")[1] == golden("health_detail_muted_nottl.txt")
+    assert mon.run("health", "json", detail="detail")[1] == golden(
+        "health_detail_muted_nottl.compact.json"
+    )
+    mon.run("health mute", code="OSDMAP_FLAGS", ttl="1h", sticky=True)
+    assert mon.run("health", detail="detail")[1] == golden("health_detail_muted_ttl_sticky.txt")
+
+
+def test_the_mute_lifecycle_logs_cephs_lines(mon: CmdMon) -> None:
+    """``log_last_12_mute_lifecycle.txt``: count grows, TTL passes, check clears."""
+    real = [line.split(" : cluster ", 1)[1] for line in
+            golden("log_last_12_mute_lifecycle.txt").splitlines()]  # fmt: skip
+    ours: list[str] = []
+
+    def log() -> None:
+        ours.extend(f"{prio} {msg}" for prio, msg, _ in mon.logged)
+        mon.logged.clear()
+
+    mon.run("health mute", code="OSDMAP_FLAGS")
+    mon.run("osd set", key="nodown")
+    log()
+    mon.run("health mute", code="OSDMAP_FLAGS", ttl="5s")
+    mon.commit(now=time.time() + 6)
+    log()
+    mon.run("health mute", code="OSDMAP_FLAGS")
+    mon.run("osd unset", key="nodown")
+    mon.run("osd unset", key="noout")
+    log()
+    ttl = re.compile(r"passed TTL \S+\)")
+    want = [ttl.sub("passed TTL T)", line) for line in real if "OSDMAP_FLAGS" in line]
+    # the fake mon logs mute and health changes only (no "Health check failed" at noout,
+    # which the fixture set before anyone listened, nor "Cluster is now healthy")
+    got = [ttl.sub("passed TTL T)", line) for line in ours if "OSDMAP_FLAGS" in line]
+    assert len(got) == 3 and [w for w in want if "Health alert mute" in w] == got
 
 
 def test_unmute_is_silent_and_without_a_code_clears_all(mon: CmdMon) -> None:
