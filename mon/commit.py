@@ -192,6 +192,9 @@ class CommitPath:
                 self.clog.cluster_log(prio, msg)
             if new.to_json(detail=True) != old.to_json(detail=True):
                 self.emit("health", status=new.status.value, checks=sorted(new.checks))
+        # mutes that no longer hold (logged after the change that ended them, as in Ceph)
+        for prio, msg in self.health_service.check_mutes(new, time.time()):
+            self.clog.cluster_log(prio, msg)
 
     # --- commits (CommitListener) ----------------------------------------------------------
 

@@ -6,19 +6,25 @@ plain text of ``ceph health [detail]`` and the one-liner of ``ceph -s``;
 `diff_messages` and `clog_summary_messages` give the cluster-log lines the mon
 writes when health changes (``Monitor::log_health`` / ``do_health_to_clog``).
 
-Mutes (``ceph health mute``) are not modelled: every check is ``"muted":
-false`` and ``"mutes"`` is always ``[]``.
+Mutes (``ceph health mute``, Ceph's ``health_mute_t``) travel with the map
+(`HealthMap.mutes`, set by the health service): a muted check still shows,
+marked ``"muted": true`` and ``(MUTED …)``, but no longer counts for the
+overall status; ``(muted: CODE(ttl) …)`` ends the one-line summary.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sim.formatting import parse_utc_stamp, timespan_str, utc_stamp
+
 __all__ = [
     "HealthCheck",
+    "HealthMute",
     "HealthMap",
     "HealthStatus",
     "clog_summary_messages",
@@ -116,13 +122,55 @@ class HealthCheck:
         )
 
 
+@dataclass(frozen=True)
+class HealthMute:
+    """``ceph health mute CODE [TTL] [--sticky]``: ``ttl`` is an epoch time (0: none);
+    a non-sticky mute remembers the check's summary and count when it was muted."""
+
+    code: str
+    ttl: float = 0.0
+    sticky: bool = False
+    summary: str = ""
+    count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """``health_mute_t::dump``."""
+        out: dict[str, Any] = {"code": self.code}
+        if self.ttl:
+            out["ttl"] = utc_stamp(self.ttl)
+        out |= {"sticky": self.sticky, "summary": self.summary, "count": self.count}
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> HealthMute:
+        ttl = data.get("ttl")
+        return cls(
+            str(data["code"]),
+            parse_utc_stamp(str(ttl)) if ttl else 0.0,
+            bool(data.get("sticky", False)),
+            str(data.get("summary", "")),
+            int(data.get("count", 0)),
+        )
+
+    def left(self, now: float) -> str:
+        """What is left of the TTL, as Ceph prints it (``59m``)."""
+        return timespan_str(self.ttl - now)
+
+
 class HealthMap:
     """Checks keyed by code; output is always in code order (Ceph's ``std::map``)."""
 
-    def __init__(self, checks: Iterable[HealthCheck] = ()) -> None:
+    def __init__(
+        self, checks: Iterable[HealthCheck] = (), mutes: Mapping[str, HealthMute] | None = None
+    ) -> None:
         self.checks: dict[str, HealthCheck] = {}
+        self.mutes: dict[str, HealthMute] = dict(mutes or {})
         for check in checks:
             self.add(check)
+
+    def with_mutes(self, mutes: Mapping[str, HealthMute]) -> HealthMap:
+        """The same checks, shown with ``mutes``."""
+        return HealthMap(self, mutes)
 
     def add(self, check: HealthCheck) -> None:
         """Add a check; a code already present keeps its severity and summary,
@@ -158,8 +206,10 @@ class HealthMap:
 
     @property
     def status(self) -> HealthStatus:
-        """The worst severity of all checks (HEALTH_OK when empty)."""
-        return HealthStatus.worst(c.severity for c in self.checks.values())
+        """The worst severity of the checks not muted (HEALTH_OK when none)."""
+        return HealthStatus.worst(
+            c.severity for c in self.checks.values() if c.code not in self.mutes
+        )
 
     @classmethod
     def merge(cls, *maps: HealthMap) -> HealthMap:
@@ -176,8 +226,8 @@ class HealthMap:
         """``ceph health [detail] -f json`` (``detail=False`` is also ``ceph -s``'s ``health``)."""
         return {
             "status": self.status.value,
-            "checks": {c.code: c.to_json(detail) for c in self},
-            "mutes": [],
+            "checks": {c.code: c.to_json(detail) | {"muted": c.code in self.mutes} for c in self},
+            "mutes": [self.mutes[code].to_json() for code in sorted(self.mutes)],
         }
 
     @classmethod
@@ -187,20 +237,25 @@ class HealthMap:
 
     # --- plain ----------------------------------------------------------------
 
-    def summary_line(self, sep1: str = " ", sep2: str = "; ") -> str:
-        """``HEALTH_WARN a; b`` (no newline); ``ceph -s`` uses 12-space line breaks as separators."""
+    def summary_line(self, sep1: str = " ", sep2: str = "; ", now: float | None = None) -> str:
+        """``HEALTH_WARN a; b; (muted: C(59m))`` (no newline); ``ceph -s`` uses
+        12-space line breaks as separators. ``now`` dates the mutes' TTLs."""
         text = self.status.value
-        summaries = [c.summary for c in self]
-        if summaries:
-            text += sep1 + sep2.join(summaries)
+        items = [c.summary for c in self if c.code not in self.mutes]
+        if self.mutes:
+            items.append(mutes_text(self.mutes.values(), now))
+        if items:
+            text += sep1 + sep2.join(items)
         return text
 
-    def plain(self, detail: bool) -> str:
+    def plain(self, detail: bool, now: float | None = None) -> str:
         """The text of ``ceph health`` / ``ceph health detail`` (ends with a newline)."""
-        lines = [self.summary_line()]
+        lines = [self.summary_line(now=now)]
         if detail:
             for check in self:
-                lines.append(f"[{check.severity.short}] {check.code}: {check.summary}")
+                mute = self.mutes.get(check.code)
+                tag = "" if mute is None else _muted_tag(mute, _now(now))
+                lines.append(f"{tag}[{check.severity.short}] {check.code}: {check.summary}")
                 lines.extend("    " + d for d in check.detail)
         return "\n".join(lines) + "\n"
 
@@ -239,6 +294,29 @@ class HealthMap:
                     detail.extend(d for d in value if isinstance(d, str))
             out.add(HealthCheck(code, severity, summary, count, tuple(detail)))
         return out
+
+
+def _now(now: float | None) -> float:
+    return time.time() if now is None else now
+
+
+def mutes_text(mutes: Iterable[HealthMute], now: float | None = None) -> str:
+    """``(muted: A(59m) B)``: every mute, with what is left of its TTL."""
+    t = _now(now)
+    ordered = sorted(mutes, key=lambda m: m.code)
+    return "(muted: " + " ".join(
+        m.code + (f"({m.left(t)})" if m.ttl else "") for m in ordered
+    ) + ")"  # fmt: skip
+
+
+def _muted_tag(mute: HealthMute, now: float) -> str:
+    """``(MUTED ttl 59m, STICKY) `` before a muted check's detail line."""
+    tag = "(MUTED"
+    if mute.ttl:
+        tag += f" ttl {mute.left(now)}" if mute.ttl > now else " expired"
+    if mute.sticky:
+        tag += ", STICKY"
+    return tag + ") "
 
 
 # --- cluster log ------------------------------------------------------------------

@@ -13,33 +13,66 @@ across leaders.
 
 from __future__ import annotations
 
+import errno
+from dataclasses import dataclass, replace
 from typing import Any
 
-from mon.health import HealthMap
+from mon.errors import CommandError
+from mon.health import HealthMap, HealthMute
 from mon.service import PaxosService
 from mon.store import StoreReader, Transaction
+from sim.formatting import utc_stamp
+from sim.options.values import ParseError, parse_timespan
 
 FIRST_GLOBAL_ID = 4100
 GLOBAL_ID_BLOCK = 100  # ids reserved (committed) at a time by the leader
 
 
-HealthChanges = tuple[HealthMap, dict[str, Any]]
+@dataclass
+class HealthChanges:
+    """What one commit changes: the checks (with the mgr modules'), the mutes."""
+
+    checks: HealthMap | None = None
+    module_health: dict[str, Any] | None = None
+    mutes: dict[str, HealthMute] | None = None
+
+    def __bool__(self) -> bool:
+        return self.checks is not None or self.mutes is not None
 
 
 class HealthService(PaxosService[HealthChanges]):
+    """The checks the leader last computed, and the operator's mutes (Ceph's
+    HealthMonitor ``mutes``: ``health mute``/``unmute``, dropped by `check_mutes`
+    when their TTL passes, or, unless sticky, when the check clears or its
+    count grows)."""
+
     name = "health"
     prefixes = ("health",)
 
     def __init__(self) -> None:
         self.health = HealthMap()
         self.module_health: dict[str, Any] = {}
-        self.pending: HealthChanges | None = None
+        self.mutes: dict[str, HealthMute] = {}
+        self.pending = HealthChanges()
 
     def load(self, store: StoreReader) -> None:
         raw = store.get("health", "checks")
         self.health = HealthMap.from_json(raw) if isinstance(raw, dict) else HealthMap()
         mod = store.get("health", "module_checks")
         self.module_health = dict(mod) if isinstance(mod, dict) else {}
+        mutes = store.get("health", "mutes")
+        self.mutes = {}
+        for m in mutes if isinstance(mutes, list) else []:
+            try:
+                mute = HealthMute.from_json(m)
+            except (KeyError, ValueError, TypeError, AttributeError):
+                continue
+            self.mutes[mute.code] = mute
+
+    @property
+    def current(self) -> HealthMap:
+        """The committed checks, shown with the committed mutes."""
+        return self.health.with_mutes(self.mutes)
 
     def stage(self, health: HealthMap, module_health: dict[str, Any]) -> bool:
         """Stage ``health`` if it differs from what is committed; True if staged."""
@@ -47,25 +80,94 @@ class HealthService(PaxosService[HealthChanges]):
             health.to_json(detail=True) == self.health.to_json(detail=True)
             and module_health == self.module_health
         ):
-            self.pending = None
+            self.pending.checks = self.pending.module_health = None
             return False
-        self.pending = (health, dict(module_health))
+        self.pending.checks, self.pending.module_health = health, dict(module_health)
         return True
 
+    # --- mutes ---------------------------------------------------------------------------
+
+    def newest_mutes(self) -> dict[str, HealthMute]:
+        return dict(self.pending.mutes if self.pending.mutes is not None else self.mutes)
+
+    def mute(self, code: str, ttl: str | None, sticky: bool, now: float) -> None:
+        """``health mute``: a check raised now (any code when sticky), for ``ttl``."""
+        if not code:
+            raise CommandError(errno.EINVAL, "must specify an alert code to mute")
+        until = 0.0
+        if ttl is not None:
+            try:
+                secs = parse_timespan(ttl)
+                if secs == 0:
+                    raise ParseError(errno.EINVAL, "timespan = 0")
+            except ParseError as exc:
+                raise CommandError(errno.EINVAL, f"invalid duration: {ttl} ({exc})") from None
+            until = now + secs
+        summary, count = "", 0
+        if not sticky:
+            check = self.health.checks.get(code)
+            if check is None:
+                raise CommandError(errno.ENOENT, f"health alert {code} is not currently raised")
+            summary, count = check.summary, check.count
+        mutes = self.newest_mutes()
+        mutes[code] = HealthMute(code, until, sticky, summary, count)
+        self.pending.mutes = mutes
+
+    def unmute(self, code: str | None) -> None:
+        """``health unmute [CODE]``: one mute, or all of them (silent either way)."""
+        mutes = self.newest_mutes()
+        if code is None:
+            mutes.clear()
+        else:
+            mutes.pop(code, None)
+        if mutes != self.newest_mutes():
+            self.pending.mutes = mutes
+
+    def check_mutes(self, checks: HealthMap, now: float) -> list[tuple[str, str]]:
+        """Leader: drop the mutes that no longer hold (Ceph's ``check_mutes``);
+        the cluster-log lines saying why."""
+        mutes = self.newest_mutes()
+        log: list[tuple[str, str]] = []
+        for code, m in sorted(mutes.items()):
+            check = checks.checks.get(code)
+            why = None
+            if m.ttl and m.ttl <= now:
+                why = f"passed TTL {utc_stamp(m.ttl)}"
+            elif not m.sticky and check is None:
+                why = "health alert cleared"
+            elif not m.sticky and check is not None and m.count and check.count > m.count:
+                why = f"count increased from {m.count} to {check.count}"
+            elif not m.sticky and check is not None and m.count and check.count < m.count:
+                mutes[code] = replace(m, count=check.count)  # ratchet down
+                continue
+            if why is not None:
+                del mutes[code]
+                log.append(("[INF]", f"Health alert mute {code} cleared ({why})"))
+        if mutes != self.newest_mutes():
+            self.pending.mutes = mutes
+        return log
+
+    # --- PaxosService ----------------------------------------------------------------------
+
     def take_pending(self) -> HealthChanges | None:
-        staged, self.pending = self.pending, None
-        return staged
+        staged, self.pending = self.pending, HealthChanges()
+        return staged if staged else None
 
     def drop_pending(self) -> None:
-        self.pending = None
+        self.pending = HealthChanges()
 
     def encode(self, changes: HealthChanges, txn: Transaction) -> None:
-        health, module = changes
-        txn.put("health", "checks", health.to_json(detail=True))
-        txn.put("health", "module_checks", module)
+        if changes.checks is not None:
+            txn.put("health", "checks", changes.checks.to_json(detail=True))
+            txn.put("health", "module_checks", changes.module_health or {})
+        if changes.mutes is not None:
+            txn.put("health", "mutes", [changes.mutes[c].to_json() for c in sorted(changes.mutes)])
 
     def commit(self, changes: HealthChanges) -> None:
-        self.health, self.module_health = changes
+        if changes.checks is not None:
+            self.health, self.module_health = changes.checks, dict(changes.module_health or {})
+        if changes.mutes is not None:
+            self.mutes = dict(changes.mutes)
 
 
 class AuthService(PaxosService[int]):

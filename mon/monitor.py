@@ -126,7 +126,7 @@ class Monitor:
 
     @property
     def health(self) -> HealthMap:
-        return self.commit.health_service.health
+        return self.commit.health_service.current
 
     def monmap(self) -> dict[str, Any]:
         return monmap_dump(self.spec, self.created)

@@ -30,8 +30,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from mon import pool_settings
 from mon.errors import CommandError
 from mon.health import HealthCheck, HealthStatus
+from mon.pool_settings import PoolLimits
 from mon.service import PaxosService, Publish
 from mon.store import StoreReader, Transaction
 from sim.maps import layout
@@ -237,6 +239,33 @@ class OSDMonitor(PaxosService[OSDChanges]):
             flags.discard(flag)
         return True
 
+    def pool_set(self, name: str, var: str, val: str, sure: bool, limits: PoolLimits) -> str:
+        """``osd pool set``: change a pool of the pending map (a new epoch once
+        committed); the status line, or `CommandError` with Ceph's message."""
+        current = self.newest().pool_by_name(name)
+        if current is None:
+            raise CommandError(errno.ENOENT, f"unrecognized pool '{name}'")
+        trial = self.newest().copy()  # a refused change leaves nothing staged
+        trial.epoch = self.map.epoch + 1
+        pool = trial.pools[current.pool]
+        line = pool_settings.pool_set(trial, pool, var, val, sure, limits)
+        if pool != current:
+            self.staged().pools[pool.pool] = pool
+        return line
+
+    def reweight(self, osd: int, weight: float) -> int:
+        """``osd reweight``: the OSD's override weight (16.16 fixed point, Ceph's
+        ``CEPH_OSD_IN`` is 1.0), staged; returns the new raw weight."""
+        if not self.newest().exists(osd):
+            raise CommandError(errno.ENOENT, f"osd.{osd} does not exist")
+        raw = int(weight * WEIGHT_IN)
+        if self.newest().weight[osd] != raw:
+            pm = self.staged()
+            pm.weight[osd] = raw
+            if raw:
+                self.auto_out.discard(osd)
+        return raw
+
     def stage_digest(self, digest: dict[str, Any]) -> None:
         if digest != self.digest:
             self.pending_digest = digest
@@ -314,8 +343,9 @@ class OSDMonitor(PaxosService[OSDChanges]):
             ))  # fmt: skip
         if m.flags:
             flags = ",".join(sorted(m.flags))
+            # Ceph's count is the length of the flag string ("noout": 5)
             checks.append(HealthCheck("OSDMAP_FLAGS", HealthStatus.HEALTH_WARN,
-                                      f"{flags} flag(s) set", len(m.flags)))  # fmt: skip
+                                      f"{flags} flag(s) set", len(flags)))  # fmt: skip
         for code, data in sorted(self.digest.get("checks", {}).items()):
             try:
                 checks.append(HealthCheck.from_json(str(code), data))

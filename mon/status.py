@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mon.health import HealthMute, mutes_text
 from sim.formatting import byte_u_t, si_u_t, timespan_str
 
 __all__ = [
@@ -166,7 +167,7 @@ def pgmap_summary(pgmap: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     return lines, _io_lines(pgmap)
 
 
-def _health_text(health: Mapping[str, Any]) -> str:
+def _health_text(health: Mapping[str, Any], now: float) -> str:
     checks = health.get("checks", {})
     summaries = [
         str(checks[code]["summary"]["message"])
@@ -176,9 +177,9 @@ def _health_text(health: Mapping[str, Any]) -> str:
     text = str(health.get("status", "HEALTH_OK"))
     if summaries:
         text += _HEALTH_SEP + _HEALTH_SEP.join(summaries)
-    mutes = [str(m.get("code", "")) for m in health.get("mutes", [])]
+    mutes = health.get("mutes", [])
     if mutes:
-        text += _HEALTH_SEP + "(muted: " + " ".join(mutes) + ")"
+        text += _HEALTH_SEP + mutes_text((HealthMute.from_json(m) for m in mutes), now)
     return text
 
 
@@ -205,7 +206,7 @@ def status_plain(status: Mapping[str, Any], now: float) -> str:
     cluster = [
         "  cluster:",
         f"    id:     {status.get('fsid', '')}",
-        "    health: " + _health_text(status.get("health", {})),
+        "    health: " + _health_text(status.get("health", {}), now),
     ]
     services = ["  services:", _mon_line(status, now)]
     if status.get("_mgr_in_use", True):

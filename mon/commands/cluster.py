@@ -78,7 +78,32 @@ def status(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 def health(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     detail = cmd.get("detail") == "detail"
     h = mon.health
-    return Reply(data=h.to_json(detail=detail), plain=lambda _d: h.plain(detail=detail))
+    return Reply(data=h.to_json(detail=detail), plain=lambda _d: h.plain(detail, time.time()))
+
+
+@TABLE.command(
+    "health mute name=code,type=CephString name=ttl,type=CephString,req=false "
+    "name=sticky,type=CephBool,req=false",
+    "mute health alert",
+    "w",
+)
+def health_mute(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    ttl = cmd.get("ttl")
+    mon.health_service.mute(
+        str(cmd["code"]), None if ttl is None else str(ttl), bool(cmd.get("sticky")), time.time()
+    )
+    return Reply()
+
+
+@TABLE.command(
+    "health unmute name=code,type=CephString,req=false",
+    "unmute existing health alert mute(s)",
+    "w",
+)
+def health_unmute(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    code = cmd.get("code")
+    mon.health_service.unmute(None if code is None else str(code))
+    return Reply()
 
 
 @TABLE.command(

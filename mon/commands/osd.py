@@ -20,7 +20,7 @@ from mon.errors import CommandError
 from mon.osd_monitor import OSDMonitor
 from mon.status import osdmap_summary
 from sim.cmdparse import Flag
-from sim.maps import osd_dumps
+from sim.maps import crush_tree, osd_dumps
 from sim.maps.osdmap import SETTABLE_FLAGS, OSDMap
 
 TABLE = CommandTable()
@@ -83,6 +83,16 @@ def osd_getmaxosd(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 @TABLE.command("osd crush dump", "dump crush map")
 def osd_crush_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(data=osd_dumps.crush_dump(osdmon(mon).map))
+
+
+@TABLE.command(
+    "osd crush tree name=shadow,type=CephChoices,strings=--show-shadow,req=false",
+    "dump crush buckets and items in a tree view",
+)
+def osd_crush_tree(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    # one device class (hdd) and no shadow buckets: --show-shadow shows the same tree
+    m = osdmon(mon).map
+    return Reply(data=crush_tree.crush_tree(m), plain=lambda _d: crush_tree.crush_tree_plain(m))
 
 
 @TABLE.command("osd pool ls name=detail,type=CephChoices,strings=detail,req=false", "list pools")
@@ -274,6 +284,28 @@ def osd_out(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 )
 def osd_in(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return _mark(mon, cmd, "in")
+
+
+def osd_id(value: Any) -> int:
+    """A ``CephOsdName`` argument: ``3`` or ``osd.3`` (the CLI sends the number)."""
+    text = str(value)
+    text = text[4:] if text.startswith("osd.") else text
+    if not text.isdigit():
+        raise CommandError(errno.EINVAL, f"osd id {value} not integer")
+    return int(text)
+
+
+@TABLE.command(
+    "osd reweight name=id,type=CephOsdName name=weight,type=CephFloat,range=0.0|1.0",
+    "reweight osd to 0.0 < <weight> < 1.0",
+    "rw",
+)
+def osd_reweight(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    osd, weight = osd_id(cmd["id"]), float(cmd["weight"])
+    if not 0.0 <= weight <= 1.0:
+        raise CommandError(errno.EINVAL, f"{weight} not in range [0.0, 1.0]")
+    raw = osdmon(mon).reweight(osd, weight)
+    return Reply(outs=f"reweighted osd.{osd} to {weight:g} ({raw:x})")
 
 
 _FLAGS = "|".join(SETTABLE_FLAGS)

@@ -50,8 +50,8 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "pool": p.pool,
         "pool_name": p.name,
         "create_time": stamp(p.create_time),
-        "flags": 1,
-        "flags_names": "hashpspool",
+        "flags": p.flags_num(),
+        "flags_names": ",".join(p.flags),
         "type": 1,
         "size": p.size,
         "min_size": p.min_size,
@@ -61,10 +61,10 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "peering_crush_bucket_barrier": 0,
         "peering_crush_bucket_mandatory_member": 2147483647,
         "object_hash": 2,
-        "pg_autoscale_mode": "on",
+        "pg_autoscale_mode": p.autoscale_mode,
         "pg_num": p.pg_num,
-        "pg_placement_num": p.pg_num,
-        "pg_placement_num_target": p.pg_num,
+        "pg_placement_num": p.pgp_num,
+        "pg_placement_num_target": p.pgp_num,
         "pg_num_target": p.pg_num,
         "pg_num_pending": p.pg_num,
         "last_pg_merge_meta": {
@@ -112,7 +112,7 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "stripe_width": 0,
         "expected_num_objects": 0,
         "fast_read": False,
-        "options": {},
+        "options": dict(p.opts),
         "application_metadata": {p.application: {}} if p.application else {},
     }
 
@@ -272,6 +272,13 @@ def _g(x: float) -> str:
     return format(x, "g")
 
 
+def _opts_plain(p: Pool) -> str:
+    """`` pg_num_min 4 target_size_ratio 0.2``: the pool's options on its dump line."""
+    return "".join(
+        f" {k} {v:g}" if isinstance(v, float) else f" {k} {v}" for k, v in p.opts.items()
+    )
+
+
 def osd_dump_plain(m: OSDMap) -> str:
     """``ceph osd dump`` text."""
     lines = [
@@ -293,8 +300,9 @@ def osd_dump_plain(m: OSDMap) -> str:
         app = f" application {p.application}" if p.application else ""
         lines.append(
             f"pool {p.pool} '{p.name}' replicated size {p.size} min_size {p.min_size} "
-            f"crush_rule {p.crush_rule} object_hash rjenkins pg_num {p.pg_num} pgp_num {p.pg_num} "
-            f"autoscale_mode on last_change {p.last_change} flags hashpspool stripe_width 0{app}"
+            f"crush_rule {p.crush_rule} object_hash rjenkins pg_num {p.pg_num} pgp_num {p.pgp_num} "
+            f"autoscale_mode {p.autoscale_mode} last_change {p.last_change} "
+            f"flags {','.join(p.flags)} stripe_width 0{_opts_plain(p)}{app}"
         )
     lines.append(f"max_osd {m.max_osd}")
     for i in m.osd_ids():

@@ -43,6 +43,28 @@ _U32 = "I"
 _COLUMNS_U32 = ("weight", "up_from", "up_thru", "down_at", "nonce")
 
 
+# pg_pool_t's flag bits, in Ceph's order (``flags_names`` lists them so)
+POOL_FLAG_BITS = {
+    "hashpspool": 1 << 0, "full": 1 << 1, "ec_overwrites": 1 << 2, "incomplete_clones": 1 << 3,
+    "nodelete": 1 << 4, "nopgchange": 1 << 5, "nosizechange": 1 << 6,
+    "write_fadvise_dontneed": 1 << 7, "noscrub": 1 << 8, "nodeep-scrub": 1 << 9,
+    "full_quota": 1 << 10, "nearfull": 1 << 11, "backfillfull": 1 << 12,
+    "selfmanaged_snaps": 1 << 13, "pool_snaps": 1 << 14, "creating": 1 << 15,
+    "eio": 1 << 16, "bulk": 1 << 17,
+}  # fmt: skip
+
+
+# pool_opts_t's keys in Ceph's order (``options`` and the ``osd dump`` line list them so)
+POOL_OPTS_ORDER = (
+    "scrub_min_interval", "scrub_max_interval", "deep_scrub_interval", "recovery_priority",
+    "recovery_op_priority", "scrub_priority", "compression_mode", "compression_algorithm",
+    "compression_required_ratio", "compression_max_blob_size", "compression_min_blob_size",
+    "csum_type", "csum_max_block", "csum_min_block", "fingerprint_algorithm", "pg_num_min",
+    "target_size_bytes", "target_size_ratio", "pg_autoscale_bias", "read_lease_interval",
+    "dedup_tier", "dedup_chunk_algorithm", "dedup_cdc_chunk_size", "pg_num_max",
+)  # fmt: skip
+
+
 @dataclass
 class Pool:
     pool: int
@@ -54,11 +76,40 @@ class Pool:
     create_time: float = 0.0
     last_change: int = 0
     crush_rule: int = 0
+    pgp_num: int = 0  # 0: the same as pg_num (a map written before pgp_num was kept)
+    flags: list[str] = field(default_factory=lambda: ["hashpspool"])  # POOL_FLAG_BITS names
+    autoscale_mode: str = "on"
+    opts: dict[str, Any] = field(default_factory=dict)  # pool_opts_t: only the ones set
+
+    def __post_init__(self) -> None:
+        if not self.pgp_num:
+            self.pgp_num = self.pg_num
+
+    def has_flag(self, name: str) -> bool:
+        return name in self.flags
+
+    def set_flag(self, name: str, on: bool) -> None:
+        names = set(self.flags) - {name} | ({name} if on else set())
+        self.flags = [f for f in POOL_FLAG_BITS if f in names]
+
+    def set_opt(self, name: str, value: Any) -> None:
+        """Set (or, with None, unset) a pool option, keeping Ceph's key order."""
+        opts = dict(self.opts)
+        if value is None:
+            opts.pop(name, None)
+        else:
+            opts[name] = value
+        rank = {k: i for i, k in enumerate(POOL_OPTS_ORDER)}
+        self.opts = {k: opts[k] for k in sorted(opts, key=lambda k: rank.get(k, len(rank)))}
+
+    def flags_num(self) -> int:
+        return sum(POOL_FLAG_BITS[f] for f in self.flags)
 
     def to_wire(self) -> list[Any]:
         return [
             self.pool, self.name, self.size, self.min_size, self.pg_num,
             self.application, self.create_time, self.last_change, self.crush_rule,
+            self.pgp_num, list(self.flags), self.autoscale_mode, dict(self.opts),
         ]  # fmt: skip
 
     @classmethod
@@ -157,7 +208,7 @@ class OSDMap:
         return OSDMap(
             self.fsid, self.epoch, self.created, self.modified, self.last_up_change,
             self.last_in_change, set(self.flags), self.crush_version,
-            {k: copy.copy(p) for k, p in self.pools.items()}, self.pool_max, self.max_osd,
+            {k: _copy_pool(p) for k, p in self.pools.items()}, self.pool_max, self.max_osd,
             bytearray(self.state), array(_U32, self.weight), array(_U32, self.up_from),
             array(_U32, self.up_thru), array(_U32, self.down_at), array(_U32, self.nonce),
             array("d", self.down_stamp), array("d", self.crush_weight), array("i", self.host),
@@ -266,6 +317,12 @@ class OSDMap:
         if any(len(getattr(m, c)) != m.max_osd for c in (*_COLUMNS_U32, "host", "state")):
             raise ValueError("osdmap columns do not match max_osd")
         return m
+
+
+def _copy_pool(p: Pool) -> Pool:
+    q = copy.copy(p)
+    q.flags, q.opts = list(p.flags), dict(p.opts)
+    return q
 
 
 def _array(typecode: str, raw: bytes) -> Any:

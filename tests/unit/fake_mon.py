@@ -134,7 +134,7 @@ class FakeMon:
 
     @property
     def health(self) -> HealthMap:
-        return self.health_service.health
+        return self.health_service.current
 
     @property
     def clog(self) -> ClusterLog:
