@@ -96,8 +96,8 @@ def dump_basic(m: dict[str, Any]) -> str:
 
 PG_COLUMNS = [
     ("PG_STAT", L, L), *[(h, L, R) for h in SUM_HEADS], ("STATE", L, L), ("STATE_STAMP", L, L),
-    ("VERSION", L, R), ("REPORTED", L, R), ("UP", L, L), ("UP_PRIMARY", L, R),
-    ("ACTING", L, L), ("ACTING_PRIMARY", L, R), ("LAST_SCRUB", L, R), ("SCRUB_STAMP", L, L),
+    ("VERSION", L, R), ("REPORTED", L, R), ("UP", L, R), ("UP_PRIMARY", L, R),
+    ("ACTING", L, R), ("ACTING_PRIMARY", L, R), ("LAST_SCRUB", L, R), ("SCRUB_STAMP", L, L),
     ("LAST_DEEP_SCRUB", L, R), ("DEEP_SCRUB_STAMP", L, L), ("SNAPTRIMQ_LEN", L, R),
 ]  # fmt: skip
 BRIEF_COLUMNS = [("PG_STAT", L, L), ("STATE", L, R), ("UP", L, R), ("UP_PRIMARY", L, R),
