@@ -29,6 +29,11 @@ def lowprecision(v: float) -> str:
     return "0" if -0.01 <= v < 0.01 else f"{v:.2f}"
 
 
+def weightf(v: float) -> str:
+    """Ceph's ``weightf_t``: ``-`` below zero, ``0`` for none, else five decimals."""
+    return "-" if v < -0.01 else "0" if v < 0.000001 else f"{v:.5f}"
+
+
 def select(m: OSDMap, pool_osds: dict[str, set[int]], flt: str | None) -> set[int]:
     """The OSDs a filter names: a pool, a CRUSH node or a device class."""
     ids = set(m.osd_ids())
@@ -140,8 +145,8 @@ def osd_df(m: OSDMap, stats: dict[int, dict[str, Any]], pgs: dict[int, int], tre
 def _cells(n: dict[str, Any], weight: float) -> list[str]:
     osd = n["type"] == "osd"
     return [
-        str(n["id"]), n.get("device_class", "") if osd else "", f"{weight:.5f}",
-        f"{n['reweight']:.5f}" if osd else "-", *[byte_u_t(n[k] << 10) for k in KB_KEYS],
+        str(n["id"]), n.get("device_class", "") if osd else "", weightf(weight),
+        weightf(n["reweight"]), *[byte_u_t(n[k] << 10) for k in KB_KEYS],
         lowprecision(n["utilization"]), lowprecision(n["var"]),
         str(n["pgs"]) if osd else "-", n["status"] if osd else "",
     ]  # fmt: skip
