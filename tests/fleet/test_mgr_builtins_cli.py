@@ -50,7 +50,7 @@ def reported(c: TestCluster) -> bool:
 
 
 def test_builtin_commands_through_the_cli(tmp_path: Path) -> None:
-    with fleet_cluster(tmp_path / "c", osds=OSDS, mgrs=1) as c:
+    with fleet_cluster(tmp_path / "c", osds=OSDS, mgrs=2) as c:
         wait_until(lambda: reported(c), 60, "3 OSDs reported, PGs active+clean")
         # pg stat: one line; JSON with Ceph's flush newline
         line = ok(c, "pg", "stat")
@@ -97,3 +97,9 @@ def test_builtin_commands_through_the_cli(tmp_path: Path) -> None:
         for words, name in ((["pg", "dumpx"], "nocmd_pg_dumpx"), (["pg"], "nocmd_pg")):
             r = ceph(c, *words)  # the 10 closest matches: the mgr's pg family, in Ceph's order
             assert (r.returncode, r.stderr) == (22, golden_text(f"{name}.stderr.txt")), words
+        # the standby, once active, serves them too (its beacon publishes them)
+        first = c.mgr_stat()["active_name"]
+        c.supervisor({"prefix": "kill", "daemon": f"mgr.{first}"})
+        wait_until(lambda: c.mgr_stat()["active_name"] not in ("", first), 30, "a new active")
+        wait_until(lambda: reported(c), 60, "the new active has the OSDs' reports")
+        assert ok(c, "osd", "perf").splitlines()[0].split() == head("osd_perf.txt")
