@@ -317,9 +317,7 @@ class MgrDaemon(DaemonShell):
                 # Off the loop: a big cluster's ``pg dump`` must not delay beacons.
                 if mgr_commands.is_builtin(c.cmd):
                     cluster = mgr_commands.Cluster(self.daemon_state, self.daemon_state.pg)
-                    reply = await asyncio.to_thread(
-                        mgr_commands.run, cluster, c.cmd, env.sender
-                    )
+                    reply = await asyncio.to_thread(mgr_commands.run, cluster, c.cmd, env.sender)
                 else:
                     reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender)
             except Exception as exc:

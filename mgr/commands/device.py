@@ -17,7 +17,7 @@ from __future__ import annotations
 import errno
 from typing import Any
 
-from mgr.commands.table import L, R, Cluster, CommandError, CommandTable, Reply, string, text_table
+from mgr.commands.table import Cluster, CommandError, CommandTable, L, R, Reply, string, text_table
 from mgr.daemon_view import DaemonView
 
 TABLE = CommandTable("mgr")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from mgr.commands.table import L, R, CommandError, text_table
+from mgr.commands.table import CommandError, L, R, text_table
 from sim.formatting import byte_u_t
 from sim.maps.osd_dumps import host_bucket_id
 from sim.maps.osdmap import OSDMap

@@ -140,7 +140,9 @@ OSD_COLUMNS = [("OSD_STAT", L, L), ("USED", L, R), ("AVAIL", L, R), ("USED_RAW",
                ("PRIMARY_PG_SUM", L, R)]  # fmt: skip
 
 
-def osd_stats_table(osds: list[dict[str, Any]], total: dict[str, Any], primary: dict[int, int]) -> str:
+def osd_stats_table(
+    osds: list[dict[str, Any]], total: dict[str, Any], primary: dict[int, int]
+) -> str:
     rows = [
         [str(s["osd"]), *map(byte_u_t, _used(s)), _list(s["hb_peers"]), str(s["num_pgs"]),
          str(primary.get(s["osd"], 0))]

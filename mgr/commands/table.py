@@ -101,9 +101,7 @@ class CommandTable:
 L, R = False, True  # alignment: left / right
 
 
-def text_table(
-    columns: Sequence[tuple[str, bool, bool]], rows: Sequence[Sequence[str]]
-) -> str:
+def text_table(columns: Sequence[tuple[str, bool, bool]], rows: Sequence[Sequence[str]]) -> str:
     """``TextTable``: ``columns`` are (header, header right-aligned, cells
     right-aligned); every cell (the last column's too) is padded to its
     column's width, cells two spaces apart, one line per row."""

@@ -13,7 +13,7 @@ import pytest
 from mgr import commands
 from mgr.commands.pg_text import OMAP_NOTE
 from mgr.daemon_state import DaemonState
-from tests.fleet.test_daemon_state import N, Fleet, osdmap_wire
+from tests.fleet.test_daemon_state import Fleet, N, osdmap_wire
 from tests.golden import golden_text
 
 
@@ -30,7 +30,9 @@ def cluster() -> commands.Cluster:
     return commands.Cluster(ds, ds.pg)
 
 
-def run(c: commands.Cluster, prefix: str, fmt: str | None = None, **args: Any) -> tuple[int, str, str]:
+def run(
+    c: commands.Cluster, prefix: str, fmt: str | None = None, **args: Any
+) -> tuple[int, str, str]:
     cmd = {"prefix": prefix, **args} | ({"format": fmt} if fmt else {})
     r = commands.run(c, cmd, "client.admin")
     return r.retval, r.outbuf.decode(), r.outs
@@ -74,7 +76,9 @@ def test_pg_stat(cluster: commands.Cluster) -> None:
     rc, out, _ = run(cluster, "pg stat", "json-pretty")
     data = json.loads(out)
     same_shape(golden("pg_stat.json"), data, extra=("read_bytes_sec", "write_bytes_sec", "io_sec"))
-    assert data["pg_summary"]["num_pgs"] == sum(p.pg_num for p in cluster.view.osdmap.pools.values())
+    assert data["pg_summary"]["num_pgs"] == sum(
+        p.pg_num for p in cluster.view.osdmap.pools.values()
+    )
     assert out.endswith("    }\n\n}\n")  # the pg_ready flush newline
     rc, out, _ = run(cluster, "pg stat")
     assert rc == 0 and out.startswith(f"{data['pg_summary']['num_pgs']} pgs: ")
@@ -105,7 +109,9 @@ def test_pg_dump(cluster: commands.Cluster, what: str) -> None:
         assert [int(r.split()[0]) for r in osd_rows] == list(reversed(range(N)))
     if what in ("", "pgs"):
         pg_rows = [g for g in got if "active+clean" in g]
-        assert len(pg_rows) == json.loads(run(cluster, "pg stat", "json")[1])["pg_summary"]["num_pgs"]
+        assert (
+            len(pg_rows) == json.loads(run(cluster, "pg stat", "json")[1])["pg_summary"]["num_pgs"]
+        )
 
 
 def test_pg_dump_json_and_bad_words(cluster: commands.Cluster) -> None:
@@ -170,7 +176,10 @@ def test_osd_df_filters(cluster: commands.Cluster) -> None:
     pool = cluster.view.osdmap.pools[1].name
     assert json.loads(run(cluster, "osd df", "json", filter=pool)[1])["nodes"]
     rc, _, outs = run(cluster, "osd df", None, filter="treee")
-    assert (rc, outs) == (-22, golden_text("nocmd_osd_df_treee.stderr.txt")[len("Error EINVAL: "):].strip())
+    assert (rc, outs) == (
+        -22,
+        golden_text("nocmd_osd_df_treee.stderr.txt")[len("Error EINVAL: ") :].strip(),
+    )
 
 
 def test_device_ls_and_info(cluster: commands.Cluster) -> None:
@@ -178,11 +187,19 @@ def test_device_ls_and_info(cluster: commands.Cluster) -> None:
     devs = json.loads(out)
     assert golden_text("device_ls.compact.json") == "\n[]"  # real memstore OSDs have none
     assert len(devs) == N and list(devs[0]) == ["devid", "location", "daemons"]
-    assert devs[0]["daemons"] == ["osd.0"] and list(devs[0]["location"][0]) == ["host", "dev", "path"]
+    assert devs[0]["daemons"] == ["osd.0"] and list(devs[0]["location"][0]) == [
+        "host",
+        "dev",
+        "path",
+    ]
     rc, text, _ = run(cluster, "device ls")
     lines = text.splitlines()
     assert lines[0].split() == golden_text("device_ls.txt").split()
-    assert lines[1].split() == [devs[0]["devid"], f"node00:{devs[0]['location'][0]['dev']}", "osd.0"]
+    assert lines[1].split() == [
+        devs[0]["devid"],
+        f"node00:{devs[0]['location'][0]['dev']}",
+        "osd.0",
+    ]
     rc, out, _ = run(cluster, "device info", "json", devid=devs[0]["devid"])
     assert json.loads(out)["device"] == devs[0]
     rc, _, outs = run(cluster, "device info", None, devid="nope")
@@ -192,4 +209,6 @@ def test_device_ls_and_info(cluster: commands.Cluster) -> None:
 def test_read_only_clients_may_read_but_not_scrub(cluster: commands.Cluster) -> None:
     assert commands.run(cluster, {"prefix": "pg stat"}, "client.ro").retval == 0
     assert commands.run(cluster, {"prefix": "pg scrub", "pgid": "1.0"}, "client.ro").retval == -13
-    assert not commands.is_builtin({"prefix": "hello"}) and commands.is_builtin({"prefix": "osd df"})
+    assert not commands.is_builtin({"prefix": "hello"}) and commands.is_builtin(
+        {"prefix": "osd df"}
+    )

@@ -78,11 +78,19 @@ def test_builtin_commands_through_the_cli(tmp_path: Path) -> None:
             assert lines[0].split() == head(f"{name}.txt") and lines[-1].startswith("MIN/MAX VAR: ")
             data = json.loads(ok(c, "osd", "df", *args, "-f", "json"))
             assert list(data) == ["nodes", "stray", "summary"]
-            assert [n["name"] for n in data["nodes"] if n["type"] == "osd"] == ["osd.0", "osd.1", "osd.2"]
+            assert [n["name"] for n in data["nodes"] if n["type"] == "osd"] == [
+                "osd.0",
+                "osd.1",
+                "osd.2",
+            ]
         assert ok(c, "osd", "df", "tree").splitlines()[1].split()[-2:] == ["root", "default"]
         # osd perf
         lines = ok(c, "osd", "perf").splitlines()
-        assert lines[0].split() == head("osd_perf.txt") and [x.split()[0] for x in lines[1:]] == ["2", "1", "0"]
+        assert lines[0].split() == head("osd_perf.txt") and [x.split()[0] for x in lines[1:]] == [
+            "2",
+            "1",
+            "0",
+        ]
         # device ls: the fleet's OSDs name their devices
         lines = ok(c, "device", "ls").splitlines()
         assert lines[0].split() == head("device_ls.txt") and len(lines) == 1 + OSDS

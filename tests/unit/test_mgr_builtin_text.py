@@ -29,7 +29,10 @@ def golden_json(name: str) -> Any:
 
 
 def test_pg_stat_line() -> None:
-    for json_name, txt in (("pg_stat.json", "pg_stat.txt"), ("v2_pg_stat.pretty.txt", "v2_pg_stat.txt")):
+    for json_name, txt in (
+        ("pg_stat.json", "pg_stat.txt"),
+        ("v2_pg_stat.pretty.txt", "v2_pg_stat.txt"),
+    ):
         summary = golden_json(json_name)["pg_summary"]
         assert pg_text.oneline_summary(summary) == golden_text(txt)
 
@@ -40,13 +43,18 @@ def test_pg_stat_line_with_io_and_degraded() -> None:
         "degraded_objects": 3, "degraded_total": 30, "degraded_ratio": 0.1,
     }  # fmt: skip
     line = pg_text.oneline_summary(s)
-    assert line.endswith("avail; 2 KiB/s rd, 1 MiB/s wr, 12 op/s; 3/30 objects degraded (10.000%)\n")
+    assert line.endswith(
+        "avail; 2 KiB/s rd, 1 MiB/s wr, 12 op/s; 3/30 objects degraded (10.000%)\n"
+    )
 
 
 def test_pg_states_are_ordered_by_their_bits() -> None:
     names = ["active+undersized+degraded", "unknown", "active+clean", "peering"]
     assert sorted(names, key=pg_text.state_bits) == [
-        "unknown", "active+clean", "peering", "active+undersized+degraded"
+        "unknown",
+        "active+clean",
+        "peering",
+        "active+undersized+degraded",
     ]
 
 
