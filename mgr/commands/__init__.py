@@ -23,7 +23,7 @@ import errno
 import logging
 from typing import Any
 
-from mgr.commands import device, osd, pg
+from mgr.commands import device, osd, pg, pg_ls
 from mgr.commands.table import Cluster, CommandError, CommandTable, MgrCommand
 from sim.caps import ACCESS_DENIED, allows, caps_for
 from sim.messages import CommandReply
@@ -32,7 +32,7 @@ __all__ = ["COMMANDS", "Cluster", "descriptions", "is_builtin", "run"]
 
 log = logging.getLogger(__name__)
 
-TABLES: tuple[CommandTable, ...] = (pg.TABLE, osd.TABLE, device.TABLE)
+TABLES: tuple[CommandTable, ...] = (pg.TABLE, pg_ls.TABLE, osd.TABLE, device.TABLE)
 
 # Ceph 16.2's mgr commands in MgrCommands.h's order (those declared here are published so).
 ORDER: tuple[str, ...] = (

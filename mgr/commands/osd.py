@@ -39,12 +39,18 @@ def osd_perf(c: Cluster, cmd: dict[str, Any]) -> Reply:
     return Reply(data=data, plain=perf_plain, flush_newline=True)
 
 
-def pool_osds(c: Cluster) -> dict[str, set[int]]:
-    """pool name -> the OSDs its PGs map to."""
+def pool_pgs(c: Cluster) -> dict[str, dict[int, int]]:
+    """pool name -> OSD -> how many of the pool's PGs map to it."""
     pgs, _ = c.pg.pgs()
     names = {p.pool: p.name for p in c.view.osdmap.pools.values()}
-    return {names[pool]: {o for o in pp.acting if o >= 0}
-            for pool, pp in pgs.items() if pool in names}  # fmt: skip
+    out: dict[str, dict[int, int]] = {}
+    for pool, pp in pgs.items():
+        if pool in names:
+            per = out.setdefault(names[pool], {})
+            for o in pp.acting:
+                if o >= 0:
+                    per[o] = per.get(o, 0) + 1
+    return out
 
 
 @TABLE.command(
@@ -59,5 +65,5 @@ def osd_df(c: Cluster, cmd: dict[str, Any]) -> Reply:
     tree = method == ["tree"]
     stats = {int(s["osd"]): s for s in c.pg.osd_stats()}
     per_osd = c.pg.derived()["pgs_per_osd"]
-    data = df_view.osd_df(c.view.osdmap, stats, per_osd, tree, pool_osds(c), string(cmd, "filter"))
+    data = df_view.osd_df(c.view.osdmap, stats, per_osd, tree, pool_pgs(c), string(cmd, "filter"))
     return Reply(data=data, plain=lambda d: df_view.osd_df_plain(d, tree), json_newline=True)

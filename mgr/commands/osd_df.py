@@ -25,8 +25,10 @@ WEIGHT_IN = 0x10000
 
 
 def lowprecision(v: float) -> str:
-    """Ceph's ``lowprecision_t``: two decimals, and ``0`` below 0.01."""
-    return "0" if -0.01 <= v < 0.01 else f"{v:.2f}"
+    """Ceph's ``lowprecision_t``: two decimals, and ``0`` for less than a thousandth
+    (``osd_df_filter_osd_1.txt``: a utilisation of 0.0088 prints ``0.01``, a
+    deviation of 0.00018 ``0``)."""
+    return "0" if abs(v) < 0.001 else f"{v:.2f}"
 
 
 def weightf(v: float) -> str:
@@ -34,13 +36,13 @@ def weightf(v: float) -> str:
     return "-" if v < -0.01 else "0" if v < 0.000001 else f"{v:.5f}"
 
 
-def select(m: OSDMap, pool_osds: dict[str, set[int]], flt: str | None) -> set[int]:
+def select(m: OSDMap, pool_pgs: dict[str, dict[int, int]], flt: str | None) -> set[int]:
     """The OSDs a filter names: a pool, a CRUSH node or a device class."""
     ids = set(m.osd_ids())
     if not flt or flt in ("hdd", "default"):
         return ids
-    if flt in pool_osds:
-        return pool_osds[flt] & ids
+    if flt in pool_pgs:
+        return set(pool_pgs[flt]) & ids
     if flt.startswith("osd.") and flt[4:].isdigit() and int(flt[4:]) in ids:
         return {int(flt[4:])}
     members = m.host_members()
@@ -73,8 +75,8 @@ class Dumper:
     def osd(self, o: int, depth: int) -> dict[str, Any]:
         m = self.m
         s = self.stats.get(o)
-        kb = {k: int(s[k]) if s else 0 for k in KB_KEYS}
         reweight = m.weight[o] / WEIGHT_IN
+        kb = {k: int(s[k]) if s and reweight > 0 else 0 for k in KB_KEYS}  # an out OSD: zeros
         util, var = self._usage(kb)
         if kb["kb"] and reweight > 0:
             self.min_var = var if self.min_var < 0 else min(self.min_var, var)
@@ -114,9 +116,12 @@ class Dumper:
 
 
 def osd_df(m: OSDMap, stats: dict[int, dict[str, Any]], pgs: dict[int, int], tree: bool,
-           pool_osds: dict[str, set[int]], flt: str | None = None) -> dict[str, Any]:  # fmt: skip
-    """The ``osd df`` JSON (``{"nodes", "stray", "summary"}``)."""
-    shown = select(m, pool_osds, flt)
+           pool_pgs: dict[str, dict[int, int]], flt: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """The ``osd df`` JSON (``{"nodes", "stray", "summary"}``); ``pool_pgs`` is
+    pool name -> OSD -> its PGs of that pool (PGS counts only those under a pool filter)."""
+    shown = select(m, pool_pgs, flt)
+    if flt in pool_pgs:
+        pgs = pool_pgs[flt]
     d = Dumper(m, stats, pgs, shown)
     members = m.host_members()
     placed = {o for osds in members for o in osds}

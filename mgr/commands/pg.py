@@ -1,7 +1,7 @@
 """The mgr's ``pg …`` commands (Ceph's DaemonServer + ``process_pg_map_command``):
 ``pg stat``, ``pg dump [all|summary|sum|delta|pools|osds|pgs|pgs_brief…]``,
-``pg dump_json``, ``pg dump_pools_json``. The rest of Ceph's ``pg`` family is
-declared (so the CLI's help and "closest matches" are Ceph's) and answers
+``pg dump_json``, ``pg dump_pools_json`` (the listings: `mgr.commands.pg_ls`).
+The rest of Ceph's ``pg`` family is declared (so the CLI's help and "closest matches" are Ceph's) and answers
 EOPNOTSUPP: not simulated.
 
 JSON replies start with ``pg_ready`` as Ceph's do. Pool and OSD lists come
@@ -139,9 +139,7 @@ def dump_json(m: dict[str, Any], what: list[str]) -> dict[str, Any]:
     if "pgs_brief" in what:
         out["pg_stats"] = [_brief(p) for p in m["pg_stats"]]
     if "delta" in what:
-        out["delta"] = {"stamp_delta": m["pg_stats_delta"]["stamp_delta"],
-                        "pg_stats_delta": {k: v for k, v in m["pg_stats_delta"].items()
-                                           if k != "stamp_delta"}}  # fmt: skip
+        out["delta"] = {"pg_stats_delta": m["pg_stats_delta"]}
     return out
 
 
@@ -185,17 +183,6 @@ def not_simulated(c: Cluster, cmd: dict[str, Any]) -> Reply:
 # The rest of Ceph 16.2's pg family, in its order (MgrCommands.h).
 for _descriptor, _help, _perm in (
     ("pg getmap", "get binary pg map to -o/stdout", "r"),
-    ("pg ls-by-pool name=poolstr,type=CephString name=states,type=CephString,n=N,req=false",
-     "list pg with pool = [poolname]", "r"),
-    ("pg ls-by-primary name=osd,type=CephOsdName name=pool,type=CephInt,req=false "
-     "name=states,type=CephString,n=N,req=false", "list pg with primary = [osd]", "r"),
-    ("pg ls-by-osd name=osd,type=CephOsdName name=pool,type=CephInt,req=false "
-     "name=states,type=CephString,n=N,req=false", "list pg on osd [osd]", "r"),
-    ("pg ls name=pool,type=CephInt,req=false name=states,type=CephString,n=N,req=false",
-     "list pg with specific pool, osd, state", "r"),
-    ("pg dump_stuck name=stuckops,type=CephChoices,strings=inactive|unclean|stale|undersized|"
-     "degraded,n=N,req=false name=threshold,type=CephInt,req=false",
-     "show information about stuck pgs", "r"),
     ("pg debug name=debugop,type=CephChoices,strings=unfound_objects_exist|degraded_pgs_exist",
      "show debug info about pgs", "r"),
     ("pg scrub name=pgid,type=CephPgid", "start scrub on <pgid>", "rw"),

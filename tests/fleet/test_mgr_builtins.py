@@ -212,3 +212,69 @@ def test_read_only_clients_may_read_but_not_scrub(cluster: commands.Cluster) -> 
     assert not commands.is_builtin({"prefix": "hello"}) and commands.is_builtin(
         {"prefix": "osd df"}
     )
+
+
+def test_pg_ls_family(cluster: commands.Cluster) -> None:
+    rc, out, _ = run(cluster, "pg ls", "json")
+    data = json.loads(out)
+    same_shape(golden("pg_ls.json"), data)
+    total = len(data["pg_stats"])
+    assert total == sum(p.pg_num for p in cluster.view.osdmap.pools.values())
+    rc, text, _ = run(cluster, "pg ls")
+    assert text.splitlines()[0].split() == golden_text("pg_ls.txt").splitlines()[0].split()
+    assert text.endswith(OMAP_NOTE) and len(text.splitlines()) == total + 3
+    pool = cluster.view.osdmap.pools[2]
+    by_pool = json.loads(run(cluster, "pg ls-by-pool", "json", poolstr=pool.name)[1])["pg_stats"]
+    assert len(by_pool) == pool.pg_num and {p["pgid"].split(".")[0] for p in by_pool} == {"2"}
+    assert len(json.loads(run(cluster, "pg ls", "json", pool=2)[1])["pg_stats"]) == pool.pg_num
+    on3 = json.loads(run(cluster, "pg ls-by-osd", "json", osd=3)[1])["pg_stats"]
+    assert on3 and all(3 in p["acting"] for p in on3)
+    prim = json.loads(run(cluster, "pg ls-by-primary", "json", osd="osd.3")[1])["pg_stats"]
+    assert prim and all(p["acting_primary"] == 3 for p in prim) and len(prim) <= len(on3)
+    some = json.loads(run(cluster, "pg ls", "json", states=["degraded"])[1])["pg_stats"]
+    assert some == []  # all active+clean
+    assert len(json.loads(run(cluster, "pg ls", "json", states=["clean", "degraded"])[1])[
+        "pg_stats"]) == total  # fmt: skip
+    for args, want in (({"pool": 99}, (-2, "pool 99 does not exist")),
+                       ({"poolstr": "nosuch"}, (-2, "pool nosuch does not exist")),
+                       ({"osd": 99}, (-11, "osd 99 is not up"))):  # fmt: skip
+        prefix = {"pool": "pg ls", "poolstr": "pg ls-by-pool", "osd": "pg ls-by-osd"}[
+            next(iter(args))
+        ]
+        rc, _, outs = run(cluster, prefix, None, **args)
+        assert (rc, outs) == want
+
+
+def test_pg_dump_stuck(cluster: commands.Cluster) -> None:
+    rc, out, outs = run(cluster, "pg dump_stuck")
+    assert (rc, out, outs) == (0, "", "ok")
+    rc, out, _ = run(cluster, "pg dump_stuck", "json-pretty")
+    assert "\n" + out == golden_text("pg_dump_stuck.json")  # nothing stuck: the same bytes
+    ds = cluster.view
+    wire = osdmap_wire(up=N - 4) | {"epoch": 3}
+    wire["stamps"] = [x - 600 for x in wire["stamps"]]  # the change was 10 minutes ago
+    ds.on_osdmap(3, wire)  # type: ignore[attr-defined]
+    rc, text, outs = run(cluster, "pg dump_stuck", None, stuckops=["unclean"])
+    lines = text.splitlines()
+    assert outs == "ok" and lines[0].split()[:2] == ["PG_STAT", "STATE"] and len(lines) > 1
+    stuck = json.loads(run(cluster, "pg dump_stuck", "json", stuckops=["degraded"])[1])
+    assert stuck["stuck_pg_stats"] and all(
+        "degraded" in p["state"] for p in stuck["stuck_pg_stats"]
+    )
+    fresh = json.loads(run(cluster, "pg dump_stuck", "json", threshold=3600)[1])
+    assert fresh["stuck_pg_stats"] == []
+
+
+def test_osd_df_of_an_out_osd(cluster: commands.Cluster) -> None:
+    wire = osdmap_wire() | {"epoch": 3}
+    from sim.maps.osdmap import OSDMap
+
+    m = OSDMap.from_wire(wire)
+    m.weight[5] = 0
+    cluster.view.on_osdmap(3, m.to_wire())  # type: ignore[attr-defined]
+    data = json.loads(run(cluster, "osd df", "json")[1])
+    out = data["nodes"][5]
+    assert (out["reweight"], out["kb"], out["utilization"], out["var"]) == (0, 0, 0, 0)
+    assert data["summary"]["total_kb"] == (N - 1) << 30
+    row = run(cluster, "osd df")[1].splitlines()[6].split()
+    assert row[:4] == ["5", "hdd", "1.00000", "0"] and row[4:6] == ["0", "B"]

@@ -147,7 +147,7 @@ def test_osd_df_summary_is_cephs_arithmetic() -> None:
             "total": total, "available": total - used, "internally_reserved": 0}}  # fmt: skip
         assert avail <= total
     pgs = {n["id"]: n["pgs"] for n in ref["nodes"]}
-    got = osd_df.osd_df(m, stats, pgs, tree=False, pool_osds={})
+    got = osd_df.osd_df(m, stats, pgs, tree=False, pool_pgs={})
     assert [list(n) for n in got["nodes"]] == [list(n) for n in ref["nodes"]]
     assert list(got["summary"]) == list(ref["summary"])
     for a, b in zip(got["nodes"], ref["nodes"], strict=True):
@@ -156,7 +156,7 @@ def test_osd_df_summary_is_cephs_arithmetic() -> None:
     s, r = got["summary"], ref["summary"]
     assert math.isclose(s["dev"], r["dev"], rel_tol=0.05)  # the average is from kb here
     with pytest.raises(osd_df.CommandError, match="'treee' not a pool, crush node or device"):
-        osd_df.osd_df(m, stats, pgs, tree=False, pool_osds={}, flt="treee")
+        osd_df.osd_df(m, stats, pgs, tree=False, pool_pgs={}, flt="treee")
 
 
 def test_device_ls_empty_is_ceph_text() -> None:
@@ -189,3 +189,65 @@ def test_json_bytes_are_cephs(golden: str, data_name: str, flush: bool, newline:
     assert cli_stdout("json", reply.render("json").decode()) == golden_text(golden)
     pretty = cli_stdout("json-pretty", reply.render("json-pretty").decode())
     assert pretty == (body if body.startswith("\n") else "\n" + body)
+
+
+LS_GOLDENS = ["pg_ls", "pg_ls_1", "pg_ls_by_pool_p1", "pg_ls_by_osd_0", "pg_ls_by_primary_osd_1",
+              "pg_ls_2_active", "pg_ls_after_out", "pg_ls_by_pool_p1_clean_degraded"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LS_GOLDENS)
+def test_pg_ls_is_ceph_text(name: str) -> None:
+    """SINCE is an age: the capture's ``now`` is found among a second's worth of instants."""
+    from mgr.commands.pg_ls import ls_plain
+    from sim.formatting import parse_utc_stamp
+
+    stats = golden_json(f"{name}.json")["pg_stats"]
+    want = golden_text(f"{name}.txt")
+    since = want.splitlines()[1].split()[10]
+    t0 = parse_utc_stamp(stats[0]["last_change"]) + int(since.rstrip("s"))
+    assert any(ls_plain(stats, t0 + i / 20) == want for i in range(20))
+
+
+def test_pg_ls_state_filter_error_is_cephs() -> None:
+    from mgr.commands.pg_ls import state_mask
+
+    rows = [r.split("\t") for r in golden_text("manifest.tsv").splitlines()]
+    want = next(r[4] for r in rows if r[0] == "pg_ls_active_clean.txt").replace("\\n", "")
+    with pytest.raises(osd_df.CommandError) as ei:
+        state_mask({"states": ["active+clean"]})
+    assert f"Error EINVAL: {ei.value}" == want and ei.value.errno == 22
+    assert state_mask({"states": ["clean", "degraded"]}) == (1 << 2) | (1 << 10)
+
+
+@pytest.mark.parametrize("name,tree", [("osd_df_filter_osd_1", False), ("osd_df_after_out", False)])
+def test_osd_df_filtered_and_out_are_ceph_text(name: str, tree: bool) -> None:
+    """TOTAL's RAW USE comes from the .json's summary, captured a moment after the .txt."""
+    df = golden_json(f"{name}.json")
+    ours = osd_df.osd_df_plain(df, tree).splitlines()
+    want = golden_text(f"{name}.txt").splitlines()
+    assert len(ours) == len(want)
+    for a, b in zip(ours, want, strict=True):
+        if "TOTAL" in b:
+            a, b = a.split()[:3] + a.split()[4:], b.split()[:3] + b.split()[4:]
+        assert a == b
+
+
+def test_lowprecision_is_cephs() -> None:
+    assert [osd_df.lowprecision(v) for v in (0, 0.00018, 0.0088, 0.0229, 1.011)] == [
+        "0", "0", "0.01", "0.02", "1.01"
+    ]  # fmt: skip
+    assert [osd_df.weightf(v) for v in (-1, 0, 0.5, 0.0001983642578125)] == [
+        "-", "0", "0.50000", "0.00020"
+    ]  # fmt: skip
+
+
+def test_pg_dump_brief_and_stuck_json_bytes() -> None:
+    m = golden_json("pg_dump_pgs_brief.json")
+    assert pg_text.pg_stats_table(m["pg_stats"], brief=True) == golden_text("pg_dump_pgs_brief.txt")
+    stuck = Reply(data=golden_json("pg_dump_stuck.json"), flush_newline=True)
+    assert cli_stdout("json", stuck.render("json").decode()) == golden_text(
+        "pg_dump_stuck.compact.json"
+    )
+    assert cli_stdout("json-pretty", stuck.render("json-pretty").decode()) == golden_text(
+        "pg_dump_stuck.json"
+    )
