@@ -84,6 +84,12 @@ def test_builtin_commands_through_the_cli(tmp_path: Path) -> None:
                 "osd.2",
             ]
         assert ok(c, "osd", "df", "tree").splitlines()[1].split()[-2:] == ["root", "default"]
+        # pg ls: every PG, then the omap note; by pool
+        lines = ok(c, "pg", "ls").splitlines()
+        assert lines[0].split() == head("pg_ls.txt") and lines[-1].startswith("* NOTE")
+        p1 = json.loads(ok(c, "pg", "ls-by-pool", "rbd", "-f", "json"))["pg_stats"]
+        assert p1 and all(p["state"] == "active+clean" for p in p1)
+        assert ok(c, "pg", "dump_stuck", stderr="ok\n") == ""
         # osd perf
         lines = ok(c, "osd", "perf").splitlines()
         assert lines[0].split() == head("osd_perf.txt") and [x.split()[0] for x in lines[1:]] == [
