@@ -25,6 +25,7 @@ from typing import Any
 import psutil
 
 from mgr import asok as mgr_asok
+from mgr import commands as mgr_commands
 from mgr.daemon_state import DaemonState
 from mgr.module_host import ModuleHost, NullModuleHost
 from mgr.role import Action, Decision, MgrRole, Role
@@ -261,7 +262,9 @@ class MgrDaemon(DaemonShell):
             services=self.modules.services() if available else {},
             available_modules=self.modules.available_modules(),
             metadata=system_metadata(self.id, self.addr),
-            command_descs=self.modules.command_descs() if available else [],
+            command_descs=mgr_commands.descriptions() + self.modules.command_descs()
+            if available
+            else [],
             health_checks=self.modules.health_checks() if available else {},
         )
 
@@ -310,7 +313,13 @@ class MgrDaemon(DaemonShell):
             reply = CommandReply(-errno.EAGAIN, outs=f"mgr.{self.id} is not the active mgr")
         else:
             try:
-                reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender)
+                # Ceph's DaemonServer: its own commands first, then the modules'.
+                # Off the loop: a big cluster's ``pg dump`` must not delay beacons.
+                if mgr_commands.is_builtin(c.cmd):
+                    cluster = mgr_commands.Cluster(self.daemon_state, self.daemon_state.pg)
+                    reply = await asyncio.to_thread(mgr_commands.run, cluster, c.cmd, env.sender)
+                else:
+                    reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender)
             except Exception as exc:
                 log.exception("command failed")
                 reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}")

@@ -122,7 +122,7 @@ class PGState:
 
     def _osd_stat(self, osd: int, usage: tuple[int, int, int], num_pgs: int) -> dict[str, Any]:
         total, used, avail = usage
-        st = fresh(OSD_STATS_SUM)
+        st = {"osd": osd, **fresh(OSD_STATS_SUM)}  # Ceph's key order: osd first
         m = self.ds.osdmap
         st.update(
             osd=osd, up_from=m.up_from[osd] if osd < m.max_osd else 0, seq=0, num_pgs=num_pgs,

@@ -76,18 +76,36 @@ def signatures() -> list[CommandSig]:
 
 
 def get_command_descriptions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    """Ceph's order: the mgr's own commands (those served here), the modules'
-    commands (the active mgr's), then the mon's."""
+    """Ceph's order: the mgr's own commands (the active mgr's built-ins and
+    those served here, in MgrCommands.h's order), the modules' commands (the
+    active mgr's), then the mon's."""
     ours = [s for s in signatures() if s.prefix != "get_command_descriptions"]
     builtin = set(CEPH_MGR_BUILTINS)
     rank = {p: i for i, p in enumerate(CEPH_MGR_BUILTINS)}
-    descs = [s.to_json() for s in sorted((s for s in ours if s.prefix in builtin),
-                                         key=lambda s: rank[s.prefix])]  # fmt: skip
+    served = {s.prefix for s in ours}
+    firsts: list[tuple[int, dict[str, Any]]] = [(rank[s.prefix], s.to_json()) for s in ours
+                                                 if s.prefix in builtin]  # fmt: skip
+    modules: list[dict[str, Any]] = []
     for d in mon.mgrmon.map.command_descs:
-        if isinstance(d, dict):
-            descs.append({**d, "flags": int(d.get("flags", 0)) | Flag.MGR})
+        if not isinstance(d, dict):
+            continue
+        d = {**d, "flags": int(d.get("flags", 0)) | Flag.MGR}
+        prefix = _prefix_of(d)
+        if prefix in builtin:  # the mgr's own (DaemonServer), unless the mon serves it here
+            if prefix not in served:
+                firsts.append((rank[prefix], d))
+        else:
+            modules.append(d)
+    descs = [d for _, d in sorted(firsts, key=lambda x: x[0])] + modules
     descs += [s.to_json() for s in ours if s.prefix not in builtin]
     return Reply(data=descs)
+
+
+def _prefix_of(desc: dict[str, Any]) -> str:
+    """A published description's literal words (``pg dump`` of ``pg dump name=…``)."""
+    cmd = desc.get("cmd")
+    words = cmd.split() if isinstance(cmd, str) else []
+    return " ".join(w for w in words if "=" not in w and "," not in w)
 
 
 COMMANDS["get_command_descriptions"] = MonCommand(

@@ -1,0 +1,69 @@
+"""The mgr's ``osd perf`` and ``osd df`` (Ceph's DaemonServer).
+
+``osd perf``: each OSD's commit/apply latency from its ``osd_stats``
+``perf_stat`` (the fleet's ``bluestore.commit_lat`` counter), descending id
+as Ceph's unordered map gives them. ``osd df``: `mgr.commands.osd_df`.
+
+Who may import it: `mgr.commands` and tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mgr.commands import osd_df as df_view
+from mgr.commands.pg import pg_ready
+from mgr.commands.table import Cluster, CommandTable, R, Reply, choices, string, text_table
+
+TABLE = CommandTable("osd")
+
+
+def perf_infos(c: Cluster) -> list[dict[str, Any]]:
+    stats = sorted(c.pg.osd_stats(), key=lambda s: -s["osd"])
+    return [{"id": s["osd"], "perf_stats": dict(s["perf_stat"])} for s in stats]
+
+
+def perf_plain(data: dict[str, Any]) -> str:
+    rows = [
+        [str(i["id"]), str(i["perf_stats"]["commit_latency_ms"]),
+         str(i["perf_stats"]["apply_latency_ms"])]
+        for i in data["osdstats"]["osd_perf_infos"]
+    ]  # fmt: skip
+    heads = ("osd", "commit_latency(ms)", "apply_latency(ms)")
+    return text_table([(h, R, R) for h in heads], rows)
+
+
+@TABLE.command("osd perf", "print dump of OSD perf summary stats")
+def osd_perf(c: Cluster, cmd: dict[str, Any]) -> Reply:
+    data = {"pg_ready": pg_ready(c), "osdstats": {"osd_perf_infos": perf_infos(c)}}
+    return Reply(data=data, plain=perf_plain, flush_newline=True)
+
+
+def pool_pgs(c: Cluster) -> dict[str, dict[int, int]]:
+    """pool name -> OSD -> how many of the pool's PGs map to it."""
+    pgs, _ = c.pg.pgs()
+    names = {p.pool: p.name for p in c.view.osdmap.pools.values()}
+    out: dict[str, dict[int, int]] = {}
+    for pool, pp in pgs.items():
+        if pool in names:
+            per = out.setdefault(names[pool], {})
+            for o in pp.acting:
+                if o >= 0:
+                    per[o] = per.get(o, 0) + 1
+    return out
+
+
+@TABLE.command(
+    "osd df name=output_method,type=CephChoices,strings=plain|tree,req=false "
+    "name=filter_by,type=CephChoices,strings=class|name,req=false "
+    "name=filter,type=CephString,req=false",
+    "show OSD utilization",
+)
+def osd_df(c: Cluster, cmd: dict[str, Any]) -> Reply:
+    method = choices(cmd, "output_method", ("plain", "tree"))
+    choices(cmd, "filter_by", ("class", "name"))
+    tree = method == ["tree"]
+    stats = {int(s["osd"]): s for s in c.pg.osd_stats()}
+    per_osd = c.pg.derived()["pgs_per_osd"]
+    data = df_view.osd_df(c.view.osdmap, stats, per_osd, tree, pool_pgs(c), string(cmd, "filter"))
+    return Reply(data=data, plain=lambda d: df_view.osd_df_plain(d, tree), json_newline=True)
