@@ -36,8 +36,10 @@ def devices(ds: DaemonView) -> dict[str, dict[str, Any]]:
             where = {"host": md.get("hostname", ""), "dev": dev, "path": paths.get(dev, "")}
             if where not in d["location"]:
                 d["location"].append(where)
-            d["daemons"].append(f"{dtype}.{daemon_id}")
-    return out
+            name = f"{dtype}.{daemon_id}"
+            if name not in d["daemons"]:
+                d["daemons"].append(name)
+    return dict(sorted(out.items()))
 
 
 def get(ds: DaemonView, name: str) -> tuple[bool, Any]:

@@ -18,34 +18,9 @@ import errno
 from typing import Any
 
 from mgr.commands.table import Cluster, CommandError, CommandTable, L, R, Reply, string, text_table
-from mgr.daemon_view import DaemonView
+from mgr.device_views import devices
 
 TABLE = CommandTable("mgr")
-
-
-def _pairs(text: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for part in text.split(","):
-        dev, sep, value = part.partition("=")
-        if sep and dev and value:
-            out[dev] = value
-    return out
-
-
-def devices(view: DaemonView) -> dict[str, dict[str, Any]]:
-    """devid -> its ``DeviceState::dump``, over every daemon that sent metadata."""
-    out: dict[str, dict[str, Any]] = {}
-    for (dtype, daemon_id), md in sorted(list(view.metadata.items())):
-        paths = _pairs(md.get("device_paths", ""))
-        for dev, devid in _pairs(md.get("device_ids", "")).items():
-            d = out.setdefault(devid, {"devid": devid, "location": [], "daemons": []})
-            where = {"host": md.get("hostname", ""), "dev": dev, "path": paths.get(dev, "")}
-            if where not in d["location"]:
-                d["location"].append(where)
-            name = f"{dtype}.{daemon_id}"
-            if name not in d["daemons"]:
-                d["daemons"].append(name)
-    return dict(sorted(out.items()))
 
 
 def ls_plain(devs: list[dict[str, Any]]) -> str:
