@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from mon.commands import blocklist, cluster, config, mgr, osd, osd_pool, pg, versions
-from mon.commands.cmdmap import cmdmap_error, field_error
+from sim.cmdparse.cmdmap import cmdmap_error, field_error
 from mon.commands.table import CommandTable, Handler, MonCommand, Reply
 from mon.context import MonContext
 from mon.errors import CommandError
