@@ -88,7 +88,7 @@ def precheck(cmd: Any) -> CommandReply | None:
     is not a string (``bad or missing field 'format'``). A missing prefix is
     the empty one (``No handler found for ''``). Module commands are not
     checked against their descriptors: a 16.2 mgr passes ``balancer mode
-    bogus`` to the module (tests/data/ceph16/mgr_raw_commands.json)."""
+    bogus`` to the module (tests/data/ceph16/mgr_raw_commands.jsonl)."""
     if not isinstance(cmd, dict):
         return CommandReply(-errno.EINVAL, outs=f"not JSON object {cmd!r}")
     bad = cmdmap_error(cmd)

@@ -1,6 +1,6 @@
 """The mgr takes a raw command map (a module's ``mon_command``-style caller,
 a hand-written client) as a Ceph 16.2 mgr does: the commands and answers in
-tests/data/ceph16/mgr_raw_commands.json were sent with python3-rados's
+tests/data/ceph16/mgr_raw_commands.jsonl were sent with python3-rados's
 ``mgr_command`` to a real 16.2 mgr. Its own commands read their arguments
 typed (``bad or missing field 'states'``), a non-string ``format`` is refused
 for every command, a module's command is *not* checked against its
@@ -21,7 +21,9 @@ from tests.golden import CEPH16
 from tests.release.test_stock_selftest import release_tree
 
 pytestmark = pytest.mark.integration
-CAPTURED: list[dict[str, Any]] = json.loads((CEPH16 / "mgr_raw_commands.json").read_text())
+CAPTURED: list[dict[str, Any]] = [
+    json.loads(line) for line in (CEPH16 / "mgr_raw_commands.jsonl").read_text().splitlines()
+]
 
 
 def test_raw_commands_are_answered_as_a_16_2_mgr_answers(tmp_path: Path) -> None:
