@@ -119,17 +119,23 @@ def _grade(c: Challenge, args: argparse.Namespace, out: TextIO) -> int:
     )
     names = [p.stem for p in c.scenarios()]
     width = max((len(n) for n in names), default=0)
-    log = out if args.verbose else (out_dir / "timeline.txt")
+    log = out_dir / "timeline.txt"
 
     def show(g: ScenarioGrade) -> None:
         print(format_grade(g, width), file=out, flush=True)
 
-    if args.verbose:
-        grades = grade(c, args.module, out_dir, out, args.verbose, args.seed, show)
-    else:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with open(log, "w") as stream:
-            grades = grade(c, args.module, out_dir, stream, 1, args.seed, show)
+    from sim.scenario.cli import _sigterm_as_interrupt  # SIGTERM cleans up like Ctrl-C
+
+    restore = _sigterm_as_interrupt()
+    try:
+        if args.verbose:
+            grades = grade(c, args.module, out_dir, out, args.verbose, args.seed, show)
+        else:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            with log.open("w") as stream:
+                grades = grade(c, args.module, out_dir, stream, 1, args.seed, show)
+    finally:
+        restore()
     failed = [g.name for g in grades if not g.passed]
     if any(g.exit_code not in (EXIT_PASS, EXIT_FAILED) for g in grades):
         code = max(g.exit_code for g in grades if g.exit_code not in (EXIT_PASS, EXIT_FAILED))

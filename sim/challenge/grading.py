@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sim.challenge.catalog import Challenge, ChallengeError
-from sim.scenario.errors import EXIT_PASS, EXIT_SIMULATOR, InvalidScenario
+from sim.scenario.errors import EXIT_INTERRUPTED, EXIT_PASS, EXIT_SIMULATOR, InvalidScenario
 from sim.scenario.figures import Figure
 
 # the mgr's API and native dirs sit beside `sim` (a checkout or site-packages)
@@ -144,4 +144,6 @@ def grade(
         grades.append(g)
         if on_result is not None:
             on_result(g)
+        if g.exit_code == EXIT_INTERRUPTED:
+            break  # Ctrl-C (or SIGTERM): the runner cleaned up; grade no further
     return grades
