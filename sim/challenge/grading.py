@@ -24,6 +24,16 @@ from sim.scenario.figures import Figure
 _ROOT = Path(__file__).resolve().parents[2]
 API_PATH = (_ROOT / "mgr" / "api", _ROOT / "mgr" / "native")
 IMPORT_TIMEOUT = 30.0
+NO_CLASS = 17  # the import check's exit code for "imports, but defines no module class"
+IMPORT_CHECK = """\
+import sys
+sys.path[:0] = {path!r}
+import {module} as pkg
+from mgr_module import MgrModule
+found = [v for v in vars(pkg).values()
+         if isinstance(v, type) and issubclass(v, MgrModule) and v is not MgrModule]
+sys.exit(0 if found else {no_class})
+"""
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 
 
@@ -72,7 +82,9 @@ def stage(challenge: Challenge, module_dir: Path, dest: Path) -> Path:
 def check_import(module: str, path: Path) -> None:
     """Import the staged module in a fresh interpreter, as a mgr would; a
     module that raises on import is bad input, said before any cluster starts."""
-    code = f"import sys\nsys.path[:0] = {[str(path), *map(str, API_PATH)]!r}\nimport {module}\n"
+    code = IMPORT_CHECK.format(
+        path=[str(path), *map(str, API_PATH)], module=module, no_class=NO_CLASS
+    )
     try:
         p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            timeout=IMPORT_TIMEOUT, cwd=path)  # fmt: skip
@@ -80,6 +92,11 @@ def check_import(module: str, path: Path) -> None:
         raise ChallengeError(
             f"module {module!r} did not finish importing in {IMPORT_TIMEOUT:g}s"
         ) from exc
+    if p.returncode == NO_CLASS:
+        raise ChallengeError(
+            f"module {module!r} has no MgrModule subclass in its package (its __init__.py "
+            "must import it, e.g. `from .module import Module`)"
+        )
     if p.returncode != 0:
         lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
         last = lines[-1] if lines else f"exit {p.returncode}"

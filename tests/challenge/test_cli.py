@@ -96,6 +96,16 @@ def test_module_that_raises_on_import(tmp_path: Path, run_challenge: Run) -> Non
     assert "PASS" not in out and "FAIL" not in out
 
 
+def test_module_without_a_module_class(tmp_path: Path, run_challenge: Run) -> None:
+    mod = tmp_path / "classless"
+    mod.mkdir()
+    (mod / "module.py").write_text("X = 1\n")
+    (mod / "__init__.py").write_text("")
+    code, _, err = run_challenge("grade", "4", "--module", mod, "--out", tmp_path / "o")
+    assert code == 2
+    assert "error: module 'quorumwatch' has no MgrModule subclass in its package" in err
+
+
 def test_every_shipped_solution_imports(tmp_path: Path) -> None:
     for c in load_all():
         for kind in SOLUTIONS:
