@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 # challenge number -> the grading scenarios its broken solution fails
 BROKEN_FAILS = {
-    1: {"mon_down", "mon_quorum_loss"},
+    1: {"mgr_partitioned", "mon_down", "mon_quorum_loss"},
     2: {"kill_active", "mgr_fail"},
     3: {"mgr_fail", "mon_restart"},
     4: {"failover", "heal"},

@@ -1,5 +1,6 @@
-"""freshdash (reference): refreshes only while the mgr has a mon session, and
-says ``stale`` as soon as it has none or its copy is older than a second.
+"""freshdash (reference): its state is as fresh as the mgr's last digest from
+the mons (``notify('health')``, once a tick while the mons answer); it says
+``stale`` when that is older than STALE_AFTER or the mgr has no mon session.
 """
 
 import http.server
@@ -8,13 +9,13 @@ import threading
 import time
 from typing import Any
 
-from mgr_module import MgrModule, Option
+from mgr_module import MgrModule, NotifyType, Option
 
-REFRESH = 0.2  # seconds between refreshes
-STALE_AFTER = 1.0  # well inside the 2 s rule
+STALE_AFTER = 1.25  # the digest comes once a second; well inside the 2 s rule
 
 
 class Module(MgrModule):
+    NOTIFY_TYPES = [NotifyType.health]
     MODULE_OPTIONS = [
         Option(name="server_addr", type="str", default="127.0.0.1", runtime=True),
         Option(name="server_port", type="int", default=0, min=0, max=65535, runtime=True),
@@ -26,9 +27,11 @@ class Module(MgrModule):
         self._state: dict[str, Any] = {}
         self._fetched = 0.0
 
+    def notify(self, notify_type: str, notify_id: str) -> None:
+        if notify_type == "health":  # a digest arrived: what get() returns is new
+            self.refresh()
+
     def refresh(self) -> None:
-        if not self.have_mon_connection():
-            return  # get() would hand out the last copy: keep its time, not now
         status = json.loads((self.get("mon_status") or {}).get("json") or "{}")
         mgrmap = self.get("mgr_map") or {}
         self._state = {
@@ -66,8 +69,7 @@ class Module(MgrModule):
         ).start()
         self.set_uri(f"http://{addr}:{server.server_address[1]}/")
         self.refresh()
-        while not self._stop.wait(REFRESH):
-            self.refresh()
+        self._stop.wait()
         server.shutdown()
         server.server_close()
 
