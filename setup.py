@@ -1,7 +1,8 @@
-"""Build hook: the wheel carries the scenario library and the shipped modules.
+"""Build hook: the wheel carries the scenario library, the shipped modules and
+the challenges for module authors.
 
-Everything else is in ``pyproject.toml``. The top-level ``scenarios/`` and
-``modules/`` folders stay where they are in the repository; when a wheel is
+Everything else is in ``pyproject.toml``. The top-level ``scenarios/``,
+``modules/`` and ``challenges/`` folders stay where they are in the repository; when a wheel is
 built they are copied into the package as ``sim/_library/<kind>/``, where
 `sim.resources` finds them through `importlib.resources`.
 """
@@ -15,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-KINDS = ("scenarios", "modules")
+KINDS = ("scenarios", "modules", "challenges")
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 
 

@@ -11,6 +11,7 @@
     ceph [--dir DIR] [-f FORMAT] ARGS…
     scenario NAME|FILE [--junit F] [--report F] | --list | --check FILE | --help-steps
     release fetch 16.2|18.2|20.2 | release ls   (Ceph's own manager Python, docs/releases.md)
+    challenge list | show N | skeleton N DEST | grade N --module DIR   (docs/challenges.md)
 
 DIR defaults to $SIM_DIR, else ./.sim.
 """
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("ceph", help="a ceph-like CLI (python -m sim ceph --help)", add_help=False)
     sub.add_parser("scenario", help="run, check and list YAML scenarios", add_help=False)
     sub.add_parser("release", help="fetch and list Ceph release trees", add_help=False)
+    sub.add_parser("challenge", help="graded challenges for mgr module authors", add_help=False)
     sup = sub.add_parser("supervise", help=argparse.SUPPRESS)
     sup.add_argument("--dir", required=True)
     return p
@@ -108,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         from sim.scenario.cli import main as scenario_main
 
         return scenario_main(argv[1:])
+    if argv[:1] == ["challenge"]:
+        from sim.challenge.cli import main as challenge_main
+
+        return challenge_main(argv[1:])
     if argv[:1] == ["release"]:
         from sim.release.cli import main as release_main
 

@@ -2,8 +2,9 @@
 
 Kernel layer: anyone may import it; it imports nothing of the simulator.
 
-In the repository the scenario library and the shipped mgr modules stay at the
-top level (``scenarios/``, ``modules/``). A wheel carries copies of them inside
+In the repository the scenario library, the shipped mgr modules and the
+challenges for module authors stay at the top level (``scenarios/``,
+``modules/``, ``challenges/``). A wheel carries copies of them inside
 the ``sim`` package, under ``sim/_library/`` (``setup.py`` puts them there when
 it builds), and they are found through the package with `importlib.resources`,
 whatever the current directory. An editable install has no ``_library``: the
@@ -16,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 LIBRARY = "_library"
-KINDS = ("scenarios", "modules")
+KINDS = ("scenarios", "modules", "challenges")
 _CHECKOUT = Path(__file__).resolve().parents[1]
 
 
@@ -38,3 +39,8 @@ def scenarios_dir() -> Path:
 def modules_dir() -> Path:
     """The mgr modules shipped with the simulator (first on ``mgr_module_path``)."""
     return library_dir("modules")
+
+
+def challenges_dir() -> Path:
+    """The graded challenges for module authors (``python -m sim challenge list``)."""
+    return library_dir("challenges")

@@ -12,6 +12,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.scenario.figures import Figure
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,11 @@ class InvalidScenario(Exception):
 
 
 class StepFailed(AssertionError):
-    """An expectation did not hold."""
+    """An expectation did not hold; ``figure``: what a ``within`` step measured."""
+
+    def __init__(self, message: str = "", figure: Figure | None = None) -> None:
+        super().__init__(message)
+        self.figure = figure
 
 
 class InvariantViolated(AssertionError):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.scenario.errors import EXIT_PASS
+from sim.scenario.figures import Figure
 
 if TYPE_CHECKING:
     from sim.scenario.invariants import Invariant
@@ -28,6 +29,7 @@ class StepRecord:
     message: str = ""
     start: float = 0.0
     end: float = 0.0
+    figure: Figure | None = None  # a `within` step's measured figure
 
     @property
     def took(self) -> float:

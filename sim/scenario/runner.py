@@ -181,17 +181,20 @@ def run_step(rt: Runtime, step: Step, rec: StepRecord) -> None:
     try:
         outcome = step.run(rt)
         rt.check()
-        rec.status, rec.message = "passed", outcome.message
+        rec.status, rec.message, rec.figure = "passed", outcome.message, outcome.figure
         if step.keyword == "say" and not step.label:
             rec.text = f"say: {outcome.message}"
-    except (StepFailed, Unobservable) as exc:
+    except StepFailed as exc:
+        rec.status, rec.message, rec.figure = "failed", str(exc), exc.figure
+    except Unobservable as exc:
         rec.status, rec.message = "failed", str(exc)
     except InvariantViolated as exc:
         rec.status, rec.message = "interrupted", f"interrupted: {exc}"
     rec.end = time.time()
     rt.events.read_new()
     rt.record("step", index=rec.index, keyword=step.keyword, text=rec.text, phase="end", status=rec.status,
-              message=rec.message, took=round(rec.took, 3), expectation=step.expectation)  # fmt: skip
+              message=rec.message, took=round(rec.took, 3), expectation=step.expectation,
+              **({"figure": rec.figure.as_dict()} if rec.figure else {}))  # fmt: skip
     if rec.status == "passed":
         if step.keyword != "say":
             rt.timeline.passed(rec.index, f"{rec.message}" if rec.message else "done")

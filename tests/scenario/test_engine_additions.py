@@ -5,7 +5,9 @@ true``, and free ports."""
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,7 @@ from sim.scenario.cluster_config import ClusterConfig
 from sim.scenario.errors import InvalidScenario, StepFailed
 from sim.scenario.runtime import free_port
 from sim.scenario.schema import Checker, ParseContext
-from sim.scenario.steps.checks import Ceph
+from sim.scenario.steps.checks import Ceph, WaitFor
 from sim.scenario.steps.narration import Observed, Remember
 from sim.scenario.subjects import parse_condition
 from sim.scenario.yamlnodes import compose
@@ -114,3 +116,80 @@ def test_a_value_variable_is_no_condition_subject() -> None:
     ctx = ParseContext(ClusterConfig(mgrs=2), Path.cwd(), {"uri": "value"})
     c = parse_condition(ck, compose("{$uri: {reachable: true}}", "t.yaml"), "expect", ctx)
     assert c is None and "$uri is a value" in str(ck.errors[0])
+
+
+class _Timeline:
+    def progress(self, text: str) -> None:
+        pass
+
+
+class _Runtime(FakeObserver):
+    """FakeObserver as the runtime a step runs against; mgr.x claims active
+    only from the ``flip_after``-th look on (None: never)."""
+
+    def __init__(self, flip_after: int | None) -> None:
+        super().__init__()
+        self.timeline = _Timeline()
+        self.started = self.last_fault = 0.0
+        self.looks, self.flip_after = 0, flip_after
+        self.status["mgr.x"] = dict(self.status["mgr.x"] or {}, active=False)
+
+    def check(self) -> None:
+        pass
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)  # the step's own poll interval, as the real runtime's
+
+    def admin(self, daemon: str, prefix: str, timeout: float = 0.5, **args: Any) -> Any:
+        self.looks += 1
+        st = super().admin(daemon, prefix, timeout, **args)
+        flipped = self.flip_after is not None and self.looks >= self.flip_after
+        return dict(st, active=flipped)
+
+
+def _wait_for(within: str, timeout: str) -> WaitFor:
+    sc = load(
+        f"  - wait_for: {{mgr.x: {{active: true}}, within: {within}, timeout: {timeout}, poll: 10ms}}\n"
+    )
+    (step,) = sc.steps
+    assert isinstance(step, WaitFor)
+    return step
+
+
+def test_wait_for_within_measures_a_figure() -> None:
+    out = _wait_for("1s", "2s").run(_Runtime(flip_after=1))  # type: ignore[arg-type]
+    assert out.figure is not None and out.figure.ok
+    assert out.figure.threshold == 1.0 and out.figure.limit == 2.0
+    assert out.figure.value is not None and out.figure.value < 1.0
+
+
+def test_wait_for_within_fails_when_it_held_too_late() -> None:
+    with pytest.raises(StepFailed) as exc:
+        _wait_for("20ms", "3s").run(_Runtime(flip_after=8))  # type: ignore[arg-type]
+    fig = exc.value.figure
+    assert fig is not None and fig.value is not None and fig.value > 0.02 and not fig.ok
+    assert "later than within 0.02s" in str(exc.value)
+
+
+def test_wait_for_within_reports_never() -> None:
+    with pytest.raises(StepFailed) as exc:
+        _wait_for("50ms", "150ms").run(_Runtime(flip_after=None))  # type: ignore[arg-type]
+    fig = exc.value.figure
+    assert fig is not None and fig.value is None and fig.limit == 0.15
+    assert fig.text() == "never within 0.15s (threshold 0.05s)"
+
+
+def test_ceph_within_measures_the_answer_time() -> None:
+    sc = load("  - ceph: {cmd: mgr stat, within: 5s, timeout: 1s}\n")
+    (step,) = sc.steps
+    assert isinstance(step, Ceph) and "(within 5s)" in step.describe()
+    rt = _Runtime(flip_after=None)
+    out = step.run(rt)  # type: ignore[arg-type]
+    assert out.figure is not None and out.figure.ok and out.figure.limit == 1.0
+    rt.mon_up = False  # the command fails: no figure value, the step fails
+    with pytest.raises(StepFailed) as exc:
+        step.run(rt)  # type: ignore[arg-type]
+    assert exc.value.figure is not None and exc.value.figure.value is None
+    assert "t.yaml:4:35: ceph.within: unknown timing option 'soon'" in errors(
+        HEAD + "  - ceph: {cmd: mgr stat, within: soon}\n"
+    )

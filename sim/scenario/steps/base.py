@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from sim.scenario.errors import Mark
+from sim.scenario.figures import Figure
 from sim.scenario.schema import Checker, ParseContext
 from sim.scenario.yamlnodes import Node
 
@@ -29,6 +30,7 @@ class Outcome:
 
     message: str = ""
     took: float | None = None
+    figure: Figure | None = None  # what a step with `within` measured
 
 
 @dataclass
