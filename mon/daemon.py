@@ -19,6 +19,7 @@ Who may import it: `mon.__main__` only. Nothing in mon/ imports it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from typing import Any
@@ -35,6 +36,7 @@ from mon.store import MonStore
 from mon.subscriptions import Subscriptions
 from sim.asok import AsokTable
 from sim.daemon import DaemonShell, main_entry
+from sim.maps.monmap import MKFS_MONMAP, MonMap
 from sim.messages import Envelope, Log, Message, MsgType, Pong, Subscribe
 from sim.transport import Server
 
@@ -48,12 +50,17 @@ class MonDaemon(DaemonShell):
     entity_type = "mon"
 
     async def start(self) -> None:
-        self.rank = self.spec.mon_rank(self.id)
-        self.addr = self.spec.mon_addrs[self.id]
         self.store = MonStore(self.run.mon_data(self.id) / "store.db")
-        created = mkfs_or_load(self.store, self.spec)
+        created = mkfs_or_load(self.store, self.spec, self._mkfs_monmap())
         self.mon = Monitor(self.spec, self.id, self.options, self.store, created, self.emit)
         self.commit = self.mon.commit
+        monmap = self.commit.monmap_service.map
+        if not monmap.contains(self.id):
+            log.error("mon.%s is not in monmap e%d, exiting", self.id, monmap.epoch)
+            self.request_stop()
+            return
+        self.rank = monmap.rank(self.id)
+        self.addr = monmap.get(self.id).endpoint
         self.ops = MonOps(self.mon)
         assert self.ctx is not None
         self.quorum = QuorumShell(
@@ -85,6 +92,7 @@ class MonDaemon(DaemonShell):
             self.server, self.mon.current_map, self.commit.log_service.watch_map
         )
         self.commit.subscribers = self.subs
+        self.commit.monmap_listener = self._on_monmap
         self.server.start()
         self.admin_handlers["mon_status"] = lambda cmd: mon_status(self.mon)
         self._tick_task = asyncio.get_running_loop().create_task(self._tick_loop())
@@ -92,6 +100,30 @@ class MonDaemon(DaemonShell):
         log.info("mon.%s rank %d listening on %s", self.id, self.rank, self.addr)
         self.emit("daemon_started", addr=self.addr, rank=self.rank)
         self.quorum.start()
+
+    def _mkfs_monmap(self) -> MonMap | None:
+        """The monmap a mon added with ``mon add`` is made with: ``mon.ID/monmap.json``
+        (written by `sim start mon.ID` from the cluster's current map)."""
+        path = self.run.mon_data(self.id) / MKFS_MONMAP
+        try:
+            return MonMap.from_store(json.loads(path.read_text()))
+        except FileNotFoundError:
+            return None
+
+    def _on_monmap(self, monmap: MonMap) -> None:
+        """A new monmap is current: applied once the commit that carried it is done."""
+        asyncio.get_running_loop().call_soon(self._apply_monmap, monmap)
+
+    def _apply_monmap(self, monmap: MonMap) -> None:
+        if not monmap.contains(self.id):
+            # Ceph: "removed from monmap, suicide."
+            log.warning("mon.%s removed from monmap e%d, exiting", self.id, monmap.epoch)
+            self.emit("mon_removed", epoch=monmap.epoch)
+            self.request_stop()
+            return
+        self.rank = monmap.rank(self.id)
+        log.info("monmap e%d: mons %s, rank %d", monmap.epoch, monmap.names, self.rank)
+        self.quorum.set_monmap(monmap.names, monmap.endpoints())
 
     def asok_tables(self) -> list[AsokTable]:
         return [*super().asok_tables(), mon_asok.TABLE]
@@ -139,9 +171,9 @@ class MonDaemon(DaemonShell):
         self.commit.refresh_services(None)  # drop whatever was staged and not committed
 
     def on_quorum(self, leader: int, quorum: tuple[int, ...], epoch: int, previous: Any) -> None:
-        names = [self.spec.mons[r] for r in quorum]
+        names = [self.quorum.names[r] for r in quorum]
         if leader != self.rank:
-            log.info("peon of mon.%s, quorum %s, epoch %d", self.spec.mons[leader], names, epoch)
+            log.info("peon of mon.%s, quorum %s, epoch %d", self.quorum.names[leader], names, epoch)
             return
         log.info("leader, quorum %s, epoch %d (previous quorum %s)", names, epoch, previous)
         self.mon.cluster_log(
@@ -163,11 +195,10 @@ class MonDaemon(DaemonShell):
         mon.osd_service.on_leader()  # so do the OSDs' report clocks
         mm.module_health = dict(mon.health_service.module_health)
         mon.auth_service.start_term()
-        m = mon.monmap()
-        addrs = ",".join(f"{x['name']}=[v2:{x['addr']}]" for x in m["mons"])
+        m = mon.monmap_service.map
+        addrs = ",".join(f"{x.name}={x.addrvec_str()}" for x in m.mons)
         mon.cluster_log(
-            "[DBG]",
-            f"monmap e{m['epoch']}: {len(m['mons'])} mons at {{{addrs}}} removed_ranks: {{}}",
+            "[DBG]", f"monmap e{m.epoch}: {len(m)} mons at {{{addrs}}} removed_ranks: {{}}"
         )
         if mm.map.epoch:
             mon.cluster_log("[DBG]", mm.map.summary_line(time.time()))

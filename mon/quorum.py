@@ -174,39 +174,74 @@ class QuorumShell:
         link_filter: LinkFilter,
     ) -> None:
         self.ctx, self.me = ctx, me
+        self.mon_id = mon_id
         self.names = list(mons)
-        self.addrs = addrs
+        self.addrs = dict(addrs)
         self.rank = self.names.index(mon_id)
         self.options = options
         self.listener = listener
         self.commits = commits
         self.link_filter = link_filter
-        election_timeout, paxos_timing = timing(options)
-        self.core = QuorumCore(
-            self.rank, len(self.names), storage, time.monotonic, election_timeout, paxos_timing
-        )
+        self.storage = storage
+        self.core = self._new_core()
         self.peers: dict[int, Connection] = {}
         self.quorum_stamp = time.time()  # wall time the current quorum formed
         self.changed = asyncio.Event()  # pulsed on every transition
         self._timer: asyncio.TimerHandle | None = None
         self.elections_called = 0
 
+    def _new_core(self) -> QuorumCore:
+        election_timeout, paxos_timing = timing(self.options)
+        return QuorumCore(
+            self.rank, len(self.names), self.storage, time.monotonic, election_timeout, paxos_timing
+        )
+
+    def _connect(self, name: str) -> Connection:
+        return Connection(
+            self.ctx,
+            self.me,
+            self.addrs[name],
+            f"mon.{name}",
+            on_state=functools.partial(self._peer_state, name),
+            heartbeat=max(0.05, float(self.options["mon_lease"]) / 2),
+            heartbeat_timeout=float(self.options["mon_lease"])
+            * float(self.options["mon_lease_ack_timeout_factor"]),
+            link_filter=self.link_filter,
+        )
+
     def start(self) -> None:
+        for rank, name in enumerate(self.names):
+            if rank != self.rank:
+                self.peers[rank] = self._connect(name)
+        self._apply(self.core.start())
+
+    def set_monmap(self, mons: list[str], addrs: dict[str, str]) -> None:
+        """A new monmap is current (``mon add``/``mon remove``): re-rank, keep the
+        connections to mons still in it, connect to new ones, drop the others, and
+        start over with an election — Ceph's monitors bootstrap after a monmap
+        change. Paxos and the elector are built anew from the persisted state
+        (the election epoch carries on); whatever this mon was doing in the old
+        term ends, as on leaving a quorum."""
+        if mons == self.names and addrs == self.addrs:
+            return
+        if self.core.in_quorum():
+            self.listener.on_left_quorum()
+        old = {self.names[r]: c for r, c in self.peers.items()}
+        self.names, self.addrs = list(mons), dict(addrs)
+        self.rank = self.names.index(self.mon_id)
+        self.peers = {}
         for rank, name in enumerate(self.names):
             if rank == self.rank:
                 continue
-            self.peers[rank] = Connection(
-                self.ctx,
-                self.me,
-                self.addrs[name],
-                f"mon.{name}",
-                on_state=functools.partial(self._peer_state, rank),
-                heartbeat=max(0.05, float(self.options["mon_lease"]) / 2),
-                heartbeat_timeout=float(self.options["mon_lease"])
-                * float(self.options["mon_lease_ack_timeout_factor"]),
-                link_filter=self.link_filter,
-            )
-        self._apply(self.core.start())
+            conn = old.pop(name, None)
+            if conn is not None and conn.address != self.addrs[name]:
+                conn.close()
+                conn = None
+            self.peers[rank] = conn if conn is not None else self._connect(name)
+        for conn in old.values():
+            conn.close()
+        self.core = self._new_core()
+        self._apply(self.core.call_election("monmap changed"))
 
     def close(self) -> None:
         if self._timer is not None:
@@ -295,9 +330,9 @@ class QuorumShell:
     def propose(self, value: px.Value, token: object) -> None:
         self._apply(self.core.propose(value, token))
 
-    def _peer_state(self, rank: int, up: bool) -> None:
-        if up:
-            self._apply(self.core.on_peer_up(rank))
+    def _peer_state(self, name: str, up: bool) -> None:
+        if up and name in self.names:
+            self._apply(self.core.on_peer_up(self.names.index(name)))
 
     def _on_timer(self) -> None:
         self._timer = None
