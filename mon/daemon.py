@@ -93,6 +93,7 @@ class MonDaemon(DaemonShell):
         )
         self.commit.subscribers = self.subs
         self.commit.monmap_listener = self._on_monmap
+        self._monmap_tasks: set[asyncio.Task[None]] = set()
         self.server.start()
         self.admin_handlers["mon_status"] = lambda cmd: mon_status(self.mon)
         self._tick_task = asyncio.get_running_loop().create_task(self._tick_loop())
@@ -111,8 +112,22 @@ class MonDaemon(DaemonShell):
             return None
 
     def _on_monmap(self, monmap: MonMap) -> None:
-        """A new monmap is current: applied once the commit that carried it is done."""
-        asyncio.get_running_loop().call_soon(self._apply_monmap, monmap)
+        """A new monmap is current: applied once the commit that carried it is done
+        and its answers are out (a peon's forward of ``mon add`` gets the leader's
+        reply before the election ends the term, so the client is not told to retry
+        a change that was made)."""
+        task = asyncio.get_running_loop().create_task(self._monmap_when_answered(monmap))
+        self._monmap_tasks.add(task)
+        task.add_done_callback(self._monmap_tasks.discard)
+
+    async def _monmap_when_answered(self, monmap: MonMap) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + float(self.options["mon_lease"])
+        await asyncio.sleep(0)  # the commit's own replies go out first
+        while self.router.replies_pending() and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+        if monmap == self.commit.monmap_service.map:  # still the newest
+            self._apply_monmap(monmap)
 
     def _apply_monmap(self, monmap: MonMap) -> None:
         if not monmap.contains(self.id):

@@ -172,6 +172,7 @@ class Router:
         self.drops = drops
         self.pump = WritePump(quorum, commit)
         self.forwards: dict[int, asyncio.Future[MonForwardReply]] = {}
+        self._serving = 0  # forwarded requests being served here (leader)
         self._fids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -183,6 +184,11 @@ class Router:
     def kick(self) -> None:
         """Something was staged outside an operation (a mon's own log line)."""
         self.pump.kick()
+
+    def replies_pending(self) -> bool:
+        """A forward waits for the leader's answer, or (leader) a forwarded
+        request's answer is not sent yet."""
+        return bool(self.forwards) or self._serving > 0
 
     def term_ended(self, reason: str) -> None:
         self.pump.abort(reason)
@@ -307,6 +313,13 @@ class Router:
         self.spawn(self._serve_forward(frm, fwd, msg))
 
     async def _serve_forward(self, frm: int, fwd: MonForward, msg: Message) -> None:
+        self._serving += 1
+        try:
+            await self._serve_forward_now(frm, fwd, msg)
+        finally:
+            self._serving -= 1
+
+    async def _serve_forward_now(self, frm: int, fwd: MonForward, msg: Message) -> None:
         q = self.quorum
         try:
             reply = await self.pump.submit(self.ops.write_op(fwd.client, msg))
