@@ -50,8 +50,18 @@ class MonDaemon(DaemonShell):
     entity_type = "mon"
 
     async def start(self) -> None:
-        self.store = MonStore(self.run.mon_data(self.id) / "store.db")
-        created = mkfs_or_load(self.store, self.spec, self._mkfs_monmap())
+        path = self.run.mon_data(self.id) / "store.db"
+        self.store = MonStore(path)
+        fresh = self._mkfs_monmap()
+        if fresh is not None and self._removed_since(fresh):
+            # removed, then added again: Ceph's operator wipes the mon's data and
+            # runs mkfs again; so do we
+            log.warning("mon.%s: a store from before its removal; new store", self.id)
+            self.store.close()
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            self.store = MonStore(path)
+        created = mkfs_or_load(self.store, self.spec, fresh)
         self.mon = Monitor(self.spec, self.id, self.options, self.store, created, self.emit)
         self.commit = self.mon.commit
         monmap = self.commit.monmap_service.map
@@ -93,9 +103,11 @@ class MonDaemon(DaemonShell):
         )
         self.commit.subscribers = self.subs
         self.commit.monmap_listener = self._on_monmap
-        self._monmap_tasks: set[asyncio.Task[None]] = set()
+        self._monmap_changing = False
         self.server.start()
         self.admin_handlers["mon_status"] = lambda cmd: mon_status(self.mon)
+        # this mon's committed monmap (for `sim start`, when no quorum answers `mon getmap`)
+        self.admin_handlers["monmap"] = lambda cmd: self.mon.monmap_service.map.to_store()
         self._tick_task = asyncio.get_running_loop().create_task(self._tick_loop())
         self._tick_pending = False
         log.info("mon.%s rank %d listening on %s", self.id, self.rank, self.addr)
@@ -111,34 +123,48 @@ class MonDaemon(DaemonShell):
         except FileNotFoundError:
             return None
 
+    def _removed_since(self, fresh: MonMap) -> bool:
+        """Our store's map does not name us but ``fresh``, a newer one, does."""
+        raw = self.store.get("monmap", "map")
+        if not isinstance(raw, dict):
+            return False
+        mine = MonMap.from_store(raw)
+        return not mine.contains(self.id) and fresh.contains(self.id) and fresh.epoch > mine.epoch
+
     def _on_monmap(self, monmap: MonMap) -> None:
         """A new monmap is current: applied once the commit that carried it is done
-        and its answers are out (a peon's forward of ``mon add`` gets the leader's
-        reply before the election ends the term, so the client is not told to retry
-        a change that was made)."""
-        task = asyncio.get_running_loop().create_task(self._monmap_when_answered(monmap))
-        self._monmap_tasks.add(task)
-        task.add_done_callback(self._monmap_tasks.discard)
-
-    async def _monmap_when_answered(self, monmap: MonMap) -> None:
+        (the quorum shell is not re-entered from inside its own commit) and the
+        replies it released have gone out — the pump's futures wake their tasks on
+        the next turn of the loop, so the answers to a forwarded ``mon add`` leave
+        before the election's messages, and a peon answers its client first."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + float(self.options["mon_lease"])
-        await asyncio.sleep(0)  # the commit's own replies go out first
-        while self.router.replies_pending() and loop.time() < deadline:
-            await asyncio.sleep(0.005)
-        if monmap == self.commit.monmap_service.map:  # still the newest
-            self._apply_monmap(monmap)
+        loop.call_soon(loop.call_soon, self._apply_monmap, monmap)
 
     def _apply_monmap(self, monmap: MonMap) -> None:
+        if monmap != self.commit.monmap_service.map:
+            return  # a newer one came meanwhile; it is applied instead
         if not monmap.contains(self.id):
             # Ceph: "removed from monmap, suicide."
             log.warning("mon.%s removed from monmap e%d, exiting", self.id, monmap.epoch)
             self.emit("mon_removed", epoch=monmap.epoch)
-            self.request_stop()
+            # the answers to forwards still waiting (the removal itself) go out first
+            loop = asyncio.get_running_loop()
+            self._exit_when_answered(loop.time() + float(self.options["mon_lease"]))
             return
         self.rank = monmap.rank(self.id)
         log.info("monmap e%d: mons %s, rank %d", monmap.epoch, monmap.names, self.rank)
-        self.quorum.set_monmap(monmap.names, monmap.endpoints())
+        self._monmap_changing = True  # the term it ends keeps its forwards a while
+        try:
+            self.quorum.set_monmap(monmap.names, monmap.endpoints())
+        finally:
+            self._monmap_changing = False
+
+    def _exit_when_answered(self, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
+        if self.router.forwards and loop.time() < deadline:
+            loop.call_later(0.01, self._exit_when_answered, deadline)
+            return
+        self.request_stop()
 
     def asok_tables(self) -> list[AsokTable]:
         return [*super().asok_tables(), mon_asok.TABLE]
@@ -182,7 +208,9 @@ class MonDaemon(DaemonShell):
 
     def on_left_quorum(self) -> None:
         log.info("left the quorum")
-        self.router.term_ended(f"mon.{self.id} left the quorum")
+        # after a monmap change, forwards wait a lease for the answers on their way
+        grace = float(self.options["mon_lease"]) if self._monmap_changing else 0.0
+        self.router.term_ended(f"mon.{self.id} left the quorum", grace)
         self.commit.refresh_services(None)  # drop whatever was staged and not committed
 
     def on_quorum(self, leader: int, quorum: tuple[int, ...], epoch: int, previous: Any) -> None:

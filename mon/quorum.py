@@ -185,6 +185,7 @@ class QuorumShell:
         self.storage = storage
         self.core = self._new_core()
         self.peers: dict[int, Connection] = {}
+        self.departed: dict[str, Connection] = {}  # mons just removed from the monmap
         self.quorum_stamp = time.time()  # wall time the current quorum formed
         self.changed = asyncio.Event()  # pulsed on every transition
         self._timer: asyncio.TimerHandle | None = None
@@ -238,17 +239,22 @@ class QuorumShell:
                 conn.close()
                 conn = None
             self.peers[rank] = conn if conn is not None else self._connect(name)
-        for conn in old.values():
-            conn.close()
+        for name, conn in old.items():
+            # kept a lease for answers on their way to it (its own removal's)
+            self.departed[name] = conn
+            asyncio.get_running_loop().call_later(
+                float(self.options["mon_lease"]), self._close_departed, name, conn
+            )
         self.core = self._new_core()
         self._apply(self.core.call_election("monmap changed"))
 
     def close(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        for c in self.peers.values():
+        for c in [*self.peers.values(), *self.departed.values()]:
             c.close()
         self.peers.clear()
+        self.departed.clear()
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -351,6 +357,27 @@ class QuorumShell:
             self.me.drops.count("peer_unreachable")
             return False
         return True
+
+    def send_to_peer(self, name: str, msg: Message) -> bool:
+        """Send to a peer mon by name (``mon.b``), also one just removed from the
+        monmap; False if it is not connected."""
+        mon_id = name.partition(".")[2]
+        conn = self.departed.get(mon_id)
+        if mon_id in self.names:
+            conn = self.peers.get(self.names.index(mon_id))
+        if conn is None:
+            return False
+        try:
+            conn.send(msg)
+        except NotConnected:
+            self.me.drops.count("peer_unreachable")
+            return False
+        return True
+
+    def _close_departed(self, name: str, conn: Connection) -> None:
+        if self.departed.get(name) is conn:
+            del self.departed[name]
+        conn.close()
 
     def _send(self, to: int, msg: MonElection | MonPaxos) -> None:
         self.send_to(to, msg)

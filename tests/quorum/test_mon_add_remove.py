@@ -53,6 +53,13 @@ def log_messages(c: TestCluster, since: float) -> list[str]:
     return [e["message"] for e in c.json("log last", num=200) if e["stamp"] >= after]
 
 
+def wait_logged(c: TestCluster, since: float, *lines: str) -> None:
+    """Until every one of ``lines`` is in the cluster log (committed after ``since``)."""
+    wait_until(
+        lambda: set(lines) <= set(log_messages(c, since)), 10.0, f"cluster log lines {lines}"
+    )
+
+
 def test_mon_add_then_remove(cluster_factory: Callable[..., TestCluster], port: int) -> None:
     c = cluster_factory(mons=3, mgrs=1)
     wait_quorum(c, ["a", "b", "c"])
@@ -76,10 +83,13 @@ def test_mon_add_then_remove(cluster_factory: Callable[..., TestCluster], port: 
     assert [d["message"] for d in check["detail"]] == [
         f"mon.d (rank 3) addr v2:127.0.0.1:{port}/0 is down (out of quorum)"
     ]
-    msgs = log_messages(c, t_add)
-    assert "mon.a calling monitor election" in msgs
-    assert "mon.a is new leader, mons a,b,c in quorum (ranks 0,1,2)" in msgs
-    assert "Health check failed: 1/4 mons down, quorum a,b,c (MON_DOWN)" in msgs
+    wait_logged(
+        c,
+        t_add,
+        "mon.a calling monitor election",
+        "mon.a is new leader, mons a,b,c in quorum (ranks 0,1,2)",
+        "Health check failed: 1/4 mons down, quorum a,b,c (MON_DOWN)",
+    )
 
     dump = c.json("mon dump")
     real = json.loads(golden_text("mon_dump_after_add.json"))
@@ -109,7 +119,7 @@ def test_mon_add_then_remove(cluster_factory: Callable[..., TestCluster], port: 
     assert (qs["quorum"], qs["quorum_names"]) == ([0, 1, 2, 3], ["a", "b", "c", "d"])
     assert qs["quorum_leader_name"] == "a"
     wait_until(lambda: mon_down() is None, 10.0, "MON_DOWN cleared")
-    assert "mon.a is new leader, mons a,b,c,d in quorum (ranks 0,1,2,3)" in log_messages(c, t_add)
+    wait_logged(c, t_add, "mon.a is new leader, mons a,b,c,d in quorum (ranks 0,1,2,3)")
     # clients learn the monmap: this one and the mgr would hunt to mon.d now
     wait_until(lambda: "d" in c.core.monc.mon_addrs or None, 5.0, "the client's monmap")
     mgr_log = c.run.log_file("mgr.x")
@@ -128,7 +138,7 @@ def test_mon_add_then_remove(cluster_factory: Callable[..., TestCluster], port: 
     st = wait_until(d_exited, 10.0, "mon.d's exit")
     assert st["exits"][-1]["returncode"] == 0 and not st["exits"][-1]["expected"]
     assert any(e["kind"] == "daemon_exited" and e["daemon"] == "mon.d" for e in c.events())
-    assert "mon.a is new leader, mons a,b,c in quorum (ranks 0,1,2)" in log_messages(c, t_rm)
+    wait_logged(c, t_rm, "mon.a is new leader, mons a,b,c in quorum (ranks 0,1,2)")
     dump = c.json("mon dump")
     assert dump["epoch"] == 3 and [m["name"] for m in dump["mons"]] == ["a", "b", "c"]
     assert shape(dump) == shape(json.loads(golden_text("mon_dump_after_remove.json")))
@@ -138,3 +148,34 @@ def test_mon_add_then_remove(cluster_factory: Callable[..., TestCluster], port: 
     # an unknown mon is rc 0 with Ceph's words (the last one's refusal: tests/unit/test_monmap.py)
     rc, _, outs = c.mon_command({"prefix": "mon rm", "name": "d"})
     assert (rc, outs) == (0, "mon.d does not exist or has already been removed")
+
+
+def test_one_mon_grows_to_two_shrinks_and_grows_again(
+    cluster_factory: Callable[..., TestCluster], port: int
+) -> None:
+    """The last mon cannot be removed; adding a second to one mon loses the quorum
+    (1 of 2) until it runs, so `sim start` takes the map from the running mon's
+    admin endpoint; a mon removed and added again gets a new store."""
+    c = cluster_factory(mons=1, mgrs=1)
+    wait_quorum(c, ["a"])
+    rc, _, outs = c.mon_command({"prefix": "mon rm", "name": "a"})
+    assert (rc, outs) == (-22, "error: refusing removal of last monitor a")
+
+    for round_ in (1, 2):
+        rc, _, outs = c.mon_command({"prefix": "mon add", "name": "b", "addr": f"127.0.0.1:{port}"})
+        assert (rc, outs) == (0, f"adding mon.b at v2:127.0.0.1:{port}/0")
+        made = prepare_mon(c, "b")  # no quorum now: from mon.a's admin endpoint
+        assert made is not None and made.names == ["a", "b"]
+        c.supervisor({"prefix": "start", "daemon": "mon.b"}, timeout=10.0)
+        wait_quorum(c, ["a", "b"], timeout=15.0)
+        assert c.json("mon dump")["epoch"] == 2 * round_
+        rc, _, outs = c.mon_command({"prefix": "mon rm", "name": "b"}, timeout=15.0)
+        assert (rc, outs) == (0, "")
+        wait_quorum(c, ["a"])
+        wait_until(
+            lambda: c.supervisor("status")["daemons"]["mon.b"]["state"] == "exited",
+            10.0,
+            "mon.b's exit",
+        )
+    log = c.run.log_file("mon.b").read_text()
+    assert "a store from before its removal; new store" in log
