@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from mon.config_key import ConfigKeyService
@@ -33,10 +34,12 @@ from mon.health import HealthCheck, HealthMap, HealthStatus, diff_messages
 from mon.health_service import FIRST_GLOBAL_ID, AuthService, HealthService
 from mon.log_service import LogService
 from mon.mgr_service import MgrMapService
+from mon.monmap_service import MonmapMonitor
 from mon.osd_monitor import OSDMonitor, initial_map
 from mon.service import PaxosService
 from mon.store import MonStore, Transaction
 from sim.cluster import ClusterSpec
+from sim.maps.monmap import MonMap
 from sim.maps.osdmap import OSDMap
 from sim.options import Options
 
@@ -58,14 +61,21 @@ class Proposals(Protocol):
     def committed(self, token: object) -> None: ...
 
 
-def mkfs_or_load(store: MonStore, spec: ClusterSpec) -> float:
-    """The cluster's creation stamp; a new store first gets its initial contents."""
+def mkfs_or_load(store: MonStore, spec: ClusterSpec, monmap: MonMap | None = None) -> float:
+    """The cluster's creation stamp; a new store first gets its initial contents.
+
+    ``monmap``: the map a mon added later is made with (Ceph's ``ceph-mon --mkfs
+    --monmap``, here `sim start mon.ID`); the mons of ``sim up`` have none and
+    start from the spec's (epoch 1)."""
     created = store.get("monmap", "created")
     if created is None:
         # Every mon makes the same initial store (version 0): same stamp, same ids.
         created = spec.created or time.time()
         txn = Transaction().put("monmap", "created", created)
         txn.put("auth", "max_global_id", FIRST_GLOBAL_ID)
+        if monmap is not None:
+            created = monmap.created
+            txn.put("monmap", "created", created).put("monmap", "map", monmap.to_store())
         store.apply(txn)
         log.info("mkfs: new store for fsid %s", spec.fsid)
     return float(created)
@@ -118,6 +128,13 @@ class CommitPath:
         self.add_service(self.kv_service)
         self.osd_service = OSDMonitor(options, self._initial_osdmap, self.publish, emit)
         self.add_service(self.osd_service)
+        self.monmap_service = MonmapMonitor(
+            MonMap.initial(spec.fsid, created, spec.mon_addrs), self.publish
+        )
+        self.add_service(self.monmap_service)
+        self._sync_spec(self.monmap_service.map)
+        self.monmap_service.on_change = self._monmap_changed
+        self.monmap_listener: Callable[[MonMap], None] | None = None  # the daemon shell
         log.info(
             "loaded mgrmap e%d, log seq %d",
             self.mgr_service.mgrmon.map.epoch,
@@ -127,6 +144,17 @@ class CommitPath:
     def _initial_osdmap(self) -> OSDMap:
         s = self.spec
         return initial_map(s.fsid, self.created, s.osds, s.mds, s.rgws)
+
+    def _sync_spec(self, m: MonMap) -> None:
+        """This mon's copy of the spec names the current monmap's mons (rank order),
+        for the code that reads ``spec.mons`` / ``spec.mon_addrs``."""
+        self.spec.mons = m.names
+        self.spec.mon_addrs = m.endpoints()
+
+    def _monmap_changed(self, m: MonMap) -> None:
+        self._sync_spec(m)
+        if self.monmap_listener is not None:
+            self.monmap_listener(m)
 
     def add_service(self, service: PaxosService[Any]) -> None:
         """Register another service (before the log, which must commit last)."""
@@ -165,16 +193,15 @@ class CommitPath:
         if time.time() - self.created < float(self.options["mon_down_mkfs_grace"]):
             return []
         names = self.quorum.quorum_names() if self.quorum is not None else []
-        spec = self.spec
-        down = [m for m in spec.mons if m not in names]
+        mp = self.monmap_service.map
+        down = [(r, m) for r, m in enumerate(mp.mons) if m.name not in names]
         if not down:
             return []
         detail = tuple(
-            f"mon.{m} (rank {spec.mon_rank(m)}) addr "
-            f"[v2:{spec.mon_addrs[m].split('://', 1)[1]}/0] is down (out of quorum)"
-            for m in down
+            f"mon.{m.name} (rank {r}) addr {m.addrvec_str()} is down (out of quorum)"
+            for r, m in down
         )
-        summary = f"{len(down)}/{len(spec.mons)} mons down, quorum {','.join(names)}"
+        summary = f"{len(down)}/{len(mp)} mons down, quorum {','.join(names)}"
         return [HealthCheck("MON_DOWN", HealthStatus.HEALTH_WARN, summary, len(down), detail)]
 
     def update_health(self) -> None:

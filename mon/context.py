@@ -29,6 +29,7 @@ from mon.health_service import AuthService, HealthService
 from mon.log_service import LogService
 from mon.mgr_monitor import Clog, MgrMonitor
 from mon.mgr_service import MgrMapService
+from mon.monmap_service import MonmapMonitor
 from mon.osd_monitor import OSDMonitor
 from mon.store import StoreReader, Transaction
 from sim.cluster import ClusterSpec
@@ -67,6 +68,7 @@ class QuorumPort(QuorumView, Protocol):
     def wait_readable(self, timeout: float) -> Awaitable[bool]: ...
     def propose(self, value: list[Any], token: object) -> None: ...
     def send_to(self, rank: int, msg: Message) -> bool: ...
+    def send_to_peer(self, name: str, msg: Message) -> bool: ...
 
 
 class ClusterLogSink(Protocol):
@@ -113,6 +115,8 @@ class MonContext(ClusterLogSink, Protocol):
     def auth_service(self) -> AuthService: ...
     @property
     def log_service(self) -> LogService: ...
+    @property
+    def monmap_service(self) -> MonmapMonitor: ...
 
     # committed state, for reading
     @property

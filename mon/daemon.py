@@ -19,6 +19,7 @@ Who may import it: `mon.__main__` only. Nothing in mon/ imports it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from typing import Any
@@ -35,6 +36,7 @@ from mon.store import MonStore
 from mon.subscriptions import Subscriptions
 from sim.asok import AsokTable
 from sim.daemon import DaemonShell, main_entry
+from sim.maps.monmap import MKFS_MONMAP, MonMap
 from sim.messages import Envelope, Log, Message, MsgType, Pong, Subscribe
 from sim.transport import Server
 
@@ -48,12 +50,27 @@ class MonDaemon(DaemonShell):
     entity_type = "mon"
 
     async def start(self) -> None:
-        self.rank = self.spec.mon_rank(self.id)
-        self.addr = self.spec.mon_addrs[self.id]
-        self.store = MonStore(self.run.mon_data(self.id) / "store.db")
-        created = mkfs_or_load(self.store, self.spec)
+        path = self.run.mon_data(self.id) / "store.db"
+        self.store = MonStore(path)
+        fresh = self._mkfs_monmap()
+        if fresh is not None and self._removed_since(fresh):
+            # removed, then added again: Ceph's operator wipes the mon's data and
+            # runs mkfs again; so do we
+            log.warning("mon.%s: a store from before its removal; new store", self.id)
+            self.store.close()
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            self.store = MonStore(path)
+        created = mkfs_or_load(self.store, self.spec, fresh)
         self.mon = Monitor(self.spec, self.id, self.options, self.store, created, self.emit)
         self.commit = self.mon.commit
+        monmap = self.commit.monmap_service.map
+        if not monmap.contains(self.id):
+            log.error("mon.%s is not in monmap e%d, exiting", self.id, monmap.epoch)
+            self.request_stop()
+            return
+        self.rank = monmap.rank(self.id)
+        self.addr = monmap.get(self.id).endpoint
         self.ops = MonOps(self.mon)
         assert self.ctx is not None
         self.quorum = QuorumShell(
@@ -85,13 +102,69 @@ class MonDaemon(DaemonShell):
             self.server, self.mon.current_map, self.commit.log_service.watch_map
         )
         self.commit.subscribers = self.subs
+        self.commit.monmap_listener = self._on_monmap
+        self._monmap_changing = False
         self.server.start()
         self.admin_handlers["mon_status"] = lambda cmd: mon_status(self.mon)
+        # this mon's committed monmap (for `sim start`, when no quorum answers `mon getmap`)
+        self.admin_handlers["monmap"] = lambda cmd: self.mon.monmap_service.map.to_store()
         self._tick_task = asyncio.get_running_loop().create_task(self._tick_loop())
         self._tick_pending = False
         log.info("mon.%s rank %d listening on %s", self.id, self.rank, self.addr)
         self.emit("daemon_started", addr=self.addr, rank=self.rank)
         self.quorum.start()
+
+    def _mkfs_monmap(self) -> MonMap | None:
+        """The monmap a mon added with ``mon add`` is made with: ``mon.ID/monmap.json``
+        (written by `sim start mon.ID` from the cluster's current map)."""
+        path = self.run.mon_data(self.id) / MKFS_MONMAP
+        try:
+            return MonMap.from_store(json.loads(path.read_text()))
+        except FileNotFoundError:
+            return None
+
+    def _removed_since(self, fresh: MonMap) -> bool:
+        """Our store's map does not name us but ``fresh``, a newer one, does."""
+        raw = self.store.get("monmap", "map")
+        if not isinstance(raw, dict):
+            return False
+        mine = MonMap.from_store(raw)
+        return not mine.contains(self.id) and fresh.contains(self.id) and fresh.epoch > mine.epoch
+
+    def _on_monmap(self, monmap: MonMap) -> None:
+        """A new monmap is current: applied once the commit that carried it is done
+        (the quorum shell is not re-entered from inside its own commit) and the
+        replies it released have gone out — the pump's futures wake their tasks on
+        the next turn of the loop, so the answers to a forwarded ``mon add`` leave
+        before the election's messages, and a peon answers its client first."""
+        loop = asyncio.get_running_loop()
+        loop.call_soon(loop.call_soon, self._apply_monmap, monmap)
+
+    def _apply_monmap(self, monmap: MonMap) -> None:
+        if monmap != self.commit.monmap_service.map:
+            return  # a newer one came meanwhile; it is applied instead
+        if not monmap.contains(self.id):
+            # Ceph: "removed from monmap, suicide."
+            log.warning("mon.%s removed from monmap e%d, exiting", self.id, monmap.epoch)
+            self.emit("mon_removed", epoch=monmap.epoch)
+            # the answers to forwards still waiting (the removal itself) go out first
+            loop = asyncio.get_running_loop()
+            self._exit_when_answered(loop.time() + float(self.options["mon_lease"]))
+            return
+        self.rank = monmap.rank(self.id)
+        log.info("monmap e%d: mons %s, rank %d", monmap.epoch, monmap.names, self.rank)
+        self._monmap_changing = True  # the term it ends keeps its forwards a while
+        try:
+            self.quorum.set_monmap(monmap.names, monmap.endpoints())
+        finally:
+            self._monmap_changing = False
+
+    def _exit_when_answered(self, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
+        if self.router.forwards and loop.time() < deadline:
+            loop.call_later(0.01, self._exit_when_answered, deadline)
+            return
+        self.request_stop()
 
     def asok_tables(self) -> list[AsokTable]:
         return [*super().asok_tables(), mon_asok.TABLE]
@@ -135,13 +208,15 @@ class MonDaemon(DaemonShell):
 
     def on_left_quorum(self) -> None:
         log.info("left the quorum")
-        self.router.term_ended(f"mon.{self.id} left the quorum")
+        # after a monmap change, forwards wait a lease for the answers on their way
+        grace = float(self.options["mon_lease"]) if self._monmap_changing else 0.0
+        self.router.term_ended(f"mon.{self.id} left the quorum", grace)
         self.commit.refresh_services(None)  # drop whatever was staged and not committed
 
     def on_quorum(self, leader: int, quorum: tuple[int, ...], epoch: int, previous: Any) -> None:
-        names = [self.spec.mons[r] for r in quorum]
+        names = [self.quorum.names[r] for r in quorum]
         if leader != self.rank:
-            log.info("peon of mon.%s, quorum %s, epoch %d", self.spec.mons[leader], names, epoch)
+            log.info("peon of mon.%s, quorum %s, epoch %d", self.quorum.names[leader], names, epoch)
             return
         log.info("leader, quorum %s, epoch %d (previous quorum %s)", names, epoch, previous)
         self.mon.cluster_log(
@@ -163,11 +238,10 @@ class MonDaemon(DaemonShell):
         mon.osd_service.on_leader()  # so do the OSDs' report clocks
         mm.module_health = dict(mon.health_service.module_health)
         mon.auth_service.start_term()
-        m = mon.monmap()
-        addrs = ",".join(f"{x['name']}=[v2:{x['addr']}]" for x in m["mons"])
+        m = mon.monmap_service.map
+        addrs = ",".join(f"{x.name}={x.addrvec_str()}" for x in m.mons)
         mon.cluster_log(
-            "[DBG]",
-            f"monmap e{m['epoch']}: {len(m['mons'])} mons at {{{addrs}}} removed_ranks: {{}}",
+            "[DBG]", f"monmap e{m.epoch}: {len(m)} mons at {{{addrs}}} removed_ranks: {{}}"
         )
         if mm.map.epoch:
             mon.cluster_log("[DBG]", mm.map.summary_line(time.time()))

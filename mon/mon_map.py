@@ -1,7 +1,7 @@
 """The monmap and the quorum as Ceph prints them (`mon dump`, `mon stat`,
-`quorum_status`, `mon_status`): names, ranks and addresses from the cluster
-spec (fixed per cluster, epoch 1), leader, quorum and election epoch from the
-mon's quorum view.
+`quorum_status`, `mon_status`): names, ranks and addresses from the committed
+monmap (`mon.monmap_service`, its forms in `sim.maps.monmap`), leader, quorum
+and election epoch from the mon's quorum view.
 
 Renderings only: the functions read a `mon.context.MonContext` and never
 import the daemon. Who may import it: the command files, `mon.monitor` and
@@ -14,64 +14,12 @@ from typing import Any
 
 from mon.context import MonContext
 from sim.cluster import ClusterSpec
-from sim.formatting import utc_stamp
-
-FEATURES = [
-    "kraken", "luminous", "mimic", "osdmap-prune", "nautilus", "octopus", "pacific",
-    "elector-pinging",
-]  # fmt: skip
-
-
-def _host_port(endpoint: str) -> str:
-    return endpoint.split("://", 1)[-1]
+from sim.maps.monmap import FEATURES, MonMap
 
 
 def monmap_dump(spec: ClusterSpec, created: float) -> dict[str, Any]:
-    stamp = utc_stamp(created).replace("+0000", "Z")
-    mons = []
-    for rank, name in enumerate(spec.mons):
-        hp = _host_port(spec.mon_addrs[name])
-        mons.append(
-            {
-                "rank": rank,
-                "name": name,
-                "public_addrs": {"addrvec": [{"type": "v2", "addr": hp, "nonce": 0}]},
-                "addr": f"{hp}/0",
-                "public_addr": f"{hp}/0",
-                "priority": 0,
-                "weight": 0,
-                "crush_location": "{}",
-            }
-        )
-    return {
-        "epoch": 1,
-        "fsid": spec.fsid,
-        "modified": stamp,
-        "created": stamp,
-        "min_mon_release": 16,
-        "min_mon_release_name": "pacific",
-        "election_strategy": 1,
-        "disallowed_leaders: ": "",
-        "stretch_mode": False,
-        "tiebreaker_mon": "",
-        "removed_ranks: ": "",
-        "features": {"persistent": list(FEATURES), "optional": []},
-        "mons": mons,
-    }
-
-
-def monmap_plain(m: dict[str, Any]) -> str:
-    lines = [
-        f"epoch {m['epoch']}",
-        f"fsid {m['fsid']}",
-        f"last_changed {m['modified'].replace('Z', '+0000')}",
-        f"created {m['created'].replace('Z', '+0000')}",
-        f"min_mon_release {m['min_mon_release']} ({m['min_mon_release_name']})",
-        f"election_strategy: {m['election_strategy']}",
-    ]
-    for mon in m["mons"]:
-        lines.append(f"{mon['rank']}: [v2:{mon['addr']}] mon.{mon['name']}")
-    return "\n".join(lines) + "\n"
+    """The initial monmap (epoch 1) of a cluster spec, as ``mon dump -f json``."""
+    return MonMap.initial(spec.fsid, created, spec.mon_addrs).dump()
 
 
 def quorum(mon: MonContext) -> tuple[list[int], list[str]]:
@@ -81,7 +29,8 @@ def quorum(mon: MonContext) -> tuple[list[int], list[str]]:
 
 def leader(mon: MonContext) -> tuple[int, str] | None:
     r = mon.quorum.leader_rank() if mon.quorum.in_quorum() else None
-    return None if r is None else (r, mon.spec.mons[r])
+    names = mon.monmap_service.map.names
+    return None if r is None or r >= len(names) else (r, names[r])
 
 
 def quorum_age(mon: MonContext) -> int:
@@ -136,7 +85,7 @@ def mon_stat_plain(mon: MonContext) -> str:
     m = mon.monmap()
     ranks, names = quorum(mon)
     lead = leader(mon) or (-1, "")
-    addrs = ",".join(f"{x['name']}=[v2:{x['addr']}]" for x in m["mons"])
+    addrs = ",".join(f"{x.name}={x.addrvec_str()}" for x in mon.monmap_service.map.mons)
     return (
         f"e{m['epoch']}: {len(m['mons'])} mons at {{{addrs}}} removed_ranks: {{}}, "
         f"election epoch {mon.quorum.epoch}, leader {lead[0]} {lead[1]}, "

@@ -29,7 +29,7 @@ from mon.health_service import AuthService, HealthService
 from mon.log_service import LogService
 from mon.mgr_monitor import Clog, MgrMonitor
 from mon.mgr_service import MgrMapService
-from mon.mon_map import monmap_dump
+from mon.monmap_service import MonmapMonitor
 from mon.osd_monitor import OSDMonitor
 from mon.store import MonStore, StoreReader
 from sim.cluster import ClusterSpec
@@ -60,7 +60,6 @@ class Monitor:
         self.spec = spec
         self.id = mon_id
         self.name = f"mon.{mon_id}"
-        self.rank = spec.mon_rank(mon_id)
         self.options = options
         self._store = store
         self.created = created
@@ -117,6 +116,16 @@ class Monitor:
         return self.commit.log_service
 
     @property
+    def monmap_service(self) -> MonmapMonitor:
+        return self.commit.monmap_service
+
+    @property
+    def rank(self) -> int:
+        """This mon's rank in the current monmap (-1 once it was removed)."""
+        mp = self.commit.monmap_service.map
+        return mp.rank(self.id) if mp.contains(self.id) else -1
+
+    @property
     def mgrmon(self) -> MgrMonitor:
         return self.commit.mgr_service.mgrmon
 
@@ -129,12 +138,10 @@ class Monitor:
         return self.commit.health_service.current
 
     def monmap(self) -> dict[str, Any]:
-        return monmap_dump(self.spec, self.created)
+        return self.commit.monmap_service.map.dump()
 
     def current_map(self, name: str) -> tuple[int, dict[str, Any]] | None:
         """(epoch, body) of the map ``name`` for a subscriber (None: no such map)."""
-        if name == "monmap":
-            return 1, self.monmap()
         return self.commit.current_map(name)
 
     # --- cluster log ----------------------------------------------------------------------
@@ -206,8 +213,10 @@ class Monitor:
         )
 
     def addrvec(self, mon_id: str | None = None) -> dict[str, Any]:
-        host_port = self.spec.mon_addrs[mon_id or self.id].split("://", 1)[1]
-        return {"addrvec": [{"type": "v2", "addr": host_port, "nonce": 0}]}
+        mp = self.commit.monmap_service.map
+        name = mon_id or self.id
+        addrs = mp.get(name).addrs if mp.contains(name) else ()
+        return {"addrvec": [{"type": t, "addr": a, "nonce": 0} for t, a in addrs]}
 
     def _kick(self) -> None:
         if self.router is not None:

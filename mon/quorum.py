@@ -174,46 +174,87 @@ class QuorumShell:
         link_filter: LinkFilter,
     ) -> None:
         self.ctx, self.me = ctx, me
+        self.mon_id = mon_id
         self.names = list(mons)
-        self.addrs = addrs
+        self.addrs = dict(addrs)
         self.rank = self.names.index(mon_id)
         self.options = options
         self.listener = listener
         self.commits = commits
         self.link_filter = link_filter
-        election_timeout, paxos_timing = timing(options)
-        self.core = QuorumCore(
-            self.rank, len(self.names), storage, time.monotonic, election_timeout, paxos_timing
-        )
+        self.storage = storage
+        self.core = self._new_core()
         self.peers: dict[int, Connection] = {}
+        self.departed: dict[str, Connection] = {}  # mons just removed from the monmap
         self.quorum_stamp = time.time()  # wall time the current quorum formed
         self.changed = asyncio.Event()  # pulsed on every transition
         self._timer: asyncio.TimerHandle | None = None
         self.elections_called = 0
 
+    def _new_core(self) -> QuorumCore:
+        election_timeout, paxos_timing = timing(self.options)
+        return QuorumCore(
+            self.rank, len(self.names), self.storage, time.monotonic, election_timeout, paxos_timing
+        )
+
+    def _connect(self, name: str) -> Connection:
+        return Connection(
+            self.ctx,
+            self.me,
+            self.addrs[name],
+            f"mon.{name}",
+            on_state=functools.partial(self._peer_state, name),
+            heartbeat=max(0.05, float(self.options["mon_lease"]) / 2),
+            heartbeat_timeout=float(self.options["mon_lease"])
+            * float(self.options["mon_lease_ack_timeout_factor"]),
+            link_filter=self.link_filter,
+        )
+
     def start(self) -> None:
+        for rank, name in enumerate(self.names):
+            if rank != self.rank:
+                self.peers[rank] = self._connect(name)
+        self._apply(self.core.start())
+
+    def set_monmap(self, mons: list[str], addrs: dict[str, str]) -> None:
+        """A new monmap is current (``mon add``/``mon remove``): re-rank, keep the
+        connections to mons still in it, connect to new ones, drop the others, and
+        start over with an election — Ceph's monitors bootstrap after a monmap
+        change. Paxos and the elector are built anew from the persisted state
+        (the election epoch carries on); whatever this mon was doing in the old
+        term ends, as on leaving a quorum."""
+        if mons == self.names and addrs == self.addrs:
+            return
+        if self.core.in_quorum():
+            self.listener.on_left_quorum()
+        old = {self.names[r]: c for r, c in self.peers.items()}
+        self.names, self.addrs = list(mons), dict(addrs)
+        self.rank = self.names.index(self.mon_id)
+        self.peers = {}
         for rank, name in enumerate(self.names):
             if rank == self.rank:
                 continue
-            self.peers[rank] = Connection(
-                self.ctx,
-                self.me,
-                self.addrs[name],
-                f"mon.{name}",
-                on_state=functools.partial(self._peer_state, rank),
-                heartbeat=max(0.05, float(self.options["mon_lease"]) / 2),
-                heartbeat_timeout=float(self.options["mon_lease"])
-                * float(self.options["mon_lease_ack_timeout_factor"]),
-                link_filter=self.link_filter,
+            conn = old.pop(name, None)
+            if conn is not None and conn.address != self.addrs[name]:
+                conn.close()
+                conn = None
+            self.peers[rank] = conn if conn is not None else self._connect(name)
+        for name, conn in old.items():
+            # kept a lease for answers on their way to it (its own removal's)
+            self.departed[name] = conn
+            asyncio.get_running_loop().call_later(
+                float(self.options["mon_lease"]), self._close_departed, name, conn
             )
-        self._apply(self.core.start())
+        self.core = self._new_core()
+        self._apply(self.core.call_election("monmap changed"))
 
     def close(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        for c in self.peers.values():
+        for c in [*self.peers.values(), *self.departed.values()]:
             c.close()
         self.peers.clear()
+        self.departed.clear()
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -295,9 +336,9 @@ class QuorumShell:
     def propose(self, value: px.Value, token: object) -> None:
         self._apply(self.core.propose(value, token))
 
-    def _peer_state(self, rank: int, up: bool) -> None:
-        if up:
-            self._apply(self.core.on_peer_up(rank))
+    def _peer_state(self, name: str, up: bool) -> None:
+        if up and name in self.names:
+            self._apply(self.core.on_peer_up(self.names.index(name)))
 
     def _on_timer(self) -> None:
         self._timer = None
@@ -316,6 +357,27 @@ class QuorumShell:
             self.me.drops.count("peer_unreachable")
             return False
         return True
+
+    def send_to_peer(self, name: str, msg: Message) -> bool:
+        """Send to a peer mon by name (``mon.b``), also one just removed from the
+        monmap; False if it is not connected."""
+        mon_id = name.partition(".")[2]
+        conn = self.departed.get(mon_id)
+        if mon_id in self.names:
+            conn = self.peers.get(self.names.index(mon_id))
+        if conn is None:
+            return False
+        try:
+            conn.send(msg)
+        except NotConnected:
+            self.me.drops.count("peer_unreachable")
+            return False
+        return True
+
+    def _close_departed(self, name: str, conn: Connection) -> None:
+        if self.departed.get(name) is conn:
+            del self.departed[name]
+        conn.close()
 
     def _send(self, to: int, msg: MonElection | MonPaxos) -> None:
         self.send_to(to, msg)

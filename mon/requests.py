@@ -184,10 +184,21 @@ class Router:
         """Something was staged outside an operation (a mon's own log line)."""
         self.pump.kick()
 
-    def term_ended(self, reason: str) -> None:
+    def term_ended(self, reason: str, grace: float = 0.0) -> None:
+        """Every queued write is answered `Retry`, and every forward still waiting,
+        at once or (``grace``) if its answer has not come within that time: a term
+        ended by a monmap change, whose commit's answers are on their way."""
         self.pump.abort(reason)
         forwards, self.forwards = self.forwards, {}
-        for fut in forwards.values():
+        if grace > 0 and forwards:
+            self.forwards.update(forwards)
+            asyncio.get_running_loop().call_later(grace, self._give_up, forwards, reason)
+            return
+        self._give_up(forwards, reason)
+
+    def _give_up(self, forwards: dict[int, asyncio.Future[MonForwardReply]], reason: str) -> None:
+        for fid, fut in forwards.items():
+            self.forwards.pop(fid, None)
             if not fut.done():
                 fut.set_exception(TermEnded(reason))
 
@@ -304,24 +315,28 @@ class Router:
         if isinstance(msg, Log):
             self.submit_log(fwd.client, list(msg.entries))
             return
-        self.spawn(self._serve_forward(frm, fwd, msg))
+        self.spawn(self._serve_forward(env.sender, fwd, msg))
 
-    async def _serve_forward(self, frm: int, fwd: MonForward, msg: Message) -> None:
-        q = self.quorum
+    async def _serve_forward(self, peer: str, fwd: MonForward, msg: Message) -> None:
         try:
             reply = await self.pump.submit(self.ops.write_op(fwd.client, msg))
         except TermEnded as exc:
-            q.send_to(frm, MonForwardReply(fid=fwd.fid, retry=str(exc)))
+            self._reply_forward(peer, MonForwardReply(fid=fwd.fid, retry=str(exc)))
             return
         except Exception:
             log.exception("forwarded %s failed", fwd.kind)
             reply = None
         if reply is None:
-            q.send_to(frm, MonForwardReply(fid=fwd.fid, retry="no reply"))
+            self._reply_forward(peer, MonForwardReply(fid=fwd.fid, retry="no reply"))
         else:
-            q.send_to(
-                frm, MonForwardReply(fid=fwd.fid, kind=reply.TYPE.value, body=reply.to_body())
+            self._reply_forward(
+                peer, MonForwardReply(fid=fwd.fid, kind=reply.TYPE.value, body=reply.to_body())
             )
+
+    def _reply_forward(self, peer: str, reply: MonForwardReply) -> None:
+        """To the peon by name: its rank may have changed meanwhile, or it may have
+        just been removed (a monmap change)."""
+        self.quorum.send_to_peer(peer, reply)
 
 
 def _consume(fut: asyncio.Future[Any]) -> None:

@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         ("pause", "SIGSTOP a daemon"),
         ("resume", "SIGCONT a daemon"),
         ("restart", "stop then start a daemon"),
+        ("start", "start a daemon that is not running (a mon added by `ceph mon add`, too)"),
     ]:
         sp = with_dir(sub.add_parser(verb, help=text))
         sp.add_argument("daemon", help="mon.a, mgr.x, mgr.active, osd.3 or fleet.0")
@@ -175,7 +176,11 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
             else:
                 print(_status_table(st))
             return 0
-        if args.verb in ("kill", "stop", "pause", "resume", "restart"):
+        if args.verb == "start" and args.daemon.startswith("mon."):
+            from sim.mon_join import prepare_mon
+
+            prepare_mon(c, args.daemon[4:])
+        if args.verb in ("kill", "stop", "pause", "resume", "restart", "start"):
             r = c.supervisor({"prefix": args.verb, "daemon": args.daemon}, timeout=30.0)
             print(f"{args.verb} {r['daemon']} (pid {r['pid']}): {r['state']}")
             return 0

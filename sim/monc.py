@@ -18,6 +18,10 @@ timeout.
 
 ``have_session`` is what the mgr reports as ``have_mon_connection()``: a
 session with a mon in quorum.
+
+The monmap comes with every hello and by subscription (always, as Ceph's
+MonClient subscribes to it): after ``mon add``/``mon remove`` the next hunt
+dials the mons of the new map.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 
 import zmq.asyncio
 
+from sim.maps.monmap import endpoints_from_dump
 from sim.messages import (
     Command,
     CommandReply,
@@ -84,8 +89,11 @@ class MonClient:
         self.global_id = 0
         self.mon_name = ""
         self.have_session = False
-        self.wants: dict[str, int] = {}  # map name -> next epoch wanted
+        # map name -> next epoch wanted; the monmap always, as Ceph's MonClient
+        self.wants: dict[str, int] = {"monmap": 0}
         self.epochs: dict[str, int] = {}
+        self._caller_maps: set[str] = set()  # what on_map is told about
+        self.monmap_epoch = 0
         self._conn: Connection | None = None
         self._session_up = asyncio.Event()
         self._lost = asyncio.Event()
@@ -118,6 +126,7 @@ class MonClient:
         self.close()
 
     def subscribe(self, name: str, start: int = 0) -> None:
+        self._caller_maps.add(name)
         self.wants[name] = start
         if self.have_session:
             self._send_subscribe()
@@ -197,6 +206,7 @@ class MonClient:
             self._lost.clear()
             self.global_id = self.global_id or reply.global_id
             self.mon_name = last_mon = reply.mon_name
+            self._learn_monmap(reply.monmap)
             self._set_session(True)
             self._send_subscribe()
             await self._keepalive(conn)
@@ -312,6 +322,20 @@ class MonClient:
         if self.on_session is not None:
             self.on_session(up)
 
+    def _learn_monmap(self, body: Any) -> None:
+        """Where the mons are now (``mon add``/``mon remove``): the next hunt dials
+        these. A map older than the one we have changes nothing."""
+        if not isinstance(body, dict) or not isinstance(body.get("epoch"), int):
+            return
+        if body["epoch"] < self.monmap_epoch:
+            return
+        addrs = endpoints_from_dump(body)
+        if addrs:
+            self.monmap_epoch = body["epoch"]
+            if addrs != self.mon_addrs:
+                log.info("monmap e%d: mons %s", self.monmap_epoch, ", ".join(addrs))
+                self.mon_addrs = addrs
+
     def _send_subscribe(self) -> None:
         what = {n: max(start, self.epochs.get(n, 0)) for n, start in self.wants.items()}
         if what and self._conn is not None:
@@ -324,5 +348,9 @@ class MonClient:
             if m.epoch < self.epochs.get(m.name, 0):
                 return  # older than what we have
             self.epochs[m.name] = m.epoch
+            if m.name == "monmap":
+                self._learn_monmap(m.map)
+                if m.name not in self._caller_maps:
+                    return
             if self.on_map is not None:
                 self.on_map(m.name, m.epoch, m.map)

@@ -2,7 +2,8 @@
 
 Started detached by `sim up`, it starts every mon and mgr, reconciles on a
 tick (reaps exits, records whether a fault or a crash ended them), carries out
-operator faults (kill, stop, pause, resume, restart), collects the event
+operator faults (kill, stop, pause, resume, restart), starts daemons on
+request (an exited one, or a mon added by ``ceph mon add``), collects the event
 stream every daemon sends into ``events.jsonl``, and keeps the address book.
 When it stops — `down`, SIGTERM, or killed outright — no daemon survives it.
 """
@@ -24,6 +25,7 @@ import zmq.asyncio
 from sim import codec, wire
 from sim.cluster import RunDir
 from sim.daemon import die_with_parent, setup_logging
+from sim.maps.monmap import MKFS_MONMAP
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
 from sim.ownership import ProcRecord, RunLock, write_records
 from sim.process import DaemonProcess, ProcState
@@ -35,6 +37,7 @@ LOCK_FD_ENV = "SIM_RUN_LOCK_FD"  # the run directory's lock, inherited from `sim
 SIGNALS = {"kill": signal.SIGKILL, "pause": signal.SIGSTOP, "resume": signal.SIGCONT}
 FLEET = "fleet.0"  # the process that runs the simulated OSDs, MDSs and RGWs
 OSD_NAME = re.compile(r"osd\.\d+")
+MON_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 class Supervisor:
@@ -133,7 +136,8 @@ class Supervisor:
         if rec is not None and not rec.recorded:
             rec.recorded = True
             self.write_records()
-            kind = "daemon_exited" if rec.expected else "daemon_crashed"
+            # a daemon that exits 0 by itself (a mon removed from the monmap) did not crash
+            kind = "daemon_exited" if rec.expected or rec.returncode == 0 else "daemon_crashed"
             self.record(kind, p.name, returncode=rec.returncode, how=rec.how)
 
     # --- events -------------------------------------------------------------------
@@ -203,6 +207,8 @@ class Supervisor:
                 result = {"stopping": True}
             elif prefix in ("kill", "stop", "pause", "resume", "restart"):
                 result = await self.fault(prefix, daemon)
+            elif prefix == "start":
+                result = self.start_daemon(daemon)
             else:
                 return CommandReply(-22, outs=f"unknown supervisor command '{prefix[:64]}'")
         except KeyError as exc:
@@ -232,6 +238,23 @@ class Supervisor:
             if p.state is ProcState.EXITED:
                 raise KeyError(f"{p.name} is not running")
             p.signal(SIGNALS[action])
+        return {"daemon": p.name, "pid": p.pid, "state": p.state.value}
+
+    def start_daemon(self, who: str) -> dict[str, Any]:
+        """Start a daemon that is not running: one that exited, or a mon added by
+        ``ceph mon add`` whose data folder `sim start` prepared (its monmap)."""
+        p = self.procs.get(who)
+        if p is None:
+            mon_id = who[4:] if who.startswith("mon.") else ""
+            made = self.run.mon_data(mon_id) / MKFS_MONMAP
+            if not MON_ID.fullmatch(mon_id) or not made.exists():
+                raise KeyError(f"no daemon '{who[:64]}' (have: {', '.join(self.procs)})")
+            self._add(who, ["-m", "mon", "--dir", str(self.run.path), "--id", mon_id])
+            p = self.procs[who]
+        elif p.state is not ProcState.EXITED:
+            raise KeyError(f"{who} is already running (pid {p.pid})")
+        log.info("start %s", who)
+        self._start(p)
         return {"daemon": p.name, "pid": p.pid, "state": p.state.value}
 
     async def osd_fault(self, action: str, who: str) -> dict[str, Any]:

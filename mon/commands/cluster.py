@@ -30,7 +30,11 @@ def status_data(mon: MonContext) -> dict[str, Any]:
         "quorum": ranks,
         "quorum_names": names,
         "quorum_age": mon_map.quorum_age(mon),
-        "monmap": {"epoch": 1, "min_mon_release_name": "pacific", "num_mons": len(mon.spec.mons)},
+        "monmap": {
+            "epoch": mon.monmap_service.map.epoch,
+            "min_mon_release_name": "pacific",
+            "num_mons": len(mon.monmap_service.map),
+        },
         "osdmap": osd_stat(mon.osd_service.map),
         "pgmap": mon.osd_service.pgmap_status(),
         "fsmap": {"epoch": 1, "by_rank": [], "up:standby": 0},
@@ -53,7 +57,7 @@ def _status_plain(mon: MonContext) -> Any:
 
     def plain(data: dict[str, Any]) -> str:
         extra = {
-            "_mon_names": list(mon.spec.mons),
+            "_mon_names": mon.monmap_service.map.names,
             "_quorum_since": mon.quorum.quorum_stamp,
             "_mgr_active_name": m.active_name,
             "_mgr_active_change": m.active_change,
@@ -124,20 +128,22 @@ def log_last(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 
 @TABLE.command("mon dump name=epoch,type=CephInt,range=0,req=false", "dump formatted monmap")
 def mon_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    m = mon.monmap() | {"quorum": mon_map.quorum(mon)[0]}
-    return Reply(data=m, plain=mon_map.monmap_plain, outs=f"dumped monmap epoch {m['epoch']}")
+    mp = mon.monmap_service.map
+    m = mp.dump() | {"quorum": mon_map.quorum(mon)[0]}
+    return Reply(data=m, plain=lambda _d: mp.plain(), outs=f"dumped monmap epoch {m['epoch']}")
 
 
 @TABLE.command("mon stat", "summarize monitor status")
 def mon_stat(mon: MonContext, cmd: dict[str, Any]) -> Reply:
-    _, names = mon_map.quorum(mon)
+    ranks, names = mon_map.quorum(mon)
     lead = mon_map.leader(mon)
+    mp = mon.monmap_service.map
     data = {
-        "epoch": 1,
+        "epoch": mp.epoch,
         "min_mon_release_name": "pacific",
-        "num_mons": len(mon.spec.mons),
+        "num_mons": len(mp),
         "leader": lead[1] if lead else "",
-        "quorum": [{"rank": mon.spec.mon_rank(n), "name": n} for n in names],
+        "quorum": [{"rank": r, "name": n} for r, n in zip(ranks, names, strict=True)],
     }
     return Reply(data=data, plain=lambda _d: mon_map.mon_stat_plain(mon))
 

@@ -242,6 +242,10 @@ class Runtime:
     def now(self) -> float:
         return time.time()
 
+    def client(self) -> Probe:
+        """The engine's client, for steps that send commands of their own."""
+        return self._probe()
+
     def _probe(self) -> Probe:
         if self.probe is None:
             raise SimulatorFailure("the cluster is not running")
@@ -322,7 +326,7 @@ class Runtime:
     # --- faults -------------------------------------------------------------------------
 
     def fault(self, action: str, daemon: str) -> dict[str, Any]:
-        """kill | stop | pause | resume | restart through the supervisor."""
+        """kill | stop | pause | resume | restart | start through the supervisor."""
         self.last_fault = time.time()
         if daemon.startswith("mon."):
             self.last_mon_change = self.last_fault
@@ -336,7 +340,7 @@ class Runtime:
             self.held[daemon] = "down"
         elif action == "pause":
             self.held[daemon] = "paused"
-        elif action in ("restart", "resume"):
+        elif action in ("restart", "resume", "start"):
             self.held.pop(daemon, None)
         self.record("fault", action=action, target=daemon, pid=r.get("pid"))
         return dict(r)

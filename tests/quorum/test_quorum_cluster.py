@@ -28,7 +28,10 @@ def quorum_of(c: TestCluster, mons: list[str]) -> tuple[str, list[str], int] | N
         st = mon_status(c, m)
         if st["state"] not in ("leader", "peon"):
             return None
-        names = [st["monmap"]["mons"][r]["name"] for r in st["quorum"]]
+        mons = st["monmap"]["mons"]
+        if any(r >= len(mons) for r in st["quorum"]):
+            return None  # a new monmap is committed, its election not called yet
+        names = [mons[r]["name"] for r in st["quorum"]]
         views.append((st["leader"], names, st["election_epoch"]))
     return views[0] if all(v == views[0] for v in views) else None
 

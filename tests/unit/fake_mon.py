@@ -20,10 +20,11 @@ from mon.health_service import AuthService, HealthService
 from mon.log_service import LogService
 from mon.mgr_monitor import Clog, MgrMonitor
 from mon.mgr_service import MgrMapService
-from mon.mon_map import monmap_dump
+from mon.monmap_service import MonmapMonitor
 from mon.osd_monitor import OSDMonitor, initial_map
 from mon.store import StoreReader
 from sim.cluster import ClusterSpec
+from sim.maps.monmap import MonMap
 from sim.options import Options, Profile, defaults
 
 FSID = "a7f64266-0894-4f1e-a635-d0aeaca0e993"
@@ -121,6 +122,10 @@ class FakeMon:
             self.osd_service,
         ):
             service.load(self.store)
+        self.monmap_service = MonmapMonitor(
+            MonMap.initial(FSID, self.created, self.spec.mon_addrs), self._publish
+        )
+        self.monmap_service.load(self.store)
 
     def _publish(self, name: str, epoch: int, body: dict[str, Any]) -> None:
         self.published.append((name, epoch, body))
@@ -148,4 +153,4 @@ class FakeMon:
             self.cluster_log(prio, msg)
 
     def monmap(self) -> dict[str, Any]:
-        return monmap_dump(self.spec, self.created)
+        return self.monmap_service.map.dump()

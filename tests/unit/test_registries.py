@@ -18,7 +18,7 @@ REGISTRIES = [
     (
         "sim.scenario.steps",
         "STEPS",
-        ["checks", "faults", "links", "narration", "nemesis"],
+        ["checks", "faults", "links", "monmap", "narration", "nemesis"],
         "sim.scenario.steps.base:Step",
         "keyword",
     ),

@@ -16,7 +16,7 @@ The table of steps (`STEPS`) is built here, from the explicit list
 from __future__ import annotations
 
 from sim.scenario.schema import Checker, ParseContext, suggest
-from sim.scenario.steps import checks, faults, links, narration, nemesis
+from sim.scenario.steps import checks, faults, links, monmap, narration, nemesis
 from sim.scenario.steps.base import COMMON_KEYS, VARIABLE_NAME, Outcome, Step
 from sim.scenario.yamlnodes import Map, Node
 
@@ -26,7 +26,7 @@ __all__ = ["COMMON_KEYS", "REGISTERED", "STEPS", "Outcome", "Step", "parse_step"
 REGISTERED: tuple[type[Step], ...] = (
     checks.WaitFor, checks.Expect, checks.Ceph, checks.Http,
     faults.Kill, faults.Stop, faults.Pause, faults.Resume, faults.Restart,
-    faults.Partition, faults.Heal, faults.Delay, links.Link,
+    faults.Partition, faults.Heal, faults.Delay, links.Link, monmap.MonAdd, monmap.MonRemove,
     narration.Say, narration.Sleep, narration.Remember,
     nemesis.Nemesis,
 )  # fmt: skip
