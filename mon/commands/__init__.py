@@ -19,7 +19,7 @@ import errno
 import logging
 from typing import Any
 
-from mon.commands import blocklist, cluster, config, mgr, osd, osd_pool, pg, versions
+from mon.commands import blocklist, cluster, config, fs, mgr, osd, osd_pool, pg, versions
 from mon.commands.cmdmap import cmdmap_error, field_error
 from mon.commands.table import CommandTable, Handler, MonCommand, Reply
 from mon.context import MonContext
@@ -32,7 +32,7 @@ __all__ = ["COMMANDS", "CommandError", "Handler", "MonCommand", "Reply", "dispat
 log = logging.getLogger(__name__)
 
 TABLES: tuple[CommandTable, ...] = (
-    config.TABLE, mgr.TABLE, cluster.TABLE, pg.TABLE, osd.TABLE, osd_pool.TABLE, blocklist.TABLE,
+    config.TABLE, mgr.TABLE, cluster.TABLE, fs.TABLE, pg.TABLE, osd.TABLE, osd_pool.TABLE, blocklist.TABLE,
     versions.TABLE,
 )  # fmt: skip
 

@@ -18,12 +18,14 @@ from mon.context import QuorumView
 from mon.health import HealthMap
 from mon.health_service import AuthService, HealthService
 from mon.log_service import LogService
+from mon.mds_monitor import MDSMonitor
 from mon.mgr_monitor import Clog, MgrMonitor
 from mon.mgr_service import MgrMapService
 from mon.mon_map import monmap_dump
 from mon.osd_monitor import OSDMonitor, initial_map
 from mon.store import StoreReader
 from sim.cluster import ClusterSpec
+from sim.maps.fsmap import FSMap
 from sim.options import Options, Profile, defaults
 
 FSID = "a7f64266-0894-4f1e-a635-d0aeaca0e993"
@@ -111,6 +113,9 @@ class FakeMon:
             self._publish,
             self._emit,
         )
+        self.mds_service = MDSMonitor(
+            self.options, FSMap, self._publish, self.cluster_log, self._emit
+        )
         for service in (
             self.mgr_service,
             self.health_service,
@@ -119,6 +124,7 @@ class FakeMon:
             self.config_service,
             self.kv_service,
             self.osd_service,
+            self.mds_service,
         ):
             service.load(self.store)
 
