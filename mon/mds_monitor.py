@@ -11,7 +11,8 @@ Theory of operation (Ceph 16.2's MDSMonitor, simplified):
   gid adds that daemon as a standby (``mds.? ADDRS up:boot``); another gid
   carrying a known name means the daemon restarted: the old gid is failed
   first. Beacon times are leader memory (``last_beacon``); a beacon from a
-  laggy daemon clears its ``laggy_since``.
+  laggy daemon clears its ``laggy_since``; a last beacon saying ``down:dne``
+  (a clean shutdown) fails the daemon at once.
 - On each mon tick: if the gap since the previous tick exceeds grace −
   interval, every beacon time is reset (a slow election fails nobody). A
   rank not held (never assigned, or failed) takes the standby of lowest gid
@@ -171,6 +172,11 @@ class MDSMonitor(PaxosService[FSChanges]):
                 port, nonce = int(e.get("port", 0)), int(e.get("nonce", 0))
             except (KeyError, TypeError, ValueError):
                 continue  # a malformed entry: that MDS is not heard
+            if e.get("state") == "down:dne":  # a clean shutdown: failed at once
+                if self.newest().find_gid(gid) is not None:
+                    self.staged().erase(gid, wall)
+                    self.last_beacon.pop(gid, None)
+                continue
             md = e.get("metadata")
             if isinstance(md, dict) and md and self.metadata.get(name) != md:
                 self.pending_metadata[name] = {str(k): str(v) for k, v in md.items()}
