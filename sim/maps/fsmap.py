@@ -383,6 +383,56 @@ class FSMap:
             out += f", {damaged} damaged"
         return out
 
+    def status_summary(self) -> dict[str, Any]:
+        """``FSMap::print_summary`` with a formatter (``status``'s ``fsmap``)."""
+        out: dict[str, Any] = {"epoch": self.epoch}
+        for fscid, m in sorted(self.filesystems.items()):
+            out |= {"id": fscid, "up": len(m.up), "in": len(m.in_), "max": m.max_mds}
+        out["by_rank"] = [
+            {"filesystem_id": f, "rank": i.rank, "name": i.name,
+             "status": i.state + ("(laggy or crashed)" if i.laggy_since else ""), "gid": i.gid}
+            for f, m in sorted(self.filesystems.items())
+            for i in sorted(m.info.values(), key=lambda i: i.rank) if i.rank >= 0
+        ]  # fmt: skip
+        out["up:standby"] = len(self.standbys)
+        failed = sum(len(m.failed) for m in self.filesystems.values())
+        if failed:
+            out["failed"] = failed
+        return out
+
+    def daemon_summary(self) -> str:
+        """``FSMap::print_daemon_summary``: ``status``'s ``mds:`` line ("" for none)."""
+        if not self.filesystems and not self.standbys:
+            return ""
+        up = sum(len(m.up) for m in self.filesystems.values())
+        in_ = sum(len(m.in_) for m in self.filesystems.values())
+        failed = sum(len(m.failed) for m in self.filesystems.values())
+        out = f"{up}/{in_} daemons up"
+        if failed:
+            out += f" ({failed} failed)"
+        if self.standbys:
+            out += f", {len(self.standbys)} standby"
+        return out
+
+    def fs_summary(self) -> str:
+        """``FSMap::print_fs_summary``: ``status``'s ``volumes:`` line ("" for none)."""
+        if not self.filesystems:
+            return ""
+        healthy = recovering = failed = 0
+        for m in self.filesystems.values():
+            if m.failed:
+                failed += 1
+            elif m.is_degraded():
+                recovering += 1
+            else:
+                healthy += 1
+        out = f"{healthy}/{len(self.filesystems)} healthy"
+        if recovering:
+            out += f", {recovering} recovering"
+        if failed:
+            out += f", {failed} failed"
+        return out
+
     def fs_ls(self, pool_names: dict[int, str]) -> list[dict[str, Any]]:
         """``fs ls -f json``: every filesystem's name and pools."""
         return [

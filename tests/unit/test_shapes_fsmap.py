@@ -138,3 +138,22 @@ def test_fs_dump_of_an_unknown_epoch_is_enoent() -> None:
     mon = mon_with_captured_map()
     _mc, reply = commands.dispatch(mon, {"prefix": "fs dump", "epoch": 2})
     assert reply.retval == -2 and reply.outs == "there is no map for epoch 2"
+
+
+def test_status_fsmap_section_and_lines() -> None:
+    """``ceph -s`` on the capture's MDS cluster (status_s_muted.*): ``mds:`` and ``volumes:``."""
+    m = captured_fsmap()
+    assert m.status_summary() == golden_json("status_s_muted.json")["fsmap"]
+    text = golden_text("status_s_muted.txt").splitlines()
+    assert f"    mds: {m.daemon_summary()}" in text
+    assert f"    volumes: {m.fs_summary()}" in text
+    assert FSMap().daemon_summary() == "" and FSMap().fs_summary() == ""
+    assert FSMap().status_summary() == golden_json("status_s.json")["fsmap"]
+    mon = mon_with_captured_map()
+    out, _ = run(mon, "status")
+    lines = out.splitlines()
+    assert lines.index("    mds: 1/1 daemons up") == lines.index("  services:") + 3
+    assert lines[lines.index("  data:") + 1] == "    volumes: 1/1 healthy"
+    m.epoch = 5
+    m.insert_standby(MDSInfo(gid=4300, name="b", port=6828, nonce=1))
+    assert m.daemon_summary() == "1/1 daemons up, 1 standby"
