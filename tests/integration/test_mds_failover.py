@@ -70,11 +70,11 @@ def test_active_mds_killed_standby_takes_rank_0(tmp_path: Path) -> None:
         first = c.json("fs dump")["epoch"]
 
         # fs status through the stock module: the shape of Ceph's, our pools and MDS
-        def both() -> dict[str, Any] | None:
+        def both() -> dict[str, Any] | None:  # and the MDS metadata (from the fleet's open)
             st = fs_status(c)
-            return st if len(st.get("mdsmap", [])) == 2 else None
+            return st if len(st.get("mdsmap", [])) == 2 and st.get("mds_version") else None
 
-        out = wait_until(both, 30, "fs status with both MDS")
+        out = wait_until(both, 30, "fs status with both MDS and their version")
         real = json.loads(golden_text("fs_status.json"))
         assert sorted(out) == sorted(real)
         assert sorted(out["mdsmap"][0]) == sorted(real["mdsmap"][0])
