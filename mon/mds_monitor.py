@@ -289,20 +289,22 @@ class MDSMonitor(PaxosService[FSChanges]):
     # --- operator actions ------------------------------------------------------------------
 
     def fail(self, who: str) -> str:
-        """``mds fail <role_or_gid>``: a name, a gid or a rank (``0``, ``cephfs:0``)."""
+        """``mds fail <role_or_gid>``: a role (``0``, ``cephfs:0``), a gid or a name, in
+        Ceph's order. Like Ceph, an unknown one is not an error (retval 0)."""
         cur = self.newest()
-        info = cur.find_name(who)
-        if info is None and who.isdigit():
-            found = cur.find_gid(int(who))
-            info = found[1] if found is not None else None
+        info: MDSInfo | None = None
+        fs, _, rank = who.rpartition(":")
+        if rank.isdigit():
+            info = _holder(cur, fs or None, int(rank))
+            if info is None and not fs:
+                found = cur.find_gid(int(rank))
+                info = found[1] if found is not None else None
             if info is None:
-                info = _holder(cur, None, int(who))
-        if info is None and ":" in who:
-            fs, _, rank = who.partition(":")
-            if rank.isdigit():
-                info = _holder(cur, fs, int(rank))
+                return ""
+        else:
+            info = cur.find_name(who)
         if info is None:
-            raise CommandError(errno.EINVAL, f"MDS named '{who}' does not exist, or is not up")
+            return f"MDS named '{who}' does not exist, or is not up"
         self.staged().erase(info.gid, self.wall())
         self.last_beacon.pop(info.gid, None)
         return f"failed mds gid {info.gid}"
