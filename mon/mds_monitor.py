@@ -27,9 +27,9 @@ Theory of operation (Ceph 16.2's MDSMonitor, simplified):
 - Every change is staged on ``pending`` (a copy of the committed map), and
   everything staged between two proposals becomes one epoch; each committed
   epoch logs ``fsmap SUMMARY`` (DBG) and is published to subscribers.
-- Health: MDS_ALL_DOWN (a filesystem with no rank up), FS_DEGRADED (failed
-  ranks), MDS_INSUFFICIENT_STANDBY (fewer standbys than
-  ``standby_count_wanted``).
+- Health: MDS_ALL_DOWN (a filesystem with no rank up), FS_WITH_FAILED_MDS
+  and FS_DEGRADED (failed ranks), MDS_INSUFFICIENT_STANDBY (fewer standbys
+  than ``standby_count_wanted``).
 
 Who may import it: the commit path, `mon.context` (for its type), the
 command handlers through `MonContext`, and tests.
@@ -322,6 +322,15 @@ class MDSMonitor(PaxosService[FSChanges]):
                 "MDS_ALL_DOWN", HealthStatus.HEALTH_ERR,
                 f"{n} filesystem{'s are' if n > 1 else ' is'} offline", n,
                 tuple(f"fs {f} is offline because no MDS is active for it." for f in down),
+            ))  # fmt: skip
+        with_failed = [(mm.fs_name, len(mm.failed)) for _, mm in sorted(m.filesystems.items())
+                       if mm.failed]  # fmt: skip
+        if with_failed:
+            n = len(with_failed)
+            checks.append(HealthCheck(
+                "FS_WITH_FAILED_MDS", HealthStatus.HEALTH_WARN,
+                f"{n} filesystem{'s have' if n > 1 else ' has'} a failed mds daemon", n,
+                tuple(f"fs {f} has {k} failed mds{'s' if k > 1 else ''}" for f, k in with_failed),
             ))  # fmt: skip
         degraded = [mm.fs_name for _, mm in sorted(m.filesystems.items()) if mm.is_degraded()]
         if degraded:

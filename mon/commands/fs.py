@@ -42,6 +42,19 @@ def fs_dump(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     )
 
 
+@TABLE.command("fs get name=fs_name,type=CephString", "get info about one filesystem")
+def fs_get(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    name = str(cmd.get("fs_name", ""))
+    found = mon.mds_service.map.filesystem_by_name(name)
+    if found is None:
+        raise CommandError(errno.ENOENT, f"filesystem '{name}' not found")
+    fscid, m = found
+    return Reply(
+        data={"mdsmap": m.dump(), "id": fscid},
+        plain=lambda _d: f"Filesystem '{m.fs_name}' ({fscid})\n{m.text()}",
+    )
+
+
 @TABLE.command("mds stat", "show MDS status")
 def mds_stat(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     svc = mon.mds_service

@@ -185,7 +185,8 @@ def test_restarted_daemon_fails_its_old_gid_and_the_rank_is_refilled() -> None:
     fs = h.svc.map.filesystems[1]
     assert fs.failed == [0] and fs.up == {} and list(h.svc.map.standbys) == [4300]
     checks = {c.code: c for c in h.svc.health_checks()}
-    assert set(checks) == {"MDS_ALL_DOWN", "FS_DEGRADED"}
+    assert set(checks) == {"MDS_ALL_DOWN", "FS_DEGRADED", "FS_WITH_FAILED_MDS"}
+    assert checks["FS_WITH_FAILED_MDS"].detail == ("fs cephfs has 1 failed mds",)
     assert checks["MDS_ALL_DOWN"].summary == "1 filesystem is offline"
     assert h.svc.map.summary() == "cephfs:0/1 1 up:standby, 1 failed"
     h.logged += h.svc.tick()

@@ -157,3 +157,15 @@ def test_status_fsmap_section_and_lines() -> None:
     m.epoch = 5
     m.insert_standby(MDSInfo(gid=4300, name="b", port=6828, nonce=1))
     assert m.daemon_summary() == "1/1 daemons up, 1 standby"
+
+
+def test_fs_get() -> None:
+    mon = mon_with_captured_map()
+    _mc, reply = commands.dispatch(mon, {"prefix": "fs get", "fs_name": "cephfs", "format": "json"})
+    assert json.loads(reply.render("json")) == golden_json("fs_dump.json")["filesystems"][0]
+    _mc, reply = commands.dispatch(mon, {"prefix": "fs get", "fs_name": "cephfs"})
+    text = reply.render(None).decode()
+    dump = golden_text("fs_dump.txt")
+    assert text.startswith("Filesystem 'cephfs' (1)\nfs_name\tcephfs\n") and text in dump
+    _mc, reply = commands.dispatch(mon, {"prefix": "fs get", "fs_name": "nofs"})
+    assert (reply.retval, reply.outs) == (-2, "filesystem 'nofs' not found")
