@@ -10,6 +10,9 @@ Measured:
     committed by the mon, then readable), timed inside the mgr by the
     selftest module. Real Ceph: 4-10 ms.
   * ``set_store`` inside the module (config-key round trip). Real Ceph: ~4 ms.
+  * the same two in the same run with a 200 ms link (each way) between the
+    active mgr and mon.a (the `link` step's admin command on both ends):
+    each write is at least one round trip, so ~400 ms more.
 Target: well under 50 ms p99 for propagation.
 """
 
@@ -80,6 +83,19 @@ def measure(args: Any) -> dict[str, Any]:
             inside = json.loads(out)
             res["set_module_option (in the module)"] = stats(inside["set_module_option"])
             res["set_store (in the module)"] = stats(inside["set_store"])
+            rc, dump, err = c.mon_command({"prefix": "mgr dump", "format": "json"})
+            assert rc == 0, err
+            active = "mgr." + json.loads(dump)["active_name"]
+            for a, b in ((active, "mon.a"), ("mon.a", active)):
+                c.admin(a, {"prefix": "link", "peers": [b], "latency": 0.2})
+            n = max(3, args.runs // 30)
+            rc, out, err = c.mgr_command(
+                {"prefix": "mgr self-test eval", "s": IN_MODULE.format(n=n)}, timeout=120
+            )
+            assert rc == 0 and not err, err
+            slow = json.loads(out)
+            res["set_module_option, 200 ms link to the mon"] = stats(slow["set_module_option"])
+            res["set_store, 200 ms link to the mon"] = stats(slow["set_store"])
     return {"benchmark": "module_config_propagation", "unit": "s", "results": res}
 
 

@@ -315,9 +315,12 @@ class MgrDaemon(DaemonShell):
             reply = CommandReply(-errno.EAGAIN, outs=f"mgr.{self.id} is not the active mgr")
         else:
             try:
-                # Ceph's DaemonServer: its own commands first, then the modules'.
-                # Off the loop: a big cluster's ``pg dump`` must not delay beacons.
-                if mgr_commands.is_builtin(c.cmd):
+                # Ceph's DaemonServer: its own checks, its own commands first, then the
+                # modules'. Off the loop: a big cluster's ``pg dump`` must not delay beacons.
+                refused = mgr_commands.precheck(c.cmd)
+                if refused is not None:
+                    reply = refused
+                elif mgr_commands.is_builtin(c.cmd):
                     cluster = mgr_commands.Cluster(self.daemon_state, self.daemon_state.pg)
                     reply = await asyncio.to_thread(mgr_commands.run, cluster, c.cmd, env.sender)
                 else:

@@ -304,7 +304,8 @@ class PGState:
                 "omap_bytes_used": 0, "percent_used": used_p / (used_p + max_avail) if used_p + max_avail else 0,
                 "max_avail": max_avail,
                 # Ceph's verbose fields (get('df'), ``df detail``; ``df`` drops them)
-                "quota_objects": 0, "quota_bytes": 0, "dirty": objects, "rd": rd,
+                # dirty: 0 outside cache tiers (none here), as a 16.2 memstore pool shows
+                "quota_objects": p.quota_max_objects, "quota_bytes": p.quota_max_bytes, "dirty": 0, "rd": rd,
                 "rd_bytes": rd_kb * KB, "wr": wr, "wr_bytes": wr_kb * KB,
                 "compress_bytes_used": 0, "compress_under_bytes": 0,
                 "stored_raw": used_p, "avail_raw": raw_avail}})  # fmt: skip

@@ -51,7 +51,7 @@ class MonOps:
 
     def is_read(self, msg: Message) -> bool:
         if isinstance(msg, Command):
-            mc = commands.COMMANDS.get(msg.cmd.get("prefix"))  # type: ignore[arg-type]
+            mc = commands.COMMANDS.get(str(msg.cmd.get("prefix", "")))
             return mc is None or not mc.writes
         if isinstance(msg, Hello):
             return 0 < msg.global_id <= self.mon.auth_service.max_global_id

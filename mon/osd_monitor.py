@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mon import pool_settings
+from mon import pool_quota, pool_settings
 from mon.errors import CommandError
 from mon.health import HealthCheck, HealthStatus
 from mon.pool_settings import PoolLimits
@@ -38,7 +38,7 @@ from mon.service import PaxosService, Publish
 from mon.store import StoreReader, Transaction
 from sim.maps import layout
 from sim.maps.osd_dumps import osd_port
-from sim.maps.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
+from sim.maps.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap, Pool
 from sim.options import Options
 
 Clog = list[tuple[str, str]]
@@ -253,6 +253,33 @@ class OSDMonitor(PaxosService[OSDChanges]):
             self.staged().pools[pool.pool] = pool
         return line
 
+    def pool_set_quota(self, name: str, field: str, val: str) -> str:
+        """``osd pool set-quota``: staged like `pool_set`; Ceph's status line."""
+        current = self.newest().pool_by_name(name)
+        if current is None:
+            raise CommandError(errno.ENOENT, f"unrecognized pool '{name}'")
+        pool = Pool.from_wire(current.to_wire())
+        try:
+            line = pool_quota.set_quota(pool, field, val)
+        except pool_quota.QuotaValueError as exc:
+            raise CommandError(errno.EINVAL, f"error parsing value '{val}': {exc}") from None
+        if pool != current:
+            pool.last_change = self.map.epoch + 1
+            self.staged().pools[pool.pool] = pool
+        return line
+
+    def pool_usage(self) -> dict[int, pool_quota.PoolUsage]:
+        """Each pool's objects and stored bytes in the last committed PG digest."""
+        df = self.digest.get("df")
+        out: dict[int, pool_quota.PoolUsage] = {}
+        for p in df.get("pools", []) if isinstance(df, dict) else []:
+            try:
+                st = p["stats"]
+                out[int(p["id"])] = pool_quota.PoolUsage(int(st["objects"]), int(st["stored"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return out
+
     def reweight(self, osd: int, weight: float) -> int:
         """``osd reweight``: the OSD's override weight (16.16 fixed point, Ceph's
         ``CEPH_OSD_IN`` is 1.0), staged; returns the new raw weight."""
@@ -294,6 +321,11 @@ class OSDMonitor(PaxosService[OSDChanges]):
             ):
                 to_out.append(osd)
         log: Clog = []
+        changed, quota_log = pool_quota.update_pools_status(m, self.pool_usage())
+        for pool in changed:  # Ceph's update_pools_status, on the leader's tick
+            pool.last_change = self.map.epoch + 1
+            self.staged().pools[pool.pool] = pool
+        log += quota_log
         if silent:
             ages = dict(silent)
             _, lines = self.mark_down(
@@ -341,6 +373,10 @@ class OSDMonitor(PaxosService[OSDChanges]):
                 tuple(f"osd.{o} (root=default,host={m.hostname(o)}) is down"
                       for o in down[:HEALTH_DETAIL_MAX]),
             ))  # fmt: skip
+        full = pool_quota.full_pools(m)
+        if full:
+            checks.append(HealthCheck("POOL_FULL", HealthStatus.HEALTH_WARN,
+                                      f"{len(full)} pool(s) full", len(full), tuple(full)))  # fmt: skip
         if m.flags:
             flags = ",".join(sorted(m.flags))
             # Ceph's count is the length of the flag string ("noout": 5)

@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="the mgrs run this fetched release's own Python (16.2, 18.2, 20.2)")  # fmt: skip
     up.add_argument("--ceph-python", metavar="DIR", default=None,
                     help="the mgrs run the Python in DIR (src/pybind/mgr or like /usr/share/ceph/mgr)")  # fmt: skip
+    up.add_argument("--network", metavar="FAULT", default="",
+                    help="every daemon link's fault, e.g. latency=5ms,jitter=2ms,loss=1%%")  # fmt: skip
     up.add_argument("--fetch", action="store_true",
                     help="fetch --ceph-release now if it is not in the cache")  # fmt: skip
     with_dir(sub.add_parser("down", help="stop the cluster; no process is left"))
@@ -134,6 +136,7 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
     from sim.client import Cluster
 
     if args.verb == "up":
+        from sim.links import parse_fault
         from sim.options import Profile, parse_overrides
 
         run = launcher.up(
@@ -150,6 +153,7 @@ def _dispatch(args: argparse.Namespace, run_dir: Path) -> int:
             ceph_release=args.ceph_release,
             ceph_python=args.ceph_python,
             fetch=args.fetch,
+            network=parse_fault(args.network),
         )
         print(run.path)
         return 0

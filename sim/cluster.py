@@ -61,6 +61,10 @@ class ClusterSpec:
     ceph_release: str = ""  # e.g. "16.2.15" when a fetched release was selected
     ceph_python: str = ""  # absolute folder with mgr_module.py, passed to each mgr
     message_events: bool = False  # daemons record their messages as events (sim.msglog)
+    # every daemon-to-daemon link's fault from the start (sim.links: latency and
+    # jitter in seconds, loss and duplicate probabilities), seeded by network_seed
+    network: dict[str, float] = field(default_factory=dict)
+    network_seed: int = 0
 
     @classmethod
     def new(cls, mons: list[str], mgrs: list[str], mon_ports: list[int], **kw: Any) -> ClusterSpec:

@@ -110,7 +110,9 @@ class DaemonShell:
         )
         self.asok = AdminSocket(self, self.asok_tables())
         self._asok_files: list[Path] = []  # removed at a clean stop
-        self.me.links.reseed(daemon_seed(self.name))
+        self.me.links.reseed(daemon_seed(self.name, self.spec.network_seed))
+        if self.spec.network:
+            self.me.links.network = LinkFault.from_dict(self.spec.network)
         if self.spec.message_events:
             self.me.msglog = MessageLog()
         self.ctx: zmq.asyncio.Context | None = None

@@ -27,6 +27,7 @@ import psutil
 
 from sim.client import Cluster
 from sim.cluster import PRIVATE_UMASK, ClusterSpec, RunDir, mgr_names, mon_names
+from sim.links import LinkError, LinkFault
 from sim.options import Profile, defaults
 from sim.ownership import RunLock, is_locked, read_records
 from sim.ports import reserve_given, reserve_ports
@@ -65,11 +66,17 @@ def up(
     ceph_python: str | Path | None = None,
     fetch: bool = False,
     message_events: bool = False,
+    network: dict[str, float] | None = None,
+    network_seed: int = 0,
 ) -> RunDir:
     if mons < 1 or mgrs < 0:
         raise LaunchError("a cluster needs at least one mon")
     # before the run directory is touched: a bad selection loses nothing
     selection = select_python(ceph_release, ceph_python, fetch=fetch)
+    try:
+        LinkFault.from_dict(network or {})
+    except (LinkError, TypeError) as exc:
+        raise LaunchError(f"network: {exc}") from None
     run = RunDir(run_dir)
     run.path.mkdir(mode=0o700, parents=True, exist_ok=True)
     lock = RunLock(run.path)
@@ -88,6 +95,7 @@ def up(
             spec = _restart_spec(run, shape, opts, profile)
             spec.ceph_release, spec.ceph_python = selection.ceph_release, selection.ceph_python
             spec.message_events = message_events
+            spec.network, spec.network_seed = dict(network or {}), network_seed
             reserved = reserve_given([int(a.rsplit(":", 1)[1]) for a in spec.mon_addrs.values()])
         else:
             _wipe(run)
@@ -96,7 +104,7 @@ def up(
                 mon_names(mons), mgr_names(mgrs), [p for p, _ in reserved], options=opts,
                 profile=profile.value, created=time.time(), **{k: shape[k] for k in ("osds", "mds", "rgws")},
                 ceph_release=selection.ceph_release, ceph_python=selection.ceph_python,
-                message_events=message_events,
+                message_events=message_events, network=dict(network or {}), network_seed=network_seed,
             )  # fmt: skip
         try:
             if run.exists():

@@ -7,6 +7,12 @@ faults): one-way ``latency`` plus a uniform ``jitter`` of up to that much
 more, a ``loss`` probability and a ``duplicate`` probability. ``"*"`` stands
 for every peer. The transport asks `Links.plan` before each send.
 
+A cluster may also run on a *network* (``cluster.network`` in a scenario,
+`sim.cluster.ClusterSpec.network`): a `LinkFault` on every link between two
+daemons from the first message on, restarts included. A link step toward a
+peer replaces it for that peer; ``heal`` returns to it, not to a perfect
+network.
+
 Messages on one link never overtake each other, whatever the jitter: the
 links stand for TCP connections (ZeroMQ over TCP), where reordering does not
 happen; a delivery time is never earlier than the previous one to that peer.
@@ -84,6 +90,7 @@ class Links:
     def __init__(self, seed: int = 0, clock: Callable[[], float] = time.monotonic) -> None:
         self.blocked: set[str] = set()
         self.faults: dict[str, LinkFault] = {}
+        self.network: LinkFault | None = None  # every daemon link's baseline
         self._rng = random.Random(seed)
         self._clock = clock
         self._last: dict[str, float] = {}  # peer -> latest planned delivery time
@@ -114,7 +121,7 @@ class Links:
     def fault_for(self, peer: str) -> LinkFault | None:
         fault = self.faults.get(peer)
         if fault is None and peer.startswith(DAEMON_PREFIXES):
-            fault = self.faults.get(ALL)
+            fault = self.faults.get(ALL, self.network)
         return fault
 
     def plan(self, peer: str) -> list[float] | None:
@@ -139,6 +146,7 @@ class Links:
         return {
             "blocked_peers": sorted(self.blocked),
             "link_faults": {p: f.as_dict() for p, f in sorted(self.faults.items())},
+            "network": self.network.as_dict() if self.network else {},
         }
 
 
@@ -164,6 +172,27 @@ def parse_ratio(text: str) -> float:
         return float(t[:-1]) / 100 if t.endswith("%") else float(t)
     except ValueError:
         raise LinkError(f"not a probability: {text!r} (e.g. 10% or 0.1)") from None
+
+
+def parse_fault(text: str) -> dict[str, float]:
+    """``latency=5ms,jitter=2ms,loss=1%,duplicate=0.1%`` (``sim up --network``)
+    as `LinkFault` fields; validated."""
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise LinkError(f"not FIELD=VALUE: {part!r} (e.g. latency=5ms,loss=1%)")
+        key = key.strip()
+        if key in ("latency", "jitter"):
+            out[key] = parse_seconds(value)
+        elif key in ("loss", "duplicate"):
+            out[key] = parse_ratio(value)
+        else:
+            raise LinkError(
+                f"unknown link fault field {key!r}; known: latency, jitter, loss, duplicate"
+            )
+    LinkFault.from_dict(out)
+    return out
 
 
 def link_pairs(a: str, b: str, daemons: list[str], one_way: bool) -> list[tuple[str, list[str]]]:

@@ -25,6 +25,7 @@ import errno
 import functools
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,8 @@ class Identity:
     drops: wire.DropCounters
     links: Links = field(default_factory=Links)  # link faults on what we send
     msglog: MessageLog | None = None  # messages as events, when the cluster records them
+    # messages held back by a link fault, per (socket, peer), oldest first
+    late: dict[tuple[int, str], deque[list[bytes]]] = field(default_factory=dict)
 
     def note(
         self,
@@ -103,14 +106,20 @@ def _deliver(
         me.drops.count("link_loss")
         return True  # lost on the way, as far as the sender can tell
     loop = asyncio.get_running_loop()
+    queue = me.late.setdefault((id(sock), peer), deque())
     for delay in plan:
-        loop.call_later(delay, _send_late, sock, frames)
+        queue.append(frames)
+        loop.call_later(delay, _send_late, sock, queue)
     if len(plan) > 1:
         me.drops.count("link_duplicate")
     return True
 
 
-def _send_late(sock: zmq.asyncio.Socket, frames: list[bytes]) -> None:
+def _send_late(sock: zmq.asyncio.Socket, queue: deque[list[bytes]]) -> None:
+    """A held-back message's time has come: send the *oldest* one held back on
+    this link. Timers due at (nearly) the same instant may fire in any order;
+    taking from the queue keeps the link's order, as TCP does."""
+    frames = queue.popleft()
     with contextlib.suppress(zmq.ZMQError):  # the socket may be closed by now
         _send_now(sock, frames)
 

@@ -26,9 +26,10 @@ from typing import Any
 from mgr.commands import device, osd, pg, pg_ls
 from mgr.commands.table import Cluster, CommandError, CommandTable, MgrCommand
 from sim.caps import ACCESS_DENIED, allows, caps_for
+from sim.cmdparse.cmdmap import cmdmap_error, field_error
 from sim.messages import CommandReply
 
-__all__ = ["COMMANDS", "Cluster", "descriptions", "is_builtin", "run"]
+__all__ = ["COMMANDS", "Cluster", "descriptions", "is_builtin", "precheck", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,25 @@ def is_builtin(cmd: Any) -> bool:
     return isinstance(prefix, str) and prefix in COMMANDS
 
 
+def precheck(cmd: Any) -> CommandReply | None:
+    """What Ceph's DaemonServer refuses before it looks for a handler, for its
+    own commands and the modules' alike: a map that is not a command map
+    (the mon's texts, `sim.cmdparse.cmdmap`), a ``prefix`` or ``format`` that
+    is not a string (``bad or missing field 'format'``). A missing prefix is
+    the empty one (``No handler found for ''``). Module commands are not
+    checked against their descriptors: a 16.2 mgr passes ``balancer mode
+    bogus`` to the module (tests/data/ceph16/mgr_raw_commands.jsonl)."""
+    if not isinstance(cmd, dict):
+        return CommandReply(-errno.EINVAL, outs=f"not JSON object {cmd!r}")
+    bad = cmdmap_error(cmd)
+    if bad:
+        return CommandReply(-errno.EINVAL, outs=bad)
+    for key in ("prefix", "format"):
+        if key in cmd and not isinstance(cmd[key], str):
+            return CommandReply(-errno.EINVAL, outs=f"bad or missing field '{key}'")
+    return None
+
+
 def run(cluster: Cluster, cmd: dict[str, Any], sender: str) -> CommandReply:
     """Run a built-in command (`is_builtin`); safe off the event loop, as module
     threads are (the daemon state swaps whole objects)."""
@@ -89,6 +109,9 @@ def run(cluster: Cluster, cmd: dict[str, Any], sender: str) -> CommandReply:
         return CommandReply(-errno.EINVAL, outs=f"No handler found for '{prefix}'")
     if not allows(caps_for(sender), mc.sig.perm):
         return CommandReply(-errno.EACCES, outs=ACCESS_DENIED)
+    bad = field_error(mc.sig, cmd)  # the handlers' typed reads (cmd_getval), as the mon's
+    if bad:
+        return CommandReply(-errno.EINVAL, outs=bad)
     fmt = cmd.get("format")
     try:
         reply = mc.handler(cluster, cmd)

@@ -60,9 +60,9 @@ def pool_pgs(c: Cluster) -> dict[str, dict[int, int]]:
     "show OSD utilization",
 )
 def osd_df(c: Cluster, cmd: dict[str, Any]) -> Reply:
-    method = choices(cmd, "output_method", ("plain", "tree"))
+    # Ceph's DaemonServer does not check the choice: anything but "tree" is plain
+    tree = cmd.get("output_method") == "tree"
     choices(cmd, "filter_by", ("class", "name"))
-    tree = method == ["tree"]
     stats = {int(s["osd"]): s for s in c.pg.osd_stats()}
     per_osd = c.pg.derived()["pgs_per_osd"]
     data = df_view.osd_df(c.view.osdmap, stats, per_osd, tree, pool_pgs(c), string(cmd, "filter"))

@@ -7,7 +7,7 @@ on disk (enabled or not), then, in Ceph's order:
 |---|---|
 | no module declares the prefix | -EINVAL "No handler found for '<prefix>'" |
 | the client's caps lack the command's perm | -EACCES (see `sim.caps`) |
-| the module is not enabled | -EOPNOTSUPP "Module '<m>' is not enabled (required by command '<prefix>'): use `ceph mgr module enable <m>` to enable it" |
+| the module is not enabled | -EOPNOTSUPP "Module '<m>' is not enabled/loaded (required by command '<prefix>'): use `ceph mgr module enable <m>` to enable it" |
 | can_run is False, or it failed (serve/constructor raised) | -EIO "Module '<m>' has experienced an error and cannot handle commands: <error>" (not for ``<m> self-test``) |
 | it is enabled but not running here | -ENOENT "Module '<m>' is not available" |
 
@@ -42,9 +42,9 @@ def owner_of(host: PyModules, prefix: str) -> str | None:
 
 
 async def dispatch(host: PyModules, cmd: dict[str, Any], inbuf: bytes, sender: str) -> CommandReply:
-    prefix = cmd.get("prefix")
+    prefix = cmd.get("prefix", "")  # none: the empty prefix, which no module has
     if not isinstance(prefix, str):
-        return CommandReply(-errno.EINVAL, outs="command has no prefix")
+        return CommandReply(-errno.EINVAL, outs="bad or missing field 'prefix'")
     module = owner_of(host, prefix)
     if module is None:
         return CommandReply(-errno.EINVAL, outs=f"No handler found for '{prefix}'")
@@ -54,7 +54,7 @@ async def dispatch(host: PyModules, cmd: dict[str, Any], inbuf: bytes, sender: s
     if not host.is_enabled(module):
         return CommandReply(
             -errno.EOPNOTSUPP,
-            outs=f"Module '{module}' is not enabled (required by command '{prefix}'): "
+            outs=f"Module '{module}' is not enabled/loaded (required by command '{prefix}'): "
             f"use `ceph mgr module enable {module}` to enable it",
         )
     runner = host.runner(module)

@@ -20,12 +20,12 @@ import logging
 from typing import Any
 
 from mon.commands import blocklist, cluster, config, fs, mgr, osd, osd_pool, pg, versions
-from mon.commands.cmdmap import cmdmap_error, field_error
 from mon.commands.table import CommandTable, Handler, MonCommand, Reply
 from mon.context import MonContext
 from mon.errors import CommandError
 from sim.caps import allows, caps_for
 from sim.cmdparse import CommandSig, Flag
+from sim.cmdparse.cmdmap import cmdmap_error, field_error
 
 __all__ = ["COMMANDS", "CommandError", "Handler", "MonCommand", "Reply", "dispatch", "signatures"]
 

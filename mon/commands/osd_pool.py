@@ -1,4 +1,5 @@
-"""``ceph osd pool get`` / ``osd pool set`` (OSDMonitor's pool variables).
+"""``ceph osd pool get`` / ``osd pool set`` (OSDMonitor's pool variables) and
+``osd pool set-quota`` / ``get-quota`` (`mon.pool_quota`).
 
 The vocabulary and Ceph's validation are `mon.pool_settings`; a change is
 staged on the OSDMap service (`OSDMonitor.pool_set`) and committed through
@@ -12,6 +13,7 @@ from __future__ import annotations
 import errno
 from typing import Any
 
+from mon import pool_quota
 from mon.commands.table import CommandTable, Reply
 from mon.context import MonContext
 from mon.errors import CommandError
@@ -64,3 +66,29 @@ def osd_pool_set(mon: MonContext, cmd: dict[str, Any]) -> Reply:
         bool(cmd.get("yes_i_really_mean_it")), limits,
     )  # fmt: skip
     return Reply(outs=line)
+
+
+@TABLE.command(
+    "osd pool set-quota name=pool,type=CephPoolname "
+    f"name=field,type=CephChoices,strings={'|'.join(pool_quota.FIELDS)} name=val,type=CephString",
+    "set object or byte limit on pool",
+    "rw",
+)
+def osd_pool_set_quota(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    return Reply(
+        outs=mon.osd_service.pool_set_quota(str(cmd["pool"]), str(cmd["field"]), str(cmd["val"]))
+    )
+
+
+@TABLE.command(
+    "osd pool get-quota name=pool,type=CephPoolname", "obtain object or byte limits for pool"
+)
+def osd_pool_get_quota(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    name = str(cmd["pool"])
+    pool = mon.osd_service.map.pool_by_name(name)
+    if pool is None:
+        raise CommandError(errno.ENOENT, f"unrecognized pool '{name}'")
+    usage = mon.osd_service.pool_usage().get(pool.pool)
+    if usage is None:  # no mgr has reported PG stats for it yet
+        raise CommandError(errno.ENOENT, f"no stats for pool '{name}'")
+    return Reply(data=pool_quota.get_quota(pool, usage), plain=pool_quota.get_quota_plain)

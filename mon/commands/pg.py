@@ -19,15 +19,43 @@ TABLE = CommandTable()
 
 
 def _pct(ratio: float) -> str:
-    return "0" if not ratio else f"{ratio * 100:.2f}"
+    """Ceph's percentify: under 0.01 % prints as 0."""
+    return "0" if ratio * 100 < 0.01 else f"{ratio * 100:.2f}"
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return aligned_table([head, *rows], [False] + [True] * (len(head) - 1))
 
 
-def df_plain(data: dict[str, Any], pg_num: dict[int, int]) -> str:
-    """``ceph df`` text (RAW STORAGE by class, then POOLS)."""
+def _pool_row(p: dict[str, Any], pgs: int, detail: bool) -> list[str]:
+    st = p["stats"]
+    if not detail:
+        return [
+            p["name"], str(p["id"]), str(pgs), byte_u_t(st["stored"]), si_u_t(st["objects"]),
+            byte_u_t(st["bytes_used"]), _pct(st["percent_used"]), byte_u_t(st["max_avail"]),
+        ]  # fmt: skip
+    q_obj, q_bytes = int(st.get("quota_objects", 0)), int(st.get("quota_bytes", 0))
+    return [
+        p["name"], str(p["id"]), str(pgs),
+        byte_u_t(st["stored"]), byte_u_t(st.get("stored_data", st["stored"])),
+        byte_u_t(st.get("stored_omap", 0)), si_u_t(st["objects"]),
+        byte_u_t(st["bytes_used"]), byte_u_t(st.get("data_bytes_used", st["bytes_used"])),
+        byte_u_t(st.get("omap_bytes_used", 0)), _pct(st["percent_used"]), byte_u_t(st["max_avail"]),
+        si_u_t(q_obj) if q_obj else "N/A", byte_u_t(q_bytes) if q_bytes else "N/A",
+        "N/A",  # DIRTY: counted for cache tiers only, and there are none here
+        byte_u_t(st.get("compress_bytes_used", 0)), byte_u_t(st.get("compress_under_bytes", 0)),
+    ]  # fmt: skip
+
+
+POOL_HEAD = ["POOL", "ID", "PGS", "STORED", "OBJECTS", "USED", "%USED", "MAX AVAIL"]
+POOL_HEAD_DETAIL = [
+    "POOL", "ID", "PGS", "STORED", "(DATA)", "(OMAP)", "OBJECTS", "USED", "(DATA)", "(OMAP)",
+    "%USED", "MAX AVAIL", "QUOTA OBJECTS", "QUOTA BYTES", "DIRTY", "USED COMPR", "UNDER COMPR",
+]  # fmt: skip
+
+
+def df_plain(data: dict[str, Any], pg_num: dict[int, int], detail: bool = False) -> str:
+    """``ceph df [detail]`` text (RAW STORAGE by class, then POOLS)."""
     raw = []
     for cls, s in [*sorted(data.get("stats_by_class", {}).items()), ("TOTAL", data["stats"])]:
         raw.append([
@@ -35,19 +63,11 @@ def df_plain(data: dict[str, Any], pg_num: dict[int, int]) -> str:
             byte_u_t(s["total_used_bytes"]), byte_u_t(s["total_used_raw_bytes"]),
             _pct(s["total_used_raw_ratio"]),
         ])  # fmt: skip
-    pools = [
-        [
-            p["name"], str(p["id"]), str(pg_num.get(p["id"], 0)), byte_u_t(p["stats"]["stored"]),
-            si_u_t(p["stats"]["objects"]), byte_u_t(p["stats"]["bytes_used"]),
-            _pct(p["stats"]["percent_used"]), byte_u_t(p["stats"]["max_avail"]),
-        ]
-        for p in data.get("pools", [])
-    ]  # fmt: skip
+    pools = [_pool_row(p, pg_num.get(p["id"], 0), detail) for p in data.get("pools", [])]
     lines = ["--- RAW STORAGE ---"]
     lines += _table(["CLASS", "SIZE", "AVAIL", "USED", "RAW USED", "%RAW USED"], raw)
     lines += [" ", "--- POOLS ---"]
-    head = ["POOL", "ID", "PGS", "STORED", "OBJECTS", "USED", "%USED", "MAX AVAIL"]
-    lines += _table(head, pools)
+    lines += _table(POOL_HEAD_DETAIL if detail else POOL_HEAD, pools)
     return "\n".join(lines) + "\n"
 
 
@@ -85,4 +105,5 @@ def df(mon: MonContext, cmd: dict[str, Any]) -> Reply:
             for p in data.get("pools", [])
         ]}  # fmt: skip
     pg_num = {p.pool: p.pg_num for p in mon.osd_service.map.pools.values()}
-    return Reply(data=data, plain=lambda d: df_plain(d, pg_num))
+    detail = cmd.get("detail") == "detail"
+    return Reply(data=data, plain=lambda d: df_plain(d, pg_num, detail))

@@ -10,6 +10,9 @@ serve it:
 - at least ``min_size`` OSDs of the acting set are up in the map (else the
   op *blocks*: Ceph's ``peered``/``down`` PG; it is retried whenever the map
   or an OSD's run state changes);
+- a write to a pool flagged ``full`` (its quota is reached: `mon.pool_quota`)
+  waits, like Ceph's paused writes, until a map lifts the flag; removing an
+  object is let through (librados sends removes with FULL_FORCE);
 - every OSD the map shows up in the acting set is running here: a killed or
   paused OSD stores and answers nothing, so the op waits until it returns or
   the mon marks it down (``osd_heartbeat_grace``), as a Ceph primary waits on
@@ -37,6 +40,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sim.cluster import RunDir
 from sim.fleet import objops
@@ -137,6 +141,8 @@ class OSDService:
         pool = m.pools.get(op.pool)
         if pool is None:
             return OsdOpReply(-errno.ENOENT, epoch=m.epoch)
+        if pool.has_flag("full") and objops.is_write(op.ops) and not _only_removes(op.ops):
+            return None  # a full pool (quota): writes wait for a map that lifts it, as in Ceph
         if op.oid:
             ps, acting = object_pg(m, op.pool, op.oid, op.nspace)
         else:  # a PG op (pgls)
@@ -260,3 +266,7 @@ class OSDService:
             on, ob = per_pool.get(pool_id, (0, 0))
             per_pool[pool_id] = (on + n, ob + b)
         return per_pool, per_osd, per_pg
+
+
+def _only_removes(ops: list[Any]) -> bool:
+    return all(isinstance(o, list) and o and o[0] == "remove" for o in ops)

@@ -85,8 +85,8 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "snap_epoch": 0,
         "pool_snaps": [],
         "removed_snaps": "[]",
-        "quota_max_bytes": 0,
-        "quota_max_objects": 0,
+        "quota_max_bytes": p.quota_max_bytes,
+        "quota_max_objects": p.quota_max_objects,
         "tiers": [],
         "tier_of": -1,
         "read_tier": -1,
@@ -115,6 +115,13 @@ def pool_dump(p: Pool) -> dict[str, Any]:
         "options": dict(p.opts),
         "application_metadata": {p.application: {}} if p.application else {},
     }
+
+
+def _quota_plain(p: Pool) -> str:
+    """The quotas on a pool's ``osd dump`` line, as pg_pool_t prints them."""
+    return (f" max_bytes {p.quota_max_bytes}" if p.quota_max_bytes else "") + (
+        f" max_objects {p.quota_max_objects}" if p.quota_max_objects else ""
+    )
 
 
 def _osd_strings(m: OSDMap, i: int) -> tuple[str, ...]:
@@ -302,7 +309,7 @@ def osd_dump_plain(m: OSDMap) -> str:
             f"pool {p.pool} '{p.name}' replicated size {p.size} min_size {p.min_size} "
             f"crush_rule {p.crush_rule} object_hash rjenkins pg_num {p.pg_num} pgp_num {p.pgp_num} "
             f"autoscale_mode {p.autoscale_mode} last_change {p.last_change} "
-            f"flags {','.join(p.flags)} stripe_width 0{_opts_plain(p)}{app}"
+            f"flags {','.join(p.flags)}{_quota_plain(p)} stripe_width 0{_opts_plain(p)}{app}"
         )
     lines.append(f"max_osd {m.max_osd}")
     for i in m.osd_ids():

@@ -80,6 +80,8 @@ class Pool:
     flags: list[str] = field(default_factory=lambda: ["hashpspool"])  # POOL_FLAG_BITS names
     autoscale_mode: str = "on"
     opts: dict[str, Any] = field(default_factory=dict)  # pool_opts_t: only the ones set
+    quota_max_bytes: int = 0  # 0: no quota (``osd pool set-quota``)
+    quota_max_objects: int = 0
 
     def __post_init__(self) -> None:
         if not self.pgp_num:
@@ -110,6 +112,7 @@ class Pool:
             self.pool, self.name, self.size, self.min_size, self.pg_num,
             self.application, self.create_time, self.last_change, self.crush_rule,
             self.pgp_num, list(self.flags), self.autoscale_mode, dict(self.opts),
+            self.quota_max_bytes, self.quota_max_objects,
         ]  # fmt: skip
 
     @classmethod

@@ -43,6 +43,7 @@ COMMON_FIELDS = {
     "uptime": "seconds since the process started",
     "blocked_peers": "peers cut off by a partition",
     "link_faults": "link faults (latency, jitter, loss, duplicate) on what it sends, per peer",
+    "network": "the run's network (cluster.network): the fault on every daemon link",
     "dropped": "dropped-frame counters",
 }
 MGR_FIELDS = COMMON_FIELDS | {

@@ -28,6 +28,7 @@ class ClusterConfig:
     start_timeout: float = 60.0
     ceph_release: str | None = None  # "16.2": the mgrs run that fetched release's Python
     ceph_python: Path | None = None  # or the tree in this folder (with mgr_module.py)
+    network: dict[str, float] = field(default_factory=dict)  # sim.links fields, seconds
 
     def daemon_ids(self, dtype: str) -> list[str]:
         if dtype == "mon":

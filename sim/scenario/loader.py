@@ -19,6 +19,7 @@ A scenario file::
       start_timeout: 60s
       ceph_release: 16.2               # the mgrs run that fetched release's Python
       ceph_python: ../ceph/src/pybind/mgr   # or a tree of your own (relative to the file)
+      network: {latency: 5ms, jitter: 2ms, loss: 1%}   # every daemon link, the whole run
     steps: [...]                       # see --help-steps
     invariants: [single_active_mgr]    # see --help-invariants
 
@@ -43,6 +44,7 @@ from sim.scenario.invariants import Invariant, parse_invariant
 from sim.scenario.model import Scenario
 from sim.scenario.schema import Checker, ParseContext, suggest
 from sim.scenario.steps import Step, parse_step
+from sim.scenario.steps.links import parse_network
 from sim.scenario.values import parse_duration
 from sim.scenario.yamlnodes import Map, Node, compose
 
@@ -60,6 +62,7 @@ CLUSTER_KEYS = (
     "start_timeout",
     "ceph_release",
     "ceph_python",
+    "network",
 )
 MAX_MONS, MAX_MGRS, MAX_OSDS = 9, 8, 10000
 MAX_FILE_BYTES = 1 << 20  # a scenario file is a few KiB; anything this big is a mistake
@@ -199,6 +202,8 @@ def parse_cluster(ck: Checker, node: Node | None, base_dir: Path) -> ClusterConf
     if "options" in f:
         cfg.options = _options(ck, f["options"])
     _manager_python(ck, f, base_dir, cfg)
+    if "network" in f:
+        cfg.network = parse_network(ck, f["network"], cfg.effective_options())
     return cfg
 
 

@@ -34,8 +34,8 @@ def _asset(name: str) -> str:
 def data(r: RunResult) -> dict[str, Any]:
     t0 = r.started
     events = [
-        e | {"t": round(float(e["stamp"]) - t0, 4), "cat": category(e)}
-        for e in r.events
+        e | {"i": i, "t": round(float(e["stamp"]) - t0, 4), "cat": category(e)}
+        for i, e in enumerate(r.events)
         if e.get("kind") != "messages"
     ]
     return {
@@ -117,10 +117,14 @@ def _log_table(r: RunResult) -> str:
 
 
 def _narration(r: RunResult) -> str:
-    says = [e for e in r.events if e.get("kind") == "say" and e.get("daemon") == ENGINE]
+    says = [
+        (i, e)
+        for i, e in enumerate(r.events)
+        if e.get("kind") == "say" and e.get("daemon") == ENGINE
+    ]
     return "\n".join(
-        f"<li><span class=t>{float(e['stamp']) - r.started:+.1f}s</span> {_esc(e.get('text', ''))}</li>"
-        for e in says
+        f'<li data-event="{i}"><span class=t>{float(e["stamp"]) - r.started:+.1f}s</span> {_esc(e.get("text", ""))}</li>'
+        for i, e in says
     )
 
 
@@ -148,6 +152,6 @@ def render(r: RunResult) -> str:
         watch=_esc(r.watch) or "(nothing: the watch did not start)",
         source=_esc(r.scenario.source),
         css=_asset("report.css"),
-        js=_asset("report.js") + "\n" + _asset("diagram.js"),
+        js="\n".join(_asset(f) for f in ("report.js", "diagram.js", "player.js")),
         data=payload,
     )

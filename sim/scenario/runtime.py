@@ -110,6 +110,8 @@ class Runtime:
         if cfg.module_paths:
             options["mgr_module_path"] = os.pathsep.join(str(p) for p in cfg.module_paths)
         kwargs: dict[str, Any] = {"message_events": True}  # the report draws them
+        if cfg.network:  # every daemon link, from the first message, seeded by the run
+            kwargs.update(network=cfg.network, network_seed=self.seed)
         if cfg.osds:
             if "osds" not in inspect.signature(launcher.up).parameters:
                 raise SimulatorFailure("cluster.osds: this simulator has no OSD fleet yet")

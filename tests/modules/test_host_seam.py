@@ -51,7 +51,7 @@ def test_dispatch_refusals_in_cephs_order() -> None:
     assert _run(host, "nope") == CommandReply(-errno.EINVAL, outs="No handler found for 'nope'")
     reply = _run(host, "m ping")
     assert reply.retval == -errno.EOPNOTSUPP
-    assert reply.outs.startswith("Module 'm' is not enabled (required by command 'm ping')")
+    assert reply.outs.startswith("Module 'm' is not enabled/loaded (required by command 'm ping')")
     host.enabled.add("m")
     assert _run(host, "m ping") == CommandReply(-errno.ENOENT, outs="Module 'm' is not available")
     host.records["m"].can_run, host.records["m"].error_string = False, "no numpy"
@@ -104,10 +104,19 @@ def test_handle_remote_to_a_module_not_running_here_raises() -> None:
 def test_writes_refuse_undeclared_and_invalid_values_locally() -> None:
     rec = _record("m", options=[{"name": "count", "type": "int", "min": 1, "max": 42}])
     host = _host(records={"m": rec})
+    host.ceph_release = "reef"  # Quincy and newer raise (Reef's selftest checks it)
     with pytest.raises(ValueError, match=r"^unrecognized config option 'mgr/m/nope'$"):
         host.writes.set_module_option("m", "m", "nope", "1")
     with pytest.raises(ValueError, match="42"):
         host.writes.set_module_option("m", "m", "count", "43")
+
+
+def test_pacific_logs_a_refused_module_option_and_returns(caplog: pytest.LogCaptureFixture) -> None:
+    rec = _record("m", options=[{"name": "count", "type": "int", "min": 1, "max": 42}])
+    host = _host(records={"m": rec})
+    assert host.ceph_release == "pacific"
+    host.writes.set_module_option("m", "m", "count", "43")  # returns, as a 16.2 mgr does
+    assert "`config set mgr/m/count 43` failed" in caplog.text and "42" in caplog.text
 
 
 # --- the digest --------------------------------------------------------------------------------

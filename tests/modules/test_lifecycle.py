@@ -99,7 +99,7 @@ def test_serve_exception_fails_only_that_module(module_cluster):
     rc, _, err = mgr(c, "mgr self-test run")
     assert rc == -errno.EOPNOTSUPP
     assert err == (
-        "Module 'sim_selftest' is not enabled (required by command 'mgr self-test run'): "
+        "Module 'sim_selftest' is not enabled/loaded (required by command 'mgr self-test run'): "
         "use `ceph mgr module enable sim_selftest` to enable it"
     )
 

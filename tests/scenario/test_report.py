@@ -3,11 +3,13 @@ real browser (Debian's headless chromium) without script errors."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,3 +93,46 @@ def test_report_renders_lanes_and_events_in_chromium(report: Path, tmp_path: Pat
         and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         and shot.stat().st_size > 20_000
     )
+    _check_player(report, tmp_path)
+
+
+def _report_data(report: Path) -> dict[str, Any]:
+    html = report.read_text()
+    start = html.index('<script type="application/json" id="data">') + len(
+        '<script type="application/json" id="data">'
+    )
+    return json.loads(html[start : html.index("</script>", start)].replace("<\\/", "</"))
+
+
+def _check_player(report: Path, tmp_path: Path) -> None:
+    """The step-through player opened at a moment (#event=I, #message=N):
+    its cursor is on both charts and the event's log row, its mark, the
+    narration line before it and the last message sent by then are the
+    highlighted ones — what the player computes, checked against the data."""
+    d = _report_data(report)
+    events = sorted(d["events"], key=lambda e: e["t"])
+    arrows = d["diagram"]["arrows"]
+    k = next(n for n, e in enumerate(events) if e["cat"] == "fault" and e["daemon"] == "scenario")
+    fault = events[k]
+    says = [e["i"] for e in events[: k + 1] if e["kind"] == "say" and e["daemon"] == "scenario"]
+    sent = [n for n, a in enumerate(arrows) if a["t0"] <= fault["t"] + 1e-9]
+    r = chromium("--dump-dom", f"{report.as_uri()}#event={fault['i']}", profile=tmp_path / "p3")
+    assert r.returncode == 0, r.stderr[-2000:]
+    dom = r.stdout
+    html_tag = re.search(r"<html[^>]*>", dom)
+    assert html_tag and 'data-player="ok"' in html_tag.group(), "the player did not start"
+    assert "data-js-errors" not in html_tag.group()
+    assert f'data-player-event="{fault["i"]}"' in html_tag.group()
+    assert f'data-player-say="{says[-1] if says else ""}"' in html_tag.group()
+    assert f'data-player-message="{sent[-1] if sent else ""}"' in html_tag.group()
+    assert re.search(rf'<tr id="ev-{fault["i"]}" class="[^"]*\bcurrent\b', dom)
+    assert dom.count('class="cursor"') == 2, "one cursor on the timeline, one on the diagram"
+    assert re.search(rf'class="mark cat-fault current" data-event="{fault["i"]}"', dom)
+
+    n = len(arrows) // 2
+    r = chromium("--dump-dom", f"{report.as_uri()}#message={n}", profile=tmp_path / "p4")
+    dom = r.stdout
+    assert f'data-player-message="{n}"' in dom
+    assert re.search(rf'class="arrow [^"]*\bcurrent" data-arrow="{n}"', dom)
+    before = [e["i"] for e in events if e["t"] <= arrows[n]["t0"] + 1e-9]
+    assert f'data-player-event="{before[-1] if before else ""}"' in dom

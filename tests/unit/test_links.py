@@ -70,7 +70,7 @@ def test_heal_clears_faults_and_partitions() -> None:
     assert links.plan("mon.b") == [] and not links.allowed("mon.c")
     links.heal()
     assert links.plan("mon.b") is None and links.allowed("mon.c")
-    assert links.status() == {"blocked_peers": [], "link_faults": {}}
+    assert links.status() == {"blocked_peers": [], "link_faults": {}, "network": {}}
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,33 @@ def test_link_pairs() -> None:
         ("mgr.y", ["mgr.x"]),
     ]
     assert link_pairs(ALL, ALL, ds, False) == [(d, [ALL]) for d in ds]
+
+
+def test_the_network_is_every_daemon_links_baseline() -> None:
+    clock = Clock()
+    links = Links(seed=1, clock=clock)
+    links.network = LinkFault(latency=0.005)
+    assert links.plan("mon.a") == [pytest.approx(0.005)] and links.plan("osd.3") is not None
+    assert links.plan("client.admin") is None  # the harness and clients are spared
+    links.set_fault(["mon.a"], LinkFault(latency=0.2))  # a link step replaces it for that peer
+    assert links.plan("mon.a") == [pytest.approx(0.2)]
+    assert links.plan("mgr.y") == [pytest.approx(0.005)]
+    links.heal()  # back to the run's network, not to a perfect one
+    clock.now += 1.0  # (after the 0.2 s message has arrived: no overtaking)
+    assert links.plan("mon.a") == [pytest.approx(0.005)]
+    assert links.status()["network"] == {"latency": 0.005} and links.status()["link_faults"] == {}
+
+
+def test_parse_fault() -> None:
+    from sim.links import parse_fault
+
+    assert parse_fault("latency=5ms, jitter=2ms,loss=1%") == {
+        "latency": 0.005,
+        "jitter": 0.002,
+        "loss": 0.01,
+    }
+    assert parse_fault("") == {}
+    for bad, error in (("latency", "not FIELD=VALUE"), ("lag=1s", "unknown link fault field"),
+                       ("loss=150%", "probability"), ("latency=fast", "not a duration")):  # fmt: skip
+        with pytest.raises(LinkError, match=error):
+            parse_fault(bad)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from mon import commands
-from mon.commands.cmdmap import cmdmap_error, field_error
+from sim.cmdparse.cmdmap import cmdmap_error, field_error
 from tests.golden import CEPH16
 
 from .fake_mon import FakeMon

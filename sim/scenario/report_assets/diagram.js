@@ -20,6 +20,7 @@
   });
   var hiddenKinds = {}, hiddenDaemons = {};
   var win = [0, Math.max(D.duration || 0, 0.001)];
+  var HOOKS = [];  // called after every redraw (the player puts its cursor back)
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
@@ -53,13 +54,14 @@
       el("text", { x: 6, y: y(n) + 4, "class": "dname" }, svg).textContent = n;
     });
     var g = el("g", { "class": "arrows" }, svg), drawn = 0;
-    A.forEach(function (a) {
+    A.forEach(function (a, i) {
       if (hiddenKinds[a.kind] || hiddenDaemons[a.from] || hiddenDaemons[a.to]) { return; }
       if (a.t1 < win[0] || a.t0 > win[1]) { return; }
       var x0 = x(a.t0), y0 = y(a.from), y1 = y(a.to);
       var x1 = a.fate === "delivered" ? Math.max(x(a.t1), x0 + 1) : x0 + 12;
       var y2 = a.fate === "delivered" ? y1 : y0 + (y1 - y0) * 0.4;
-      var line = el("line", { x1: x0, y1: y0, x2: x1, y2: y2, "class": "arrow " + cls(a.kind) + " f-" + a.fate }, g);
+      var line = el("line", { x1: x0, y1: y0, x2: x1, y2: y2, "class": "arrow " + cls(a.kind) + " f-" + a.fate,
+        "data-arrow": i }, g);
       line.addEventListener("mousemove", function (evt) {
         tip.textContent = describe(a);
         tip.hidden = false;
@@ -74,6 +76,7 @@
     });
     box.appendChild(svg);
     document.documentElement.setAttribute("data-arrows", String(drawn));
+    HOOKS.forEach(function (f) { f(svg); });
   }
 
   function checkbox(parent, text, className, onChange) {
@@ -111,6 +114,14 @@
     to.addEventListener("change", zoom);
   }
 
+  // the step-through player (player.js) follows the same arrows and time axis
+  window.SimReport = window.SimReport || {};
+  window.SimReport.diagram = {
+    arrows: A, describe: describe, onDraw: HOOKS, top: TOP, x: function (t) { return x(t); },
+    svg: function () { return box.querySelector("svg"); },
+    visible: function (a) { return !(hiddenKinds[a.kind] || hiddenDaemons[a.from] || hiddenDaemons[a.to]); },
+    inWindow: function (t) { return t >= win[0] && t <= win[1]; }
+  };
   controls();
   draw();
   var note = document.getElementById("diagram-note");

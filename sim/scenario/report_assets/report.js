@@ -172,6 +172,9 @@
   controls(svg);
   legend();
   filterLog();
+  // the step-through player (player.js) draws its cursor on this chart
+  window.SimReport = window.SimReport || {};
+  window.SimReport.timeline = { svg: svg, x: x, top: TOP, height: height, findInLog: findInLog };
   document.documentElement.setAttribute("data-lanes", String(D.lanes.length));
   document.documentElement.setAttribute("data-marks", String(marksDrawn));
   document.documentElement.setAttribute("data-rendered", "ok");

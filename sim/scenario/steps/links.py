@@ -39,6 +39,30 @@ def _ratio(ck: Checker, node: Node, what: str) -> float | None:
     return None
 
 
+def parse_network(ck: Checker, node: Node, options: Mapping[str, Any]) -> dict[str, float]:
+    """``cluster.network: {latency: 5ms, jitter: 2ms, loss: 1%, duplicate: 0.1%}``:
+    the fault of every link between two daemons for the whole run (`sim.links`),
+    as ``LinkFault`` fields (seconds, probabilities)."""
+    f = ck.fields(node, "cluster.network", optional=("latency", "jitter", "loss", "duplicate"))
+    if f is None:
+        return {}
+    errors_before = len(ck.errors)
+    out: dict[str, float] = {}
+    for key in ("latency", "jitter"):
+        if key in f:
+            d = parse_duration(ck, f[key], f"cluster.network.{key}")
+            if d is not None:
+                out[key] = d.seconds(options)
+    for key in ("loss", "duplicate"):
+        if key in f:
+            v = _ratio(ck, f[key], f"cluster.network.{key}")
+            if v is not None:
+                out[key] = v
+    if not any(out.values()) and len(ck.errors) == errors_before:
+        ck.error(node, "cluster.network: give at least one of latency, jitter, loss, duplicate")
+    return {k: v for k, v in out.items() if v}
+
+
 @dataclass
 class Link(Step):
     """Delay, drop or duplicate messages between two sides (each a daemon or a

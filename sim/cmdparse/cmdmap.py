@@ -18,7 +18,8 @@ non-string ``prefix``, ``key`` or ``format``, a non-bool CephBool: its
 message printer reads them as strings), the simulator answers ``bad or
 missing field`` instead: no daemon dies of a bad command (docs/behaviour.md).
 
-Pure: no I/O, no mon state. Who may import it: `mon.commands`.
+Pure: no I/O, no daemon state. Who may import it: `mon.commands` and the mgr's
+`mgr.commands` (the mgr reads a command map as the mon does).
 """
 
 from __future__ import annotations
