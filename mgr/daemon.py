@@ -112,7 +112,7 @@ class MgrDaemon(DaemonShell):
         self.monc.start()
         await self.modules.load()
         self.modules_loaded = True
-        for name in ("monmap", "mgrmap", "osdmap", "log"):
+        for name in ("monmap", "mgrmap", "osdmap", "fsmap", "log"):
             self.monc.subscribe(name, 0)
         self.send_beacon()
         loop = asyncio.get_running_loop()
@@ -234,6 +234,8 @@ class MgrDaemon(DaemonShell):
             self.apply(self.role.on_mgrmap(body))
         if name == "osdmap":
             self.daemon_state.on_osdmap(epoch, body)
+        if name == "fsmap":
+            self.daemon_state.on_fsmap(epoch, body)
         self.modules.notify_map(name, epoch, body)
 
     def observe(self) -> None:

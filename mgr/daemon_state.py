@@ -3,11 +3,12 @@ DaemonStateIndex + ClusterState's OSDMap and PGMap).
 
 Inputs, all on the mgr's event loop:
 
-- the OSDMap, subscribed from the mon (also on standbys, so a freshly
-  promoted mgr has the map at once) -> ``notify('osd_map')``;
+- the OSDMap and the FSMap, subscribed from the mon (also on standbys, so
+  a freshly promoted mgr has the maps at once) -> ``notify('osd_map')``,
+  ``notify('fs_map')``;
 - `MgrOpen` from the fleet: daemon metadata, perf schemas, service daemons
-  -> ``notify('perf_schema_update')`` (once per batch), ``fs_map`` and
-  ``service_map`` when those change;
+  -> ``notify('perf_schema_update')`` (once per batch) and ``service_map``
+  when that changes;
 - `MgrReport`: perf counters (`mgr.perf_counters`), daemon status and the
   fleet's pool I/O totals. Only the active accepts them.
 
@@ -35,6 +36,7 @@ from typing import Any
 from mgr import device_views, fs_views, pg_views
 from mgr.perf_counters import CounterTable
 from sim.maps import osd_dumps
+from sim.maps.fsmap import FSMap
 from sim.maps.osdmap import OSDMap
 from sim.messages import Command, Envelope, MgrOpen, MgrReport
 from sim.perf import Schema
@@ -57,7 +59,8 @@ class DaemonState:
         self.services: dict[str, dict[str, Any]] = {}  # rgw id -> registration
         self.service_epoch = 1
         self.service_modified = time.time()
-        self.fs_epoch = 1
+        self.fsmap = FSMap()  # an empty map of epoch 1 until the mon's arrives
+        self.fsmap_received = False
         self.pools: dict[str, list[tuple[float, dict[int, list[int]]]]] = {}  # sender -> 2 samples
         # sender -> (pool, ps) -> (objects, bytes): the RADOS objects of each PG
         self.pg_objects: dict[str, dict[tuple[int, int], tuple[int, int]]] = {}
@@ -83,6 +86,17 @@ class DaemonState:
         self.osdmap = m
         self.listener("osd_map", "")
 
+    def on_fsmap(self, epoch: int, body: dict[str, Any]) -> None:
+        try:
+            m = FSMap.from_wire(body)
+        except (KeyError, ValueError, TypeError):
+            log.warning("undecodable fsmap e%d", epoch)
+            return
+        if self.fsmap_received and m.epoch <= self.fsmap.epoch:
+            return
+        self.fsmap, self.fsmap_received = m, True
+        self.listener("fs_map", "")
+
     def on_message(self, env: Envelope) -> None:
         msg = env.msg
         try:
@@ -99,12 +113,10 @@ class DaemonState:
                 self.tables[dtype] = CounterTable(Schema.of(defs))
         intern = self._intern
         first = ""
-        changed_fs = False
         for dtype, daemon_id, md in msg.daemons:
             key = (str(dtype), str(daemon_id))
             self.metadata[key] = {str(k): intern.setdefault(str(v), str(v)) for k, v in md.items()}
             first = first or f"{key[0]}.{key[1]}"
-            changed_fs |= key[0] == "mds"
         if msg.service:
             self.services.update({str(k): dict(v) for k, v in msg.service.items()})
             self.service_epoch += 1
@@ -113,9 +125,6 @@ class DaemonState:
         self.metadata_since = self.metadata_since or time.time()
         if first:
             self.listener("perf_schema_update", first)
-        if changed_fs:
-            self.fs_epoch += 1
-            self.listener("fs_map", "")
         if msg.service:
             self.listener("service_map", "")
 
@@ -125,15 +134,10 @@ class DaemonState:
             return  # not opened yet: Ceph ignores reports before the open too
         table.ingest(msg.ids, msg.values, float(msg.stamp))
         if msg.status:
-            mds_changed = False
             for daemon_id, st in msg.status.items():
                 key = (msg.daemon_type, str(daemon_id))
                 if self.daemon_status.get(key) != st:
-                    mds_changed |= msg.daemon_type == "mds"
                     self.daemon_status[key] = dict(st)
-            if mds_changed:
-                self.fs_epoch += 1
-                self.listener("fs_map", "")
         if msg.pools:
             self.pg_objects[sender] = _pg_objects(msg.pg_objects)
             samples = self.pools.setdefault(sender, [])

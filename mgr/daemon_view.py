@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from mgr.perf_counters import CounterTable
+from sim.maps.fsmap import FSMap
 from sim.maps.osdmap import OSDMap
 
 
@@ -26,8 +27,8 @@ class DaemonView(Protocol):
         """The newest OSDMap from the mon."""
 
     @property
-    def fs_epoch(self) -> int:
-        """The FSMap's epoch (bumped when the set of MDS daemons changes)."""
+    def fsmap(self) -> FSMap:
+        """The newest FSMap from the mon."""
 
     @property
     def metadata(self) -> Mapping[tuple[str, str], dict[str, str]]:

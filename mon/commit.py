@@ -33,12 +33,14 @@ from mon.context import ClusterLogSink, QuorumView
 from mon.health import HealthCheck, HealthMap, HealthStatus, diff_messages
 from mon.health_service import FIRST_GLOBAL_ID, AuthService, HealthService
 from mon.log_service import LogService
+from mon.mds_monitor import MDSMonitor, initial_fsmap
 from mon.mgr_service import MgrMapService
 from mon.monmap_service import MonmapMonitor
 from mon.osd_monitor import OSDMonitor, initial_map
 from mon.service import PaxosService
 from mon.store import MonStore, Transaction
 from sim.cluster import ClusterSpec
+from sim.maps.fsmap import FSMap
 from sim.maps.monmap import MonMap
 from sim.maps.osdmap import OSDMap
 from sim.options import Options
@@ -135,6 +137,10 @@ class CommitPath:
         self._sync_spec(self.monmap_service.map)
         self.monmap_service.on_change = self._monmap_changed
         self.monmap_listener: Callable[[MonMap], None] | None = None  # the daemon shell
+        self.mds_service = MDSMonitor(
+            options, self._initial_fsmap, self.publish, lambda p, m: clog.cluster_log(p, m), emit
+        )
+        self.add_service(self.mds_service)
         log.info(
             "loaded mgrmap e%d, log seq %d",
             self.mgr_service.mgrmon.map.epoch,
@@ -155,6 +161,10 @@ class CommitPath:
         self._sync_spec(m)
         if self.monmap_listener is not None:
             self.monmap_listener(m)
+
+    def _initial_fsmap(self) -> FSMap:
+        pools = {p.name: p.pool for p in self.osd_service.map.pools.values()}
+        return initial_fsmap(self.created, self.spec.mds, pools)
 
     def add_service(self, service: PaxosService[Any]) -> None:
         """Register another service (before the log, which must commit last)."""
@@ -212,6 +222,7 @@ class CommitPath:
             HealthMap.from_module_checks(mm.module_health),
             HealthMap(self.mon_down_checks()),
             HealthMap(self.osd_service.health_checks()),
+            HealthMap(self.mds_service.health_checks()),
         )
         old = self.health_service.health
         if self.health_service.stage(new, mm.module_health):

@@ -27,6 +27,7 @@ from mon.config_monitor import ConfigMonitor
 from mon.health import HealthMap
 from mon.health_service import AuthService, HealthService
 from mon.log_service import LogService
+from mon.mds_monitor import MDSMonitor
 from mon.mgr_monitor import Clog, MgrMonitor
 from mon.mgr_service import MgrMapService
 from mon.monmap_service import MonmapMonitor
@@ -109,6 +110,8 @@ class MonContext(ClusterLogSink, Protocol):
     def kv_service(self) -> ConfigKeyService: ...
     @property
     def osd_service(self) -> OSDMonitor: ...
+    @property
+    def mds_service(self) -> MDSMonitor: ...
     @property
     def health_service(self) -> HealthService: ...
     @property

@@ -236,6 +236,7 @@ class MonDaemon(DaemonShell):
         mm = mon.mgrmon
         mm.on_restart()  # beacon clocks start now: an election never fails a mgr
         mon.osd_service.on_leader()  # so do the OSDs' report clocks
+        mon.mds_service.on_leader()  # and the MDS daemons' beacon clocks
         mm.module_health = dict(mon.health_service.module_health)
         mon.auth_service.start_term()
         m = mon.monmap_service.map
@@ -243,6 +244,7 @@ class MonDaemon(DaemonShell):
         mon.cluster_log(
             "[DBG]", f"monmap e{m.epoch}: {len(m)} mons at {{{addrs}}} removed_ranks: {{}}"
         )
+        mon.cluster_log("[DBG]", f"fsmap {mon.mds_service.map.summary()}")
         if mm.map.epoch:
             mon.cluster_log("[DBG]", mm.map.summary_line(time.time()))
         mon.flush_log()

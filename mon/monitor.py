@@ -27,6 +27,7 @@ from mon.context import QuorumView
 from mon.health import HealthMap
 from mon.health_service import AuthService, HealthService
 from mon.log_service import LogService
+from mon.mds_monitor import MDSMonitor
 from mon.mgr_monitor import Clog, MgrMonitor
 from mon.mgr_service import MgrMapService
 from mon.monmap_service import MonmapMonitor
@@ -102,6 +103,10 @@ class Monitor:
     @property
     def osd_service(self) -> OSDMonitor:
         return self.commit.osd_service
+
+    @property
+    def mds_service(self) -> MDSMonitor:
+        return self.commit.mds_service
 
     @property
     def health_service(self) -> HealthService:

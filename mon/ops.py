@@ -133,6 +133,7 @@ class MonOps:
         mon = self.mon
         mon.clog_all(mon.mgrmon.tick())
         mon.clog_all(mon.osd_service.tick(time.time()))
+        mon.clog_all(mon.mds_service.tick())
         return lambda: None
 
     def _log_rank(self, sender: str) -> str:

@@ -20,8 +20,11 @@ Internal fields (top-level keys starting with ``_``; all optional):
 ``_osd_up_since``       precise epoch seconds overriding ``osdmap.osd_up_since``.
 ``_osd_in_since``       likewise for ``osdmap.osd_in_since`` (0 = never: no ``since``).
 ``_osd_flags``          osdmap flags text (``noout,noup``) for the ``flags`` line.
+``_mds_line``           the FSMap's daemon summary (``1/1 daemons up, 1 standby``),
+                        ``""``: no ``mds:`` line.
+``_volumes_line``       the FSMap's filesystem summary (``1/1 healthy``), ``""``: none.
 
-Not rendered: mds/filesystem lines, non-Ceph services of the service map,
+Not rendered: non-Ceph services of the service map,
 ``task status``, cache-tier io rates and mute TTLs.
 """
 
@@ -218,6 +221,9 @@ def status_plain(status: Mapping[str, Any], now: float) -> str:
             now,
         )
         services.append("    mgr: " + mgr)
+    mds = str(status.get("_mds_line", "") or "")
+    if mds:
+        services.append("    mds: " + mds)
     osd = osdmap_summary(
         status.get("osdmap", {}),
         now,
@@ -228,6 +234,9 @@ def status_plain(status: Mapping[str, Any], now: float) -> str:
     services.append("    osd: " + osd[0])
     services.extend(osd[1:])
     data, io = pgmap_summary(status.get("pgmap", {}))
+    volumes = str(status.get("_volumes_line", "") or "")
+    if volumes:
+        data.insert(0, "    volumes: " + volumes)
     sections = [cluster, services, ["  data:", *data]]
     if io:
         sections.append(io)

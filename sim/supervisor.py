@@ -38,6 +38,7 @@ SIGNALS = {"kill": signal.SIGKILL, "pause": signal.SIGSTOP, "resume": signal.SIG
 FLEET = "fleet.0"  # the process that runs the simulated OSDs, MDSs and RGWs
 OSD_NAME = re.compile(r"osd\.\d+")
 MON_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+MDS_NAME = re.compile(r"mds\.[A-Za-z0-9_-]+")
 
 
 class Supervisor:
@@ -217,7 +218,7 @@ class Supervisor:
 
     async def fault(self, action: str, who: str) -> dict[str, Any]:
         """Carry out one fault; blocking waits run off the event loop."""
-        if OSD_NAME.fullmatch(who):
+        if OSD_NAME.fullmatch(who) or MDS_NAME.fullmatch(who):
             return await self.osd_fault(action, who)
         p = self.resolve(who)
         self.record("fault", p.name, action=action, pid=p.pid)
@@ -258,7 +259,7 @@ class Supervisor:
         return {"daemon": p.name, "pid": p.pid, "state": p.state.value}
 
     async def osd_fault(self, action: str, who: str) -> dict[str, Any]:
-        """A fault on one simulated OSD: carried out by the fleet process that runs it."""
+        """A fault on one simulated OSD or MDS: carried out by the fleet process that runs it."""
         fleet = self.resolve(FLEET)
         addr = self.book.get(FLEET)
         if fleet.state is not ProcState.RUNNING or not addr:
@@ -267,9 +268,7 @@ class Supervisor:
         conn = Connection(self.ctx, self.me, addr, FLEET)
         try:
             await conn.wait_connected(2.0)
-            env = await conn.request(
-                Admin(cmd={"prefix": "osd_fault", "osd": who, "action": action}), 5.0
-            )
+            env = await conn.request(Admin(cmd=_fault_cmd(who, action)), 5.0)
         except (NotConnected, TimeoutError):
             raise KeyError(f"{who}: {FLEET} did not answer") from None
         finally:
@@ -317,3 +316,10 @@ def main(argv: list[str] | None = None) -> None:
     if os.environ.get("SIM_SUPERVISOR_DIE_WITH_PARENT"):
         die_with_parent()
     asyncio.run(Supervisor(run, lock).main())
+
+
+def _fault_cmd(who: str, action: str) -> dict[str, Any]:
+    """The fleet's admin command for a fault on one of its members."""
+    if who.startswith("mds."):
+        return {"prefix": "mds_fault", "mds": who, "action": action}
+    return {"prefix": "osd_fault", "osd": who, "action": action}

@@ -19,7 +19,7 @@ import errno
 import logging
 from typing import Any
 
-from mon.commands import blocklist, cluster, config, mgr, monmap, osd, osd_pool, pg, versions
+from mon.commands import blocklist, cluster, config, fs, mgr, monmap, osd, osd_pool, pg, versions
 from mon.commands.table import CommandTable, Handler, MonCommand, Reply
 from mon.context import MonContext
 from mon.errors import CommandError
@@ -32,8 +32,8 @@ __all__ = ["COMMANDS", "CommandError", "Handler", "MonCommand", "Reply", "dispat
 log = logging.getLogger(__name__)
 
 TABLES: tuple[CommandTable, ...] = (
-    config.TABLE, mgr.TABLE, cluster.TABLE, monmap.TABLE, pg.TABLE, osd.TABLE, osd_pool.TABLE,
-    blocklist.TABLE, versions.TABLE,
+    config.TABLE, mgr.TABLE, cluster.TABLE, monmap.TABLE, fs.TABLE, pg.TABLE, osd.TABLE,
+    osd_pool.TABLE, blocklist.TABLE, versions.TABLE,
 )  # fmt: skip
 
 

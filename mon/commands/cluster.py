@@ -37,7 +37,7 @@ def status_data(mon: MonContext) -> dict[str, Any]:
         },
         "osdmap": osd_stat(mon.osd_service.map),
         "pgmap": mon.osd_service.pgmap_status(),
-        "fsmap": {"epoch": 1, "by_rank": [], "up:standby": 0},
+        "fsmap": mon.mds_service.map.status_summary(),
         "mgrmap": {
             "available": m.available,
             "num_standbys": len(m.standbys),
@@ -54,6 +54,7 @@ def _status_plain(mon: MonContext) -> Any:
 
     m = mon.mgrmon.map
     osdm = mon.osd_service.map
+    fsm = mon.mds_service.map
 
     def plain(data: dict[str, Any]) -> str:
         extra = {
@@ -65,6 +66,8 @@ def _status_plain(mon: MonContext) -> Any:
             "_osd_up_since": osdm.last_up_change,
             "_osd_in_since": osdm.last_in_change,
             "_osd_flags": ",".join(sorted(osdm.flags)),
+            "_mds_line": fsm.daemon_summary(),
+            "_volumes_line": fsm.fs_summary(),
         }
         return status_plain(data | extra, time.time())
 

@@ -3,9 +3,8 @@
 As Ceph 16.2's mon counts them (``count_metadata("ceph_version")``): the mons
 in quorum, the mgrs of the MgrMap (active and standbys) by the version in
 their metadata, the OSDs up in the OSDMap, and the MDSs of the FSMap. Every
-simulated mon and OSD runs `sim.version.CEPH_VERSION`; the mon keeps no
-FSMap with daemons yet (`ceph status` shows none), so ``mds`` is ``{}``, what
-16.2 prints for a cluster without MDS.
+simulated mon and OSD runs `sim.version.CEPH_VERSION`; the MDS daemons are
+counted by the metadata their beacons carried (`mon.mds_monitor`).
 
 Handlers receive the mon as a `mon.context.MonContext`. Who may import it:
 `mon.commands` (which builds the table) and tests."""
@@ -42,7 +41,7 @@ def osd_counts(mon: MonContext) -> dict[str, int]:
 
 
 def mds_counts(mon: MonContext) -> dict[str, int]:
-    return {}  # no MDS daemons in the mon's FSMap (see the module docstring)
+    return mon.mds_service.versions()
 
 
 def versions_data(mon: MonContext) -> dict[str, Any]:

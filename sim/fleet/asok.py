@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from sim.asok import AdminSocket, AsokTable, RunningConfig
 from sim.asok import common as asok_common
+from sim.fleet.mds import MDSDaemons
 from sim.fleet.members import Members
 from sim.fleet.metadata import osd_device
 from sim.fleet.smart import smartctl
@@ -30,7 +31,6 @@ from sim.perf import admin_dump, admin_schema
 
 OSD_TABLE = AsokTable()
 MDS_TABLE = AsokTable()
-MDS_GID_BASE = 4200  # an MDS's gid here (Ceph's come from the mon)
 
 
 class FleetView(Protocol):
@@ -38,6 +38,8 @@ class FleetView(Protocol):
 
     @property
     def members(self) -> Members: ...
+    @property
+    def mds_daemons(self) -> MDSDaemons: ...
     @property
     def populations(self) -> dict[str, Population]: ...
     @property
@@ -128,22 +130,21 @@ def osd_smart(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
 
 @MDS_TABLE.command("status", "high-level status of MDS")
 def mds_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
-    """The first MDS of the fleet is the active (rank 0), the others standbys,
-    as the fleet reports them to the mgr."""
-    names = host.fleet.members.mds
-    i = names.index(host.daemon_id)
-    state = "up:active" if i == 0 else "up:standby"
+    """The MDS as the mon's FSMap has it (rank, state, the map's epoch)."""
+    mds = host.fleet.mds_daemons
+    name = host.daemon_id
+    state, rank = mds.state_of(name)
     uptime = max(0.0, time.time() - host.fleet.started_stamp)
     epoch = host.fleet.osdmap.epoch
     return {
         "cluster_fsid": host.fleet.fsid,
-        "whoami": 0 if i == 0 else -1,
-        "id": MDS_GID_BASE + i,
-        "want_state": state,
+        "whoami": rank,
+        "id": mds.gid[name],
+        "want_state": mds.want_state(name),
         "state": state,
-        "fs_name": "cephfs",
-        "rank_uptime": uptime if i == 0 else 0.0,
-        "mdsmap_epoch": 1,
+        "fs_name": mds.fs_name_of(name),
+        "rank_uptime": uptime if rank >= 0 else 0.0,
+        "mdsmap_epoch": mds.fsmap.epoch,
         "osdmap_epoch": epoch,
         "osdmap_epoch_barrier": epoch,
         "uptime": uptime,

@@ -8,7 +8,9 @@ do one by one, the fleet does in batches:
   restart, or when wrongly marked down), ``osd beacon`` every
   ``osd_beacon_report_interval``, and ``osd failure`` for OSDs that have been
   silent (killed, paused) for ``osd_heartbeat_grace`` — what their heartbeat
-  peers would report. A clean stop marks the OSD down at once.
+  peers would report. A clean stop marks the OSD down at once. For the MDS
+  daemons, ``mds beacon`` every ``mds_beacon_interval`` (`sim.fleet.mds`);
+  the ``fsmap`` subscription says which of them holds a rank.
 - **to the active mgr** (`MgrSession`): metadata and perf schema on open,
   perf counters, status and pool I/O every ``mgr_stats_period``.
 
@@ -18,8 +20,8 @@ recovers them on the OSDs' object stores (``osd.N/objects.db``), and the
 pool statistics reported to the mgr count those objects.
 
 Admin sockets: every OSD and MDS has ``$run_dir/ceph-osd.N.asok`` (a symlink
-to the fleet's one socket, `sim.fleet.asok`). Admin commands: ``osd_fault`` ``{"osd": N, "action": kill|stop|start|pause|resume|restart}``
-and ``fleet_status``. Pausing the whole process (SIGSTOP) silences everything:
+to the fleet's one socket, `sim.fleet.asok`). Admin commands: ``osd_fault`` ``{"osd": N, "action": kill|stop|start|pause|resume|restart}``,
+``mds_fault`` ``{"mds": "mds.a", "action": …}`` (`sim.fleet.mds`) and ``fleet_status``. Pausing the whole process (SIGSTOP) silences everything:
 the maps still say "up" until ``mon_osd_report_timeout`` while the counters
 on the mgr go stale.
 """
@@ -39,6 +41,7 @@ from typing import Any
 from sim.asok import AdminSocket
 from sim.daemon import DaemonShell, main_entry
 from sim.fleet.asok import MemberAsok
+from sim.fleet.mds import MDSDaemons
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
@@ -79,6 +82,7 @@ class FleetDaemon(DaemonShell):
         self.objects = OSDService(self.run, self.members.osds, self._osd_running)
         self.started_stamp = time.time()
         self.pid = os.getpid()
+        self.mds_daemons = MDSDaemons(self.members.mds, self.pid)
         self.last_step = time.monotonic()  # the workload advances from here
         self.booting = False
         self.boots_sent = self.failures_sent = 0
@@ -93,6 +97,7 @@ class FleetDaemon(DaemonShell):
         self._asok_links = self._link_member_sockets()
         self.admin_handlers["osd_fault"] = self._admin_fault
         self.admin_handlers["fleet_status"] = lambda cmd: self.status()
+        self.admin_handlers["mds_fault"] = self._admin_mds_fault
         self.monc = MonClient(
             self.ctx, self.me, spec.mon_addrs, "osd", self.options, on_map=self.on_map,
             link_filter=self.link_allowed,
@@ -101,7 +106,7 @@ class FleetDaemon(DaemonShell):
             self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
             self.metadata, self.service_info, self.emit,
         )  # fmt: skip
-        for name in ("osdmap", "mgrmap"):
+        for name in ("osdmap", "mgrmap", "fsmap"):
             self.monc.subscribe(name, 0)
         self.monc.start()
         loop = asyncio.get_running_loop()
@@ -110,6 +115,10 @@ class FleetDaemon(DaemonShell):
             loop.create_task(self._every("osd_beacon_report_interval", self.beacon), name="beacon"),
             loop.create_task(self._every("mgr_stats_period", self.report), name="report"),
         ]
+        if self.members.mds:
+            self._tasks.append(
+                loop.create_task(self._every("mds_beacon_interval", self.mds_beacon), name="mds")
+            )
         log.info("fleet.%s: %d osds, %d mds, %d rgw", self.id, spec.osds, spec.mds, spec.rgws)
         self.emit("daemon_started", addr=self.server.address)
 
@@ -152,6 +161,8 @@ class FleetDaemon(DaemonShell):
             member = self._member_asoks[target] = MemberAsok(self, dtype, did)
         if member.dtype == "osd" and self.members.state[self.members.row[int(member.daemon_id)]]:
             raise ConnectionRefusedError(target)  # a killed, stopped or paused OSD
+        if member.dtype == "mds" and self.mds_daemons.run_state(member.daemon_id) != "running":
+            raise ConnectionRefusedError(target)
         return member.asok
 
     async def shutdown(self) -> None:
@@ -199,6 +210,8 @@ class FleetDaemon(DaemonShell):
             self.objects.recover_all()
         elif name == "mgrmap":
             self.mgr.on_mgrmap(body, self.populations)
+        elif name == "fsmap" and not self.mds_daemons.on_fsmap(body):
+            self.me.drops.count("malformed")
 
     def _osd_running(self, osd: int) -> bool:
         row = self.members.row.get(osd)
@@ -276,6 +289,11 @@ class FleetDaemon(DaemonShell):
             self._reported_down.update(dict.fromkeys(failed, now))
             self.failures_sent += len(failed)
 
+    def mds_beacon(self) -> None:
+        entries = self.mds_daemons.beacon_entries(lambda n: self.metadata("mds", n))
+        if entries:
+            self._send_mon({"prefix": "mds beacon", "mds": entries})
+
     def beacon(self) -> None:
         up = [o for o in self.members.running_osds() if self.osdmap.is_up(o)]
         if up:
@@ -298,7 +316,9 @@ class FleetDaemon(DaemonShell):
             return osd_metadata(osd, m.host(osd), m.nonce[m.row[osd]])
         if dtype == "mds":
             i = m.mds.index(str(daemon_id))
-            return mds_metadata(str(daemon_id), m.service_host(i), self.pid)
+            mds = self.mds_daemons
+            name = str(daemon_id)
+            return mds_metadata(name, m.service_host(i), mds.nonce[name], mds.port[name])
         i = m.rgw.index(str(daemon_id))
         return rgw_metadata(str(daemon_id), m.service_host(i), self.pid, RGW_PORT + i)
 
@@ -314,7 +334,7 @@ class FleetDaemon(DaemonShell):
         dt, self.last_step = now - self.last_step, now
         m = self.members
         running: dict[str, Callable[[int], bool]] = {
-            "osd": m.running, "mds": lambda _r: True, "rgw": lambda _r: True,
+            "osd": m.running, "mds": self.mds_daemons.is_running, "rgw": lambda _r: True,
         }  # fmt: skip
         if dt > 0:
             for dtype, pop in self.populations.items():
@@ -323,8 +343,7 @@ class FleetDaemon(DaemonShell):
         if osd is not None:
             self._osd_gauges(osd)
         status: dict[str, dict[str, Any]] = {
-            "mds": {name: {"state": "up:active" if i == 0 else "up:standby", "rank": 0 if i == 0 else -1}
-                    for i, name in enumerate(m.mds)},
+            "mds": self.mds_daemons.status(),
             "rgw": {name: {"task_status": {}} for name in m.rgw},
         }  # fmt: skip
         pg_objects: dict[int, list[list[int]]] = {}
@@ -378,6 +397,20 @@ class FleetDaemon(DaemonShell):
             self._kick_boot()
         self.objects.retry()
         return {"osd": osd, "state": state.name.lower()}
+
+    def _admin_mds_fault(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        who, action = cmd.get("mds"), cmd.get("action")
+        if not isinstance(who, str) or not isinstance(action, str):
+            raise FaultError("mds_fault needs mds: <name> and action")
+        name = who.removeprefix("mds.")
+        state, last = self.mds_daemons.fault(name, action)
+        log.info("mds.%s: %s -> %s", name, action, state)
+        self.emit("mds_fault", mds=name, action=action, state=state)
+        if last is not None:  # a clean shutdown tells the mon (a down:dne beacon)
+            self._send_mon({"prefix": "mds beacon", "mds": [last]})
+        elif state == "running":
+            self.mds_beacon()  # a new incarnation boots at once
+        return {"mds": name, "state": state}
 
     def status(self) -> dict[str, Any]:
         m = self.osdmap

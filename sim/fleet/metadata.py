@@ -80,10 +80,10 @@ def osd_metadata(osd: int, host: str, nonce: int) -> dict[str, str]:
     }
 
 
-def mds_metadata(name: str, host: str, nonce: int) -> dict[str, str]:
+def mds_metadata(name: str, host: str, nonce: int, port: int = 6900) -> dict[str, str]:
     return {
         **_common(),
-        "addr": f"[v2:127.0.0.1:6900/{nonce},v1:127.0.0.1:6901/{nonce}]",
+        "addr": f"[v2:127.0.0.1:{port}/{nonce},v1:127.0.0.1:{port + 1}/{nonce}]",
         "container_hostname": host,
         "hostname": host,
     }

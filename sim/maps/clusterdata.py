@@ -3,8 +3,9 @@ before any OSD, MDS or PG exists, and the zeroed stat templates the mgr's
 PGMap views fill in.
 
 The OSDMap parts (``osd_map``, ``osd_map_tree``, ``osd_map_crush``) are the
-one OSDMap dump (`sim.maps.osd_dumps`) of an empty map; FSMap::dump, the
-ServiceMap and the PGMap dumps are here. `fresh_cluster` gathers every
+one OSDMap dump (`sim.maps.osd_dumps`) of an empty map, the FSMap part is
+`sim.maps.fsmap`'s dump of an empty FSMap; the ServiceMap and the PGMap
+dumps are here. `fresh_cluster` gathers every
 answer: the mgr host serves them until the fleet reports, and
 ``mgr/api/_mgrapi/fresh_cluster.json`` is its snapshot for the module API's
 ``FakeHost`` (which may import nothing of the simulator). Regenerate it with
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.maps import osd_dumps
+from sim.maps.fsmap import FSMap
 from sim.maps.osdmap import OSDMap
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "mgr" / "api" / "_mgrapi" / "fresh_cluster.json"
@@ -43,29 +45,8 @@ def empty_osd_tree() -> dict[str, Any]:
 
 
 def empty_fs_map(epoch: int = 1, stamp: str = "") -> dict[str, Any]:
-    return {
-        "epoch": epoch,
-        "btime": stamp,
-        "default_fscid": -1,
-        "compat": {
-            "compat": {},
-            "ro_compat": {},
-            "incompat": {
-                "feature_1": "base v0.20",
-                "feature_2": "client writeable ranges",
-                "feature_3": "default file layouts on dirs",
-                "feature_4": "dir inode in separate object",
-                "feature_5": "mds uses versioned encoding",
-                "feature_6": "dirfrag is stored in omap",
-                "feature_8": "no anchor table",
-                "feature_9": "file layout v2",
-                "feature_10": "snaprealm v2",
-            },
-        },
-        "feature_flags": {"enable_multiple": True, "ever_enabled_multiple": True},
-        "standbys": [],
-        "filesystems": [],
-    }
+    """``FSMap::dump`` of a map without filesystems or daemons (16.2 has no ``btime``)."""
+    return FSMap(epoch=epoch).dump()
 
 
 def empty_service_map(stamp: str = "") -> dict[str, Any]:

@@ -41,6 +41,9 @@ HONOURED: dict[str, tuple[type, Any]] = {
     "osd_beacon_report_interval": (float, 1.0),
     "mon_osd_report_timeout": (float, 5.0),
     "mon_osd_down_out_interval": (float, 30.0),
+    # the MDS daemons of the fleet (sim/fleet/mds.py, mon/mds_monitor.py)
+    "mds_beacon_interval": (float, 0.5),
+    "mds_beacon_grace": (float, 3.0),
     # RADOS clients (sim/rados): 0 waits for ever, as in Ceph
     "rados_osd_op_timeout": (float, 0.0),
 }

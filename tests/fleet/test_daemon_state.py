@@ -17,6 +17,7 @@ from mon.osd_monitor import initial_map
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.workload import PoolIO, Population
 from sim.maps import layout
+from sim.maps.fsmap import FSMap, MDSInfo
 from sim.messages import MgrOpen, MgrReport
 from sim.perf import schema
 from tests.golden import CEPH16
@@ -149,13 +150,30 @@ def test_metadata_servers_and_counters(state: Any) -> None:
     schema_ = ds.perf_schema("osd", "3")
     assert schema_["osd.3"]["osd.op_latency"]["type"] == 5  # TIME | LONGRUNAVG
     assert ds.get_daemon_status("mds", "a") == {"state": "up:active", "rank": "0"}
+    assert ds.get("fs_map")[1]["filesystems"] == []  # no FSMap from the mon yet
+    ds.on_fsmap(3, mon_fsmap().to_wire())
     fs = ds.get("fs_map")[1]["filesystems"][0]["mdsmap"]
-    assert fs["fs_name"] == "cephfs" and fs["up"] == {"mds_0": 14100}
+    assert fs["fs_name"] == "cephfs" and fs["up"] == {"mds_0": 4200}
+    assert [s["name"] for s in ds.get("fs_map")[1]["standbys"]] == ["b"]
+    ds.on_fsmap(2, FSMap(epoch=2).to_wire())  # an older epoch changes nothing
+    assert ds.get("fs_map")[1]["epoch"] == 3
     services = ds.get("service_map")[1]["services"]
     assert services["rgw"]["daemons"]["5000"]["metadata"]["zone_name"] == "default"
     kinds = [k for k, _ in notes]
     assert kinds.count("osd_map") == 1 and kinds.count("perf_schema_update") == 4
     assert "fs_map" in kinds and "service_map" in kinds
+
+
+def mon_fsmap() -> FSMap:
+    """The mon's FSMap with mds.a active and mds.b standby (epoch 3)."""
+    m = FSMap(epoch=1)
+    m.new_filesystem("cephfs", 3, [4], 1.0)
+    m.epoch = 2
+    m.insert_standby(MDSInfo(gid=4200, name="a", port=6900, nonce=1))
+    m.insert_standby(MDSInfo(gid=4201, name="b", port=6902, nonce=1))
+    m.epoch = 3
+    m.promote(4200, 1, 0, 2.0)
+    return m
 
 
 def test_before_the_open_the_osds_are_in_the_map_without_metadata() -> None:

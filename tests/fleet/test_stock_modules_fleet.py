@@ -59,10 +59,13 @@ def test_osd_status_lists_every_osd_with_its_host_and_io(c):
 
 
 def test_fs_status_shows_the_active_mds_and_the_pools(c):
-    out = json.loads(mgr_text(c, "fs status", format="json"))
+    def status() -> dict | None:  # once the mon's FSMap has the active and the standby
+        out = json.loads(mgr_text(c, "fs status", format="json"))
+        states = {m["name"]: m["state"] for m in out["mdsmap"]}
+        return out if states == {"a": "active", "b": "standby"} else None
+
+    out = wait_until(status, 10.0, "mds.a active and mds.b standby in fs status")
     assert out["clients"][0]["fs"] == "cephfs"
-    states = {m["name"]: m["state"] for m in out["mdsmap"]}
-    assert states == {"a": "active", "b": "standby"}
     assert [p["name"] for p in out["pools"]] == ["cephfs.cephfs.meta", "cephfs.cephfs.data"]
     text = mgr_text(c, "fs status")
     assert "cephfs - " in text and "STANDBY MDS" in text

@@ -72,9 +72,14 @@ def test_tell_daemon_admin_daemon(cluster_factory: Callable[..., TestCluster]) -
         got_status = json.loads(out(c, "daemon", name, "status"))
         assert list(got_status) == list(json.loads(golden_text(f"daemon_{real_name}_status.txt")))
     assert json.loads(out(c, "daemon", "osd.1", "status"))["whoami"] == 1
-    mds = json.loads(out(c, "daemon", "mds.a", "status"))
+
+    def mds_status() -> dict | None:  # once the mon's FSMap gave mds.a rank 0
+        st = json.loads(out(c, "daemon", "mds.a", "status"))
+        return st if st["state"] == "up:active" else None
+
+    mds = wait_until(mds_status, 30, "mds.a up:active")
     assert list(mds) == list(json.loads(golden_text("daemon_mds_a_status.txt")))
-    assert mds["state"] == "up:active" and mds["whoami"] == 0
+    assert mds["whoami"] == 0 and mds["fs_name"] == "cephfs"
     mon_status = json.loads(out(c, "tell", "mon.a", "mon_status"))
     assert list(mon_status) == list(json.loads(golden_text("tell_mon_a_mon_status.txt")))
     assert mon_status["name"] == "a" and mon_status["state"] == "leader"

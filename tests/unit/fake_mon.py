@@ -18,12 +18,14 @@ from mon.context import QuorumView
 from mon.health import HealthMap
 from mon.health_service import AuthService, HealthService
 from mon.log_service import LogService
+from mon.mds_monitor import MDSMonitor
 from mon.mgr_monitor import Clog, MgrMonitor
 from mon.mgr_service import MgrMapService
 from mon.monmap_service import MonmapMonitor
 from mon.osd_monitor import OSDMonitor, initial_map
 from mon.store import StoreReader
 from sim.cluster import ClusterSpec
+from sim.maps.fsmap import FSMap
 from sim.maps.monmap import MonMap
 from sim.options import Options, Profile, defaults
 
@@ -112,6 +114,9 @@ class FakeMon:
             self._publish,
             self._emit,
         )
+        self.mds_service = MDSMonitor(
+            self.options, FSMap, self._publish, self.cluster_log, self._emit
+        )
         for service in (
             self.mgr_service,
             self.health_service,
@@ -120,6 +125,7 @@ class FakeMon:
             self.config_service,
             self.kv_service,
             self.osd_service,
+            self.mds_service,
         ):
             service.load(self.store)
         self.monmap_service = MonmapMonitor(
