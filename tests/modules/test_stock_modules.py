@@ -14,6 +14,7 @@ import errno
 import json
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from importlib.machinery import PathFinder
 from pathlib import Path
 
@@ -27,7 +28,9 @@ from .helpers import enable_modules, health, mgr, wait_modules
 STOCK = Path("/usr/share/ceph/mgr")
 PRETTYTABLE = Path("/usr/lib/python3/dist-packages/prettytable")
 NEED_RADOS = "devicehealth orchestrator rbd_support telemetry volumes"
-CRASH_ID = "2026-11-22T10:00:00.000000Z_0c5e26a4-5b5a-4c7f-8a4b-3b1b1a2c9d11"
+# an hour ago: RECENT_CRASH counts crashes of the last two weeks (mgr/crash/warn_recent_interval)
+CRASH_STAMP = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+CRASH_ID = f"{CRASH_STAMP}_0c5e26a4-5b5a-4c7f-8a4b-3b1b1a2c9d11"
 DEADLINE = 15.0
 
 pytestmark = pytest.mark.skipif(
@@ -94,7 +97,7 @@ def test_iostat_poll_command_and_its_self_test(c):
 def test_crash_module_store_and_health(c):
     meta = {
         "crash_id": CRASH_ID,
-        "timestamp": "2026-11-22T10:00:00.000000Z",
+        "timestamp": CRASH_STAMP,
         "entity_name": "osd.0",
         "utsname_hostname": "h",
         "backtrace": ["a"],
