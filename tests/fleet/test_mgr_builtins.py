@@ -229,7 +229,7 @@ def test_pg_ls_family(cluster: commands.Cluster) -> None:
     assert len(json.loads(run(cluster, "pg ls", "json", pool=2)[1])["pg_stats"]) == pool.pg_num
     on3 = json.loads(run(cluster, "pg ls-by-osd", "json", osd=3)[1])["pg_stats"]
     assert on3 and all(3 in p["acting"] for p in on3)
-    prim = json.loads(run(cluster, "pg ls-by-primary", "json", osd="osd.3")[1])["pg_stats"]
+    prim = json.loads(run(cluster, "pg ls-by-primary", "json", osd=3)[1])["pg_stats"]
     assert prim and all(p["acting_primary"] == 3 for p in prim) and len(prim) <= len(on3)
     some = json.loads(run(cluster, "pg ls", "json", states=["degraded"])[1])["pg_stats"]
     assert some == []  # all active+clean
