@@ -213,6 +213,7 @@ class MgrDaemon(DaemonShell):
             with contextlib.suppress(OSError, ValueError):
                 os.set_inheritable(int(fd), True)
         logging.shutdown()
+        self.close_events()  # the respawn event must reach the supervisor (mgr_paused)
         if self.ctx is not None:
             self.ctx.destroy(linger=0)
         self._remove_asok_files()  # the new process binds its own

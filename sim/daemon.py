@@ -204,6 +204,14 @@ class DaemonShell:
         with contextlib.suppress(NotConnected):
             self._events.send(Event(kind=kind, stamp=time.time(), data=data))
 
+    def close_events(self, linger_ms: int = 1000) -> None:
+        """Close the event stream letting the last events out: a daemon about to
+        exec or exit (a respawn) terminates its context right after, and a
+        thawed process's connection to the supervisor may still be reconnecting."""
+        if self._events is not None:
+            events, self._events = self._events, None
+            events.close(linger_ms=linger_ms)
+
     def status(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -402,11 +402,13 @@ class Connection:
         finally:
             self._pending.pop(tid, None)
 
-    def close(self) -> None:
+    def close(self, linger_ms: int = 0) -> None:
+        """Close now; with ``linger_ms``, what was sent but is still queued (the
+        peer reconnecting) may go out for that long while the context terminates."""
         for t in self._tasks:
             t.cancel()
         self._fail_pending()
         with contextlib.suppress(zmq.ZMQError):
             self.sock.disable_monitor()
         self._monitor.close(linger=0)
-        self.sock.close(linger=0)
+        self.sock.close(linger=linger_ms)
