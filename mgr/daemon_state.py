@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mgr import device_views, fs_views, pg_views
+from mgr import daemon_health, device_views, fs_views, pg_views
 from mgr.perf_counters import CounterTable
 from sim.maps import osd_dumps
 from sim.maps.osdmap import OSDMap
@@ -63,6 +63,7 @@ class DaemonState:
         self.pg_objects: dict[str, dict[tuple[int, int], tuple[int, int]]] = {}
         self.listener: Notify = lambda kind, ident: None
         self.pg = pg_views.PGState(self)
+        self.health = daemon_health.DaemonHealth()  # the daemons' health metrics (SLOW_OPS)
         self._intern: dict[str, str] = {}
         self.opens = self.reports = 0
         self.last_report = 0.0  # time.time() when the last MgrReport arrived
@@ -124,6 +125,7 @@ class DaemonState:
         if table is None:
             return  # not opened yet: Ceph ignores reports before the open too
         table.ingest(msg.ids, msg.values, float(msg.stamp))
+        self.health.on_report(msg.daemon_type, msg.ids, msg.health, float(msg.stamp))
         if msg.status:
             mds_changed = False
             for daemon_id, st in msg.status.items():
@@ -241,6 +243,7 @@ class DaemonState:
                 continue
             try:
                 digest = self.pg.digest()
+                digest["checks"].update(self.health_checks())
             except Exception:
                 log.exception("cannot build the pg digest")
                 continue
@@ -249,6 +252,18 @@ class DaemonState:
                     monc.send(Command(cmd={"prefix": "pg digest", "digest": digest}))
                     self.digests_sent += 1
             self.listener("pg_summary", "")
+
+    def health_checks(self, now: float | None = None) -> dict[str, Any]:
+        """The checks from the daemons' health metrics (``SLOW_OPS``), of the daemons
+        that reported within two ``mgr_stats_period``."""
+        return daemon_health.checks(self.health.current(self._fresh_since(now)))
+
+    def health_metrics(self, now: float | None = None) -> dict[str, Any]:
+        """``get_daemon_health_metrics()``."""
+        return self.health.as_module_dict(self._fresh_since(now))
+
+    def _fresh_since(self, now: float | None) -> float:
+        return (time.time() if now is None else now) - 2 * self.stats_period
 
     def status(self, now: float | None = None) -> dict[str, Any]:
         """Admin status. Besides counts: what a module would see of freshness —

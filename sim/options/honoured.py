@@ -41,6 +41,7 @@ HONOURED: dict[str, tuple[type, Any]] = {
     "osd_beacon_report_interval": (float, 1.0),
     "mon_osd_report_timeout": (float, 5.0),
     "mon_osd_down_out_interval": (float, 30.0),
+    "osd_op_complaint_time": (float, 30.0),  # an op older than this is slow (SLOW_OPS)
     # RADOS clients (sim/rados): 0 waits for ever, as in Ceph
     "rados_osd_op_timeout": (float, 0.0),
 }
