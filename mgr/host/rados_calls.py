@@ -50,8 +50,9 @@ class RadosCalls:
         """The hook the capsule gives ``rados.Rados``: one librados call in flight."""
         owner = listeners.owner() or "?"
         n = next(self._ids)
-        entry = {"module": owner.partition("/")[0], "what": what,
-                 "thread": threading.current_thread().name, "since": time.monotonic(),
+        since = time.monotonic()
+        entry: dict[str, Any] = {"module": owner.partition("/")[0], "what": what,
+                 "thread": threading.current_thread().name, "since": since,
                  "announced": False}  # fmt: skip
         with self._lock:
             self.calls[n] = entry
@@ -61,7 +62,7 @@ class RadosCalls:
             with self._lock:
                 self.calls.pop(n, None)
             if entry["announced"]:
-                waited = round(time.monotonic() - entry["since"], 3)
+                waited = round(time.monotonic() - since, 3)
                 log.info("mgr/%s: librados %s returned after %.2fs", entry["module"], what, waited)
                 self._emit(state="done", module=entry["module"], what=what, waited=waited)
 
