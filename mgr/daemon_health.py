@@ -19,7 +19,7 @@ and tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 SLOW_OPS = "SLOW_OPS"
@@ -52,13 +52,19 @@ class DaemonHealth:
         (a daemon that stopped reporting has no session with the mgr any more)."""
         return {k: m for k, (stamp, m) in list(self.metrics.items()) if stamp >= since}
 
-    def as_module_dict(self, since: float) -> dict[str, list[dict[str, Any]]]:
-        """``get_daemon_health_metrics()``: ``{"osd.0": [{"type": "SLOW_OPS", "value": n}]}``."""
+    def as_module_dict(
+        self, since: float, osds: Iterable[str] = ()
+    ) -> dict[str, list[dict[str, Any]]]:
+        """``get_daemon_health_metrics()``: ``{"osd.0": [{"type": "SLOW_OPS", "value": n}]}``.
+        A Ceph OSD sends its SLOW_OPS metric in every report, 0 when it has none: every
+        reporting OSD of ``osds`` without one here gets ``value`` 0 (the fleet sends only
+        the non-zero ones)."""
+        current = self.current(since)
+        keys = set(current) | {("osd", str(i)) for i in osds}
         out: dict[str, list[dict[str, Any]]] = {}
-        for (dtype, did), m in sorted(
-            self.current(since).items(), key=lambda kv: daemon_key(*kv[0])
-        ):
-            out[f"{dtype}.{did}"] = [{"type": t, "value": n1} for t, (n1, _n2) in m.items()]
+        for key in sorted(keys, key=lambda k: daemon_key(*k)):
+            m = current.get(key, {SLOW_OPS: (0, 0)} if key[0] == "osd" else {})
+            out[f"{key[0]}.{key[1]}"] = [{"type": t, "value": n1} for t, (n1, _n2) in m.items()]
         return out
 
 

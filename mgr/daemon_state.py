@@ -259,8 +259,12 @@ class DaemonState:
         return daemon_health.checks(self.health.current(self._fresh_since(now)))
 
     def health_metrics(self, now: float | None = None) -> dict[str, Any]:
-        """``get_daemon_health_metrics()``."""
-        return self.health.as_module_dict(self._fresh_since(now))
+        """``get_daemon_health_metrics()`` (every OSD that reports has its SLOW_OPS)."""
+        since = self._fresh_since(now)
+        table = self.tables.get("osd")
+        rows = list(table.rows) if table is not None else []
+        osds = [i for i in rows if table and table.has(i) and table.last_stamp(i) >= since]
+        return self.health.as_module_dict(since, osds)
 
     def _fresh_since(self, now: float | None) -> float:
         return (time.time() if now is None else now) - 2 * self.stats_period

@@ -43,6 +43,10 @@ def test_a_report_without_metrics_clears_them_and_silent_daemons_drop_out() -> N
     assert summary(h) == "1 slow ops, oldest one blocked for 31 sec, osd.1 has slow ops"
     assert checks(h.current(100.5)) == {}  # osd.1 stopped reporting (no session)
     assert h.as_module_dict(0.0) == {"osd.1": [{"type": "SLOW_OPS", "value": 1}]}
+    assert h.as_module_dict(0.0, ["0", "1"]) == {  # a reporting OSD without slow ops: 0
+        "osd.0": [{"type": "SLOW_OPS", "value": 0}],
+        "osd.1": [{"type": "SLOW_OPS", "value": 1}],
+    }
 
 
 def test_malformed_metrics_are_ignored() -> None:
