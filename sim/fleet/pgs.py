@@ -144,6 +144,10 @@ class OSDService:
             out[holder] = (n + 1, max(oldest, int(age)))
         return out
 
+    def held_by(self, osd: int) -> list[Waiting]:
+        """The waiting ops ``osd`` holds (it is their PG's running primary), oldest first."""
+        return sorted((w for w in self.waiting if self._holder(w.op) == osd), key=lambda w: w.since)
+
     def _holder(self, op: OsdOp) -> int | None:
         m = self.osdmap
         pool = m.pools.get(op.pool)

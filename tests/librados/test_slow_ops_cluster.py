@@ -6,7 +6,10 @@ config set osd``) the PG's primary reports it and ``health detail`` says so in C
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +24,7 @@ from tests.fleet.helpers import fleet_cluster, osd_up
 
 pytestmark = pytest.mark.integration
 DEADLINE = 20.0
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -39,6 +43,15 @@ def detail_text(c: TestCluster) -> str:
     rc, out, err = c.mon_command({"prefix": "health", "detail": "detail"})
     assert rc == 0, err
     return out.decode() if isinstance(out, bytes) else str(out)
+
+
+def daemon(c: TestCluster, *words: str) -> Any:
+    """``ceph daemon …`` (the admin socket), its JSON answer."""
+    env = dict(os.environ, SIM_DIR=str(c.run.path))
+    r = subprocess.run([sys.executable, "-m", "sim", "ceph", "daemon", *words],
+                       capture_output=True, text=True, timeout=60, env=env, cwd=REPO)  # fmt: skip
+    assert r.returncode == 0, (words, r.stderr)
+    return json.loads(r.stdout)
 
 
 def test_a_blocked_write_is_a_slow_op_of_its_primary_until_the_osds_return(
@@ -83,6 +96,13 @@ def test_a_blocked_write_is_a_slow_op_of_its_primary_until_the_osds_return(
         pgid = f"{io.pool_id}.{ps:x}"
         acting_s = ",".join(map(str, acting))
         assert f"    pg {pgid} is undersized+degraded+peered, acting [{acting_s}]\n" in text
+        blocked = daemon(c, f"osd.{primary}", "dump_blocked_ops")
+        assert blocked["complaint_time"] == 1 and blocked["num_blocked_ops"] == 1, blocked
+        [op] = blocked["ops"]
+        assert op["age"] >= 1 and f" {pgid} " in op["description"], op
+        assert "[write_full]" in op["description"] and op["type_data"]["flag_point"] == "delayed"
+        assert daemon(c, f"osd.{primary}", "dump_ops_in_flight")["num_ops"] == 1
+        assert daemon(c, f"osd.{primary}", "ops", "nothing-like-it")["ops"] == []
         rc, out, err = c.mgr_command({"prefix": "pg stat"})
         assert rc == 0 and b"undersized+degraded+peered" in out, (out, err)
 
