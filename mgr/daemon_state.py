@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mgr import device_views, fs_views, pg_views
+from mgr import daemon_health, device_views, fs_views, pg_views
 from mgr.perf_counters import CounterTable
 from sim.maps import osd_dumps
 from sim.maps.fsmap import FSMap
@@ -66,6 +66,7 @@ class DaemonState:
         self.pg_objects: dict[str, dict[tuple[int, int], tuple[int, int]]] = {}
         self.listener: Notify = lambda kind, ident: None
         self.pg = pg_views.PGState(self)
+        self.health = daemon_health.DaemonHealth()  # the daemons' health metrics (SLOW_OPS)
         self._intern: dict[str, str] = {}
         self.opens = self.reports = 0
         self.last_report = 0.0  # time.time() when the last MgrReport arrived
@@ -133,6 +134,7 @@ class DaemonState:
         if table is None:
             return  # not opened yet: Ceph ignores reports before the open too
         table.ingest(msg.ids, msg.values, float(msg.stamp))
+        self.health.on_report(msg.daemon_type, msg.ids, msg.health, float(msg.stamp))
         if msg.status:
             for daemon_id, st in msg.status.items():
                 key = (msg.daemon_type, str(daemon_id))
@@ -245,6 +247,7 @@ class DaemonState:
                 continue
             try:
                 digest = self.pg.digest()
+                digest["checks"].update(self.health_checks())
             except Exception:
                 log.exception("cannot build the pg digest")
                 continue
@@ -253,6 +256,22 @@ class DaemonState:
                     monc.send(Command(cmd={"prefix": "pg digest", "digest": digest}))
                     self.digests_sent += 1
             self.listener("pg_summary", "")
+
+    def health_checks(self, now: float | None = None) -> dict[str, Any]:
+        """The checks from the daemons' health metrics (``SLOW_OPS``), of the daemons
+        that reported within two ``mgr_stats_period``."""
+        return daemon_health.checks(self.health.current(self._fresh_since(now)))
+
+    def health_metrics(self, now: float | None = None) -> dict[str, Any]:
+        """``get_daemon_health_metrics()`` (every OSD that reports has its SLOW_OPS)."""
+        since = self._fresh_since(now)
+        table = self.tables.get("osd")
+        rows = list(table.rows) if table is not None else []
+        osds = [i for i in rows if table and table.has(i) and table.last_stamp(i) >= since]
+        return self.health.as_module_dict(since, osds)
+
+    def _fresh_since(self, now: float | None) -> float:
+        return (time.time() if now is None else now) - 2 * self.stats_period
 
     def status(self, now: float | None = None) -> dict[str, Any]:
         """Admin status. Besides counts: what a module would see of freshness —

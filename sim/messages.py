@@ -257,7 +257,11 @@ class MgrReport(Message):
     count). ``status`` holds per-daemon status (mds state, rgw task status);
     ``pools`` the fleet's per-pool client I/O and usage totals (what the
     primaries' MPGStats add up to); ``pg_objects`` the RADOS objects per PG,
-    ``{pool: [[ps, objects, bytes], …]}``, for the PGs that hold any."""
+    ``{pool: [[ps, objects, bytes], …]}``, for the PGs that hold any;
+    ``health`` the daemons' health metrics (Ceph's ``daemon_health_metrics``),
+    ``{daemon id: [[metric, n1, n2], …]}`` (``SLOW_OPS``: count, oldest age in
+    s) for the daemons of ``ids`` that have any: a daemon of ``ids`` not in it
+    has none."""
 
     TYPE = MsgType.MGR_REPORT
     stamp: float
@@ -267,6 +271,7 @@ class MgrReport(Message):
     status: dict = field(default_factory=dict)
     pools: dict = field(default_factory=dict)
     pg_objects: dict = field(default_factory=dict)
+    health: dict = field(default_factory=dict)
 
 
 # --- RADOS ------------------------------------------------------------------

@@ -62,7 +62,7 @@ class _Common:
         return CephReleases(major).name
 
     def get_context(self) -> object:
-        return rados_context(self.host.mgr_id, self.get_option)
+        return rados_context(self.host.mgr_id, self.get_option, self.host.rados_calls.track)
 
     def get_ceph_conf_path(self) -> str:
         return ""
@@ -145,7 +145,8 @@ class ModuleHandle(_Common):
         self.host.notify_all(notify_type, notify_id)
 
     def get_daemon_health_metrics(self) -> dict[str, Any]:
-        return {}
+        fleet = self.host.state.fleet
+        return fleet.health_metrics() if fleet is not None else {}
 
     def have_mon_connection(self) -> bool:
         return self.host.have_mon_connection()
@@ -233,13 +234,19 @@ class StandbyHandle(_Common):
         raise AttributeError(f"standby modules cannot call {name}()")
 
 
-def rados_context(mgr_id: str, get_option: Callable[[str], Any]) -> dict[str, Any]:
+def rados_context(
+    mgr_id: str, get_option: Callable[[str], Any], track: Callable[[str], Any] | None = None
+) -> dict[str, Any]:
     """The capsule ``rados.Rados(context=…)`` connects with (``get_context``): this
-    cluster's run directory (the parent of ``mgr_data``), the mgr's name, and its
-    options read live (``rados_osd_op_timeout`` …)."""
+    cluster's run directory (the parent of ``mgr_data``), the mgr's name, its
+    options read live (``rados_osd_op_timeout`` …) and ``track``, the hook every
+    librados call runs inside (`mgr.host.rados_calls`)."""
     mgr_data = str(get_option("mgr_data") or "")
-    return {
+    out: dict[str, Any] = {
         "run_dir": str(Path(mgr_data).parent) if mgr_data else "",
         "name": f"mgr.{mgr_id}",
         "conf_get": get_option,
     }
+    if track is not None:
+        out["track"] = track
+    return out

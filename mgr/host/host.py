@@ -48,6 +48,7 @@ from mgr.host.handle import ModuleHandle, StandbyHandle, rados_context, read_mod
 from mgr.host.health import module_health
 from mgr.host.monbridge import MonBridge
 from mgr.host.native import NativeOptions
+from mgr.host.rados_calls import RadosCalls
 from mgr.host.registry import ModuleRecord, probe
 from mgr.host.runner import ModuleRunner
 from mgr.host.state import ClusterState
@@ -95,6 +96,7 @@ class PyModuleHost:
         self.bridge: MonBridge
         self._fleet: FleetLink | None = None  # send_command to OSDs (first use)
         self.writes = Writes(self)
+        self.rados_calls = RadosCalls(self._emit_soon)  # module threads inside librados
         listeners.install()
 
     # --- start-up ---------------------------------------------------------------
@@ -112,9 +114,12 @@ class PyModuleHost:
         cephsqlite_start(
             lambda key: self.native.raw(key, self.config.effective),
             context=lambda: rados_context(
-                self.mgr_id, lambda key: self.native.typed(key, self.config.effective)
+                self.mgr_id,
+                lambda key: self.native.typed(key, self.config.effective),
+                self.rados_calls.track,
             ),
         )
+        self.spawn(self.rados_calls.watch())
         disabled = set(str(self.native.raw("mgr_disabled_modules", conf)).replace(",", " ").split())
         paths = self.ctx.module_paths(conf.get("mgr_module_path"))
         t0 = time.monotonic()
@@ -342,6 +347,11 @@ class PyModuleHost:
             self._uris[module] = uri
         self.bridge.call_soon(self.ctx.request_beacon)
 
+    def _emit_soon(self, kind: str, **fields: Any) -> None:
+        """An event from any thread (on the loop; dropped before `load`)."""
+        if hasattr(self, "bridge"):
+            self.bridge.call_soon(functools.partial(self.ctx.emit, kind, **fields))
+
     def _on_failure(self, runner: ModuleRunner, error: str, where: str) -> None:
         def report() -> None:
             self.ctx.emit(
@@ -368,12 +378,14 @@ class PyModuleHost:
             runner = self.runners.get(name) or self.standby_runners.get(name)
             if runner is not None:
                 entry |= runner.status() | self._endpoints(runner)
+            entry |= self.rados_calls.of_module(name)
             modules[name] = entry
         return {
             "role": self.role,
             "modules": modules,
             "services": self.services(),
             "blocked_writes": self.bridge.status() if hasattr(self, "bridge") else [],
+            "blocked_rados": self.rados_calls.blocked(),
             "config_received": self.config_received,
             "kv_loaded": self.kv.loaded,
         }

@@ -55,6 +55,11 @@ def install() -> None:
     sys.addaudithook(_hook)
 
 
+def owner() -> str | None:
+    """The owner key of the calling thread (``<module>/<kind>``), None for other threads."""
+    return _owners.get(threading.get_ident())
+
+
 @contextlib.contextmanager
 def owned_by(key: str) -> Iterator[None]:
     """Sockets bound on this thread meanwhile belong to ``key``."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mgr.host.config_cache import ConfigView, KVStore
     from mgr.host.monbridge import MonBridge
     from mgr.host.native import NativeOptions
+    from mgr.host.rados_calls import RadosCalls
     from mgr.host.registry import ModuleRecord
     from mgr.host.runner import ModuleRunner
     from mgr.host.state import ClusterState
@@ -100,6 +101,10 @@ class PyModules(Protocol):
     @property
     def progress(self) -> dict[str, Any]:
         """Progress events by id (``update_progress_event``)."""
+
+    @property
+    def rados_calls(self) -> RadosCalls:
+        """The module threads inside a librados call (the capsule's ``track`` hook)."""
 
     # --- the modules --------------------------------------------------------------------
     @property

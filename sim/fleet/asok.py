@@ -23,9 +23,12 @@ from sim.asok import common as asok_common
 from sim.fleet.mds import MDSDaemons
 from sim.fleet.members import Members
 from sim.fleet.metadata import osd_device
+from sim.fleet.pgs import OSDService, Waiting
 from sim.fleet.smart import smartctl
 from sim.fleet.workload import Population
+from sim.formatting import utc_stamp
 from sim.maps.osdmap import OSDMap
+from sim.maps.pgmap import object_pg
 from sim.options import Options
 from sim.perf import admin_dump, admin_schema
 
@@ -50,6 +53,8 @@ class FleetView(Protocol):
     def fsid(self) -> str: ...
     @property
     def started_stamp(self) -> float: ...
+    @property
+    def objects(self) -> OSDService: ...
     def fixed_config(self, name: str) -> dict[str, str]: ...
 
 
@@ -126,6 +131,69 @@ def osd_smart(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
     if cmd.get("devid") and cmd["devid"] != devid:
         return {}
     return {devid: smartctl(devid, dev)}
+
+
+def _op_dump(host: MemberAsok, w: Waiting, now: float, wall: float) -> dict[str, Any]:
+    """One op as Ceph's OpTracker dumps it (an op here waits from its arrival on)."""
+    op, m = w.op, host.fleet.osdmap
+    age = now - w.since
+    ps = object_pg(m, op.pool, op.oid, op.nspace)[0] if op.oid and op.pool in m.pools else op.ps
+    client, _, tid = op.reqid.rpartition("/")
+    names = ",".join(str(o[0]) for o in op.ops if isinstance(o, list) and o)
+    initiated = utc_stamp(wall - age)
+    return {
+        "description": f"osd_op({client}:{tid} {op.pool}.{max(ps, 0):x} {op.pool}:{op.oid} "
+                       f"[{names}] e{op.epoch})",
+        "initiated_at": initiated,
+        "age": round(age, 6),
+        "duration": round(age, 6),
+        "type_data": {
+            "flag_point": "delayed",
+            "client_info": {"client": client.rsplit(".", 3)[0] if client.count(".") >= 3 else client,
+                            "client_addr": op.addr, "tid": int(tid) if tid.isdigit() else 0},
+            "events": [{"event": "initiated", "time": initiated, "duration": 0},
+                       {"event": "delayed", "time": initiated, "duration": round(age, 6)}],
+        },
+    }  # fmt: skip
+
+
+def _ops(host: MemberAsok, cmd: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ops held, those whose description contains one of ``filterstr`` if given."""
+    now, wall = time.monotonic(), time.time()
+    held = host.fleet.objects.held_by(int(host.daemon_id))
+    ops = [_op_dump(host, w, now, wall) for w in held]
+    raw = cmd.get("filterstr") or []
+    filters = [str(f) for f in (raw if isinstance(raw, list) else [raw])]
+    return [o for o in ops if any(f in o["description"] for f in filters)] if filters else ops
+
+
+@OSD_TABLE.command(
+    "dump_ops_in_flight name=filterstr,type=CephString,n=N,req=false",
+    "show the ops currently in flight",
+)
+def osd_ops_in_flight(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
+    """The client ops this OSD holds: those waiting for their PG (an op that can be
+    served is answered at once here, so only waiting ops are ever in flight)."""
+    ops = _ops(host, cmd)
+    return {"ops": ops, "num_ops": len(ops)}
+
+
+@OSD_TABLE.command(
+    "ops name=filterstr,type=CephString,n=N,req=false", "show the ops currently in flight"
+)
+def osd_ops(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
+    return osd_ops_in_flight(host, cmd)
+
+
+@OSD_TABLE.command(
+    "dump_blocked_ops name=filterstr,type=CephString,n=N,req=false",
+    "show the blocked ops currently in flight",
+)
+def osd_blocked_ops(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
+    """The ops in flight for longer than ``osd_op_complaint_time`` (the slow ops)."""
+    complaint = float(host.fleet.options["osd_op_complaint_time"])
+    ops = [o for o in _ops(host, cmd) if o["age"] >= complaint]
+    return {"ops": ops, "complaint_time": complaint, "num_blocked_ops": len(ops)}
 
 
 @MDS_TABLE.command("status", "high-level status of MDS")

@@ -61,6 +61,10 @@ BASE_USED = 1 << 30  # bytes an empty bluestore OSD uses
 RGW_PORT = 8000
 
 
+# options the OSDs read at run time from the mon's config database
+FOLLOWED = ("osd_op_complaint_time",)
+
+
 class FleetDaemon(DaemonShell):
     entity_type = "fleet"
 
@@ -106,7 +110,7 @@ class FleetDaemon(DaemonShell):
             self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
             self.metadata, self.service_info, self.emit,
         )  # fmt: skip
-        for name in ("osdmap", "mgrmap", "fsmap"):
+        for name in ("osdmap", "mgrmap", "fsmap", "config"):
             self.monc.subscribe(name, 0)
         self.monc.start()
         loop = asyncio.get_running_loop()
@@ -212,6 +216,29 @@ class FleetDaemon(DaemonShell):
             self.mgr.on_mgrmap(body, self.populations)
         elif name == "fsmap" and not self.mds_daemons.on_fsmap(body):
             self.me.drops.count("malformed")
+        elif name == "config":
+            self._follow_config(body)
+
+    def _follow_config(self, body: dict[str, Any]) -> None:
+        """The options the OSDs read at run time follow the mon's config database
+        (``ceph config set osd …``; ``osd.N`` sections are not told apart: one fleet
+        runs every OSD); an option set nowhere there has its start-up value."""
+        raw = body.get("sections", {})
+        sections = raw if isinstance(raw, dict) else {}
+        for name in FOLLOWED:
+            value: Any = self.spec.options.get(name)
+            for sec in ("global", "osd"):
+                got = (
+                    sections.get(sec, {}).get(name) if isinstance(sections.get(sec), dict) else None
+                )
+                if got is not None:
+                    try:
+                        value = float(got)
+                    except (TypeError, ValueError):
+                        log.warning("config %s/%s: not a number: %r", sec, name, got)
+            if value is not None and self.options.get(name) != value:
+                log.info("config: %s = %s", name, value)
+                self.options.update({name: value})
 
     def _osd_running(self, osd: int) -> bool:
         row = self.members.row.get(osd)
@@ -349,7 +376,11 @@ class FleetDaemon(DaemonShell):
         pg_objects: dict[int, list[list[int]]] = {}
         for (pool, ps), (n, b) in sorted(self.pg_objects.items()):
             pg_objects.setdefault(pool, []).append([ps, n, b])
-        self.mgr.report(self.populations, running, status, self.pool_io.to_wire(), pg_objects)
+        slow = self.objects.slow_ops(now, float(self.options["osd_op_complaint_time"]))
+        health = {"osd": {str(o): [["SLOW_OPS", n, age]] for o, (n, age) in slow.items()}}
+        self.mgr.report(
+            self.populations, running, status, self.pool_io.to_wire(), pg_objects, health
+        )
 
     def _osd_gauges(self, osd: Population) -> None:
         om = self.osdmap

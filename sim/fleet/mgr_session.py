@@ -124,13 +124,16 @@ class MgrSession:
         status: dict[str, dict[str, Any]],
         pools: dict[int, list[int]],
         pg_objects: dict[int, list[list[int]]] | None = None,
+        health: dict[str, dict[str, list[list[Any]]]] | None = None,
     ) -> None:
-        """Send this period's reports (only once the open is done)."""
+        """Send this period's reports (only once the open is done). ``health``:
+        per daemon type, each daemon's health metrics (`MgrReport.health`)."""
         if self.conn is None or not self.opened:
             return
         stamp = time.time()
         for dtype, pop in populations.items():
             alive = running[dtype]
+            metrics = (health or {}).get(dtype, {})
             rows = [r for r in range(len(pop.ids)) if alive(r)]
             for start in range(0, len(rows), REPORT_BATCH):
                 chunk = rows[start : start + REPORT_BATCH]
@@ -143,6 +146,8 @@ class MgrSession:
                             if str(pop.ids[r]) in status.get(dtype, {})},
                     pools=pools if dtype == "osd" and start == 0 else {},
                     pg_objects=(pg_objects or {}) if dtype == "osd" and start == 0 else {},
+                    health={str(pop.ids[r]): metrics[str(pop.ids[r])] for r in chunk
+                            if str(pop.ids[r]) in metrics},
                 )  # fmt: skip
                 if not self._send(msg):
                     return

@@ -130,6 +130,41 @@ class OSDService:
     def blocked(self, now: float, older_than: float) -> int:
         return sum(1 for w in self.waiting if now - w.since >= older_than)
 
+    def slow_ops(self, now: float, complaint: float) -> dict[int, tuple[int, int]]:
+        """Per OSD: (ops in flight longer than ``complaint`` s, the oldest one's age in
+        whole seconds) — what a Ceph OSD's op tracker reports as its ``SLOW_OPS``
+        health metric. A waiting op is held by its PG's primary (the first up OSD of
+        the acting set) if that OSD is running; an op whose PG has no up OSD is held
+        by no OSD (in Ceph the client keeps it), so it is nobody's slow op."""
+        out: dict[int, tuple[int, int]] = {}
+        for w in self.waiting:
+            age = now - w.since
+            if age < complaint:
+                continue
+            holder = self._holder(w.op)
+            if holder is None:
+                continue
+            n, oldest = out.get(holder, (0, 0))
+            out[holder] = (n + 1, max(oldest, int(age)))
+        return out
+
+    def held_by(self, osd: int) -> list[Waiting]:
+        """The waiting ops ``osd`` holds (it is their PG's running primary), oldest first."""
+        return sorted((w for w in self.waiting if self._holder(w.op) == osd), key=lambda w: w.since)
+
+    def _holder(self, op: OsdOp) -> int | None:
+        m = self.osdmap
+        pool = m.pools.get(op.pool)
+        if pool is None:
+            return None
+        if op.oid:
+            _ps, acting = object_pg(m, op.pool, op.oid, op.nspace)
+        else:
+            hosts = m.cache.get("placement_hosts") or placement_hosts(m)
+            acting = pg_acting(hosts, op.pool, op.ps, pool.size)
+        up = up_acting(m, acting)
+        return up[0] if up and self.running(up[0]) else None
+
     # --- one op --------------------------------------------------------------------------
 
     def _target(self, op: OsdOp) -> tuple[PG, list[int]] | OsdOpReply | None:

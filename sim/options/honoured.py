@@ -44,6 +44,7 @@ HONOURED: dict[str, tuple[type, Any]] = {
     # the MDS daemons of the fleet (sim/fleet/mds.py, mon/mds_monitor.py)
     "mds_beacon_interval": (float, 0.5),
     "mds_beacon_grace": (float, 3.0),
+    "osd_op_complaint_time": (float, 30.0),  # an op older than this is slow (SLOW_OPS)
     # RADOS clients (sim/rados): 0 waits for ever, as in Ceph
     "rados_osd_op_timeout": (float, 0.0),
 }

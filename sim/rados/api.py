@@ -138,13 +138,22 @@ class Rados:
 
     # --- the loop ------------------------------------------------------------------------
 
-    def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None,
+              what: str = "") -> T:  # fmt: skip
+        """Run ``coro`` on the client's loop and wait for it on this thread. While it
+        waits, the call is inside librados: a context's ``track(what)`` (the mgr's:
+        `mgr.host.rados_calls`) is told, so the mgr knows which module thread is."""
         if self.state != "connected" or self._loop is None:
             coro.close()
             raise RadosStateError("Rados is not connected")
+        what = what or getattr(coro, "__qualname__", "rados call")
         fut = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        track = self._context.get("track") if isinstance(self._context, Mapping) else None
         try:
-            return fut.result(timeout)
+            if track is None:
+                return fut.result(timeout)
+            with track(what):
+                return fut.result(timeout)
         except TimeoutError:
             fut.cancel()
             raise TimedOut("timed out", errno=110) from None

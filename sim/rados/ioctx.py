@@ -31,7 +31,8 @@ class Rados(Protocol):
     objecter: Any
     _loop: asyncio.AbstractEventLoop | None
 
-    def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T: ...
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None,
+              what: str = "") -> T: ...  # fmt: skip
     def op_timeout(self) -> float: ...
     def get_addrs(self) -> str: ...
     def get_instance_id(self) -> int: ...
@@ -103,7 +104,7 @@ class Ioctx:
         self.require_ioctx_open()
         if not isinstance(oid, str):
             raise TypeError("the object name must be a string")
-        rep = self.rados._call(self._aop(oid, ops))
+        rep = self.rados._call(self._aop(oid, ops), what=f"{what} {oid!r}")
         if rep.retval < 0:
             raise make_ex(rep.retval, f"Failed to {what} '{oid}'")
         self.last_version = rep.version

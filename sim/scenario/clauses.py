@@ -154,7 +154,9 @@ class DaemonClause(Clause):
     ``mgr.standby``, ``mon.a``, ``mon.leader``, ``osd.3`` or ``$var``. An
     unreachable daemon (dead, paused, cut off) has ``reachable: false`` and no
     other field. mgr fields: active, role, gid, have_mon_connection, mon,
-    mgrmap_epoch, active_name, beacons_sent, module ({name, <field>}),
+    mgrmap_epoch, active_name, beacons_sent, module ({name, <field>}: state,
+    kind, error_string, uri, blocked_in — ``rados`` while one of its threads
+    is stuck in a librados call),
     module_option ({module, key, value}); mon fields: state, rank, quorum,
     election_epoch; osd fields (from the OSDMap): up, in, exists; any admin
     status key as ``status.<key>``.

@@ -198,3 +198,20 @@ def test_down_osds_degrade_pgs_and_the_digest_says_so(state: Any) -> None:
         "Degraded data redundancy:"
     )
     json.dumps(digest)  # it travels to the mon as is
+
+
+def test_osd_health_metrics_become_slow_ops_and_module_metrics(state: Any) -> None:
+    ds, _ = state
+    fleet = Fleet()
+    ds.on_report("fleet.0", MgrReport(
+        stamp=102.0, daemon_type="osd", ids=list(range(N)), values=fleet.osd.row_bytes(0, N),
+        health={"3": [["SLOW_OPS", 2, 35]], "1": [["SLOW_OPS", 1, 31]]},
+    ))  # fmt: skip
+    checks = ds.health_checks(now=102.5)
+    assert checks["SLOW_OPS"]["summary"]["message"] == (
+        "3 slow ops, oldest one blocked for 35 sec, daemons [osd.1,osd.3] have slow ops."
+    )
+    metrics = ds.health_metrics(now=102.5)
+    assert metrics["osd.3"] == [{"type": "SLOW_OPS", "value": 2}]
+    assert metrics["osd.0"] == [{"type": "SLOW_OPS", "value": 0}] and len(metrics) == N
+    assert ds.health_checks(now=110.0) == {}  # nobody reported for two stats periods

@@ -16,6 +16,7 @@ from typing import Any
 from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.monbridge import MonBridge
 from mgr.host.native import NativeOptions
+from mgr.host.rados_calls import RadosCalls
 from mgr.host.registry import ModuleRecord
 from mgr.host.runner import ModuleRunner
 from mgr.host.state import ClusterState
@@ -35,6 +36,7 @@ class FakePyModules:
     kv: KVStore = field(default_factory=KVStore)
     state: ClusterState = field(default_factory=lambda: ClusterState("f", "x", "v", 0.0))
     progress: dict[str, Any] = field(default_factory=dict)
+    rados_calls: RadosCalls = field(default_factory=RadosCalls)
     records: dict[str, ModuleRecord] = field(default_factory=dict)
     enabled: set[str] = field(default_factory=set)
     runners: dict[str, ModuleRunner] = field(default_factory=dict)

@@ -92,10 +92,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "True pacific quincy",
     ),
     "get_context/conf/rocksdb": (
-        # the context is the capsule `rados.Rados(context=…)` connects with (issue 12)
+        # the context is the capsule `rados.Rados(context=…)` connects with (issue 12);
+        # `track`: the hook librados calls run inside (mgr/host/rados_calls.py)
         "ctx = mgr.get_context(); print(sorted(ctx), ctx['name'] == 'mgr.' + mgr.get_mgr_id(),"
         " repr(mgr.get_ceph_conf_path()), mgr.get_rocksdb_version())",
-        "['conf_get', 'name', 'run_dir'] True '' 6.8.1",
+        "['conf_get', 'name', 'run_dir', 'track'] True '' 6.8.1",
     ),
     "pool_exists/have_enough_osds": (
         "print(mgr.pool_exists('rbd'), mgr.have_enough_osds())",

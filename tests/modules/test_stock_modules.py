@@ -14,7 +14,7 @@ import errno
 import json
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib.machinery import PathFinder
 from pathlib import Path
 
@@ -29,7 +29,7 @@ STOCK = Path("/usr/share/ceph/mgr")
 PRETTYTABLE = Path("/usr/lib/python3/dist-packages/prettytable")
 NEED_RADOS = "devicehealth orchestrator rbd_support telemetry volumes"
 # an hour ago: RECENT_CRASH counts crashes of the last two weeks (mgr/crash/warn_recent_interval)
-CRASH_STAMP = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+CRASH_STAMP = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 CRASH_ID = f"{CRASH_STAMP}_0c5e26a4-5b5a-4c7f-8a4b-3b1b1a2c9d11"
 DEADLINE = 15.0
 

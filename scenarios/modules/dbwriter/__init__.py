@@ -1,0 +1,3 @@
+from .module import DbWriter
+
+__all__ = ["DbWriter"]
