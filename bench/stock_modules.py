@@ -49,6 +49,23 @@ def representative(descs: list[dict[str, Any]], module: str, limit: int) -> list
     return out[:limit]
 
 
+def settled_descriptions(c: Cluster, running: set[str], timeout: float = 30.0) -> list[dict[str, Any]]:
+    """The mon's command descriptions once the modules' commands have arrived: the
+    active publishes them in a beacon after its modules start (after a respawn on
+    18.2 and newer), so wait until the set of modules with commands stops growing."""
+    deadline = time.monotonic() + timeout
+    last: set[str] = set()
+    steady = 0
+    while True:
+        descs = json.loads(c.mon_command({"prefix": "get_command_descriptions"})[1])
+        have = {str(d.get("module")) for d in descs} & running
+        steady = steady + 1 if have == last else 0
+        last = have
+        if (have and steady >= 3) or time.monotonic() > deadline:
+            return descs
+        time.sleep(0.5)
+
+
 def census(
     c: Cluster, limit: int, mgr_dir: str, timeout: float = 120.0
 ) -> dict[str, dict[str, Any]]:
@@ -76,7 +93,7 @@ def census(
     except TimeoutError as exc:
         late = {n: s for n, s in seen.items() if s not in ("running", "failed")}
         raise TimeoutError(f"{exc}; not started: {late}") from None
-    descs = json.loads(c.mon_command({"prefix": "get_command_descriptions"})[1])
+    descs = settled_descriptions(c, set(mods))
     rows: dict[str, dict[str, Any]] = {}
     for name in stock:
         info = infos[name]
