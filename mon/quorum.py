@@ -348,15 +348,7 @@ class QuorumShell:
 
     def send_to(self, rank: int, msg: Message) -> bool:
         """Send to a peer mon; False if it is not connected (the message is lost)."""
-        conn = self.peers.get(rank)
-        if conn is None:
-            return False
-        try:
-            conn.send(msg)
-        except NotConnected:
-            self.me.drops.count("peer_unreachable")
-            return False
-        return True
+        return self._send_conn(self.peers.get(rank), msg)
 
     def send_to_peer(self, name: str, msg: Message) -> bool:
         """Send to a peer mon by name (``mon.b``), also one just removed from the
@@ -365,6 +357,9 @@ class QuorumShell:
         conn = self.departed.get(mon_id)
         if mon_id in self.names:
             conn = self.peers.get(self.names.index(mon_id))
+        return self._send_conn(conn, msg)
+
+    def _send_conn(self, conn: Connection | None, msg: Message) -> bool:
         if conn is None:
             return False
         try:

@@ -22,7 +22,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from sim.fleet.members import FaultAction, FaultError
+from sim.fleet.members import FaultAction, FaultError, fault_action
 from sim.maps.fsmap import FSMap
 
 MDS_GID_BASE = 4200  # the first incarnations' gids (Ceph's come from the mon)
@@ -100,12 +100,7 @@ class MDSDaemons:
     def fault(self, name: str, action: str) -> tuple[str, dict[str, Any] | None]:
         """Apply one fault; returns the new run state and, for a clean stop, the
         last beacon to send."""
-        try:
-            act = FaultAction(action)
-        except ValueError:
-            raise FaultError(
-                f"unknown action '{action[:32]}' (one of {', '.join(a.value for a in FaultAction)})"
-            ) from None
+        act = fault_action(action)
         if name not in self.running:
             raise FaultError(f"mds.{name} is not in this fleet")
         last = None

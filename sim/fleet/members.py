@@ -36,6 +36,16 @@ class FaultError(ValueError):
     """An osd_fault request that cannot be carried out."""
 
 
+def fault_action(action: str) -> FaultAction:
+    """The fault named ``action`` (FaultError listing the known ones)."""
+    try:
+        return FaultAction(action)
+    except ValueError:
+        raise FaultError(
+            f"unknown action '{action[:32]}' (one of {', '.join(a.value for a in FaultAction)})"
+        ) from None
+
+
 @dataclass
 class Members:
     osds: list[int]
@@ -81,12 +91,7 @@ class Members:
 
     def fault(self, osd: int, action: str, now: float) -> RunState:
         """Apply one fault; returns the OSD's new state."""
-        try:
-            act = FaultAction(action)
-        except ValueError:
-            raise FaultError(
-                f"unknown action '{action[:32]}' (one of {', '.join(a.value for a in FaultAction)})"
-            ) from None
+        act = fault_action(action)
         i = self.row.get(osd)
         if i is None:
             raise FaultError(f"osd.{osd} is not in this fleet")
