@@ -38,7 +38,7 @@ from mon.service import PaxosService, Publish
 from mon.store import StoreReader, Transaction
 from sim.maps import layout
 from sim.maps.osd_dumps import osd_port
-from sim.maps.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap, Pool
+from sim.maps.osdmap import EXISTS, MAX_OSD, NEW, UP, WEIGHT_IN, OSDMap
 from sim.options import Options
 
 Clog = list[tuple[str, str]]
@@ -258,7 +258,7 @@ class OSDMonitor(PaxosService[OSDChanges]):
         current = self.newest().pool_by_name(name)
         if current is None:
             raise CommandError(errno.ENOENT, f"unrecognized pool '{name}'")
-        pool = Pool.from_wire(current.to_wire())
+        pool = current.copy()
         try:
             line = pool_quota.set_quota(pool, field, val)
         except pool_quota.QuotaValueError as exc:

@@ -139,7 +139,7 @@ def update_pools_status(
             on = False
         else:
             continue
-        q = Pool.from_wire(pool.to_wire())
+        q = pool.copy()
         q.set_flag("full_quota", on)
         q.set_flag("full", on)
         changed.append(q)

@@ -107,6 +107,12 @@ class Pool:
     def flags_num(self) -> int:
         return sum(POOL_FLAG_BITS[f] for f in self.flags)
 
+    def copy(self) -> Pool:
+        """An independent copy (its flag list and options its own), to change."""
+        q = copy.copy(self)
+        q.flags, q.opts = list(self.flags), dict(self.opts)
+        return q
+
     def to_wire(self) -> list[Any]:
         return [
             self.pool, self.name, self.size, self.min_size, self.pg_num,
@@ -211,7 +217,7 @@ class OSDMap:
         return OSDMap(
             self.fsid, self.epoch, self.created, self.modified, self.last_up_change,
             self.last_in_change, set(self.flags), self.crush_version,
-            {k: _copy_pool(p) for k, p in self.pools.items()}, self.pool_max, self.max_osd,
+            {k: p.copy() for k, p in self.pools.items()}, self.pool_max, self.max_osd,
             bytearray(self.state), array(_U32, self.weight), array(_U32, self.up_from),
             array(_U32, self.up_thru), array(_U32, self.down_at), array(_U32, self.nonce),
             array("d", self.down_stamp), array("d", self.crush_weight), array("i", self.host),
@@ -320,12 +326,6 @@ class OSDMap:
         if any(len(getattr(m, c)) != m.max_osd for c in (*_COLUMNS_U32, "host", "state")):
             raise ValueError("osdmap columns do not match max_osd")
         return m
-
-
-def _copy_pool(p: Pool) -> Pool:
-    q = copy.copy(p)
-    q.flags, q.opts = list(p.flags), dict(p.opts)
-    return q
 
 
 def _array(typecode: str, raw: bytes) -> Any:
