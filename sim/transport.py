@@ -106,20 +106,26 @@ def _deliver(
         me.drops.count("link_loss")
         return True  # lost on the way, as far as the sender can tell
     loop = asyncio.get_running_loop()
-    queue = me.late.setdefault((id(sock), peer), deque())
+    key = (id(sock), peer)  # the timers hold the socket, so its id is not reused meanwhile
+    queue = me.late.setdefault(key, deque())
     for delay in plan:
         queue.append(frames)
-        loop.call_later(delay, _send_late, sock, queue)
+        loop.call_later(delay, _send_late, me, key, sock, queue)
     if len(plan) > 1:
         me.drops.count("link_duplicate")
     return True
 
 
-def _send_late(sock: zmq.asyncio.Socket, queue: deque[list[bytes]]) -> None:
+def _send_late(
+    me: Identity, key: tuple[int, str], sock: zmq.asyncio.Socket, queue: deque[list[bytes]]
+) -> None:
     """A held-back message's time has come: send the *oldest* one held back on
     this link. Timers due at (nearly) the same instant may fire in any order;
-    taking from the queue keeps the link's order, as TCP does."""
+    taking from the queue keeps the link's order, as TCP does. The last one
+    out drops the link's (then empty) queue."""
     frames = queue.popleft()
+    if not queue and me.late.get(key) is queue:
+        del me.late[key]
     with contextlib.suppress(zmq.ZMQError):  # the socket may be closed by now
         _send_now(sock, frames)
 
