@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from sim.challenge import cli
+from tests.cli_capture import CliRunner, cli_runner
 
 REPO = Path(__file__).resolve().parents[2]
 CHALLENGES = REPO / "challenges"
 
 
 @pytest.fixture
-def run_challenge(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+def run_challenge(capsys: pytest.CaptureFixture[str]) -> CliRunner:
     """``run_challenge(*args)`` -> (exit code, stdout, stderr)."""
-
-    def run(*args: object) -> tuple[int, str, str]:
-        out = io.StringIO()
-        capsys.readouterr()
-        code = cli.main([str(a) for a in args], stdout=out)
-        captured = capsys.readouterr()
-        return code, out.getvalue() + captured.out, captured.err
-
-    return run
+    return cli_runner(cli.main, capsys)

@@ -6,15 +6,14 @@ whether or not the package (and so its pytest11 entry point) is installed.
 
 from __future__ import annotations
 
-import io
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from sim.scenario import cli
 from sim.scenario.pytest_plugin import ceph_cluster  # noqa: F401  (the fixture)
+from tests.cli_capture import CliRunner, cli_runner
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
@@ -23,14 +22,6 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+def run_cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:
     """``run_cli(*args)`` -> (exit code, stdout, stderr) of ``python -m sim scenario``."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        out = io.StringIO()
-        capsys.readouterr()
-        code = cli.main([str(a) for a in args], stdout=out)
-        captured = capsys.readouterr()
-        return code, out.getvalue() + captured.out, captured.err
-
-    return run
+    return cli_runner(cli.main, capsys)
