@@ -7,8 +7,9 @@
   who=mgr name=mgr/<m>/<key>`` (``config rm`` for None) and waited for. A
   refusal, local or by the mon, is a ValueError on Quincy and newer (Reef's
   selftest checks it) and only logged on Pacific, as a real 16.2 mgr does
-  (``balancer mode bogus`` answers 0: tests/data/ceph16/mgr_raw_commands.jsonl). After the mon's answer the value is in the local config
-  snapshot, so the next read sees it, and ``config_notify()`` follows.
+  (``balancer mode bogus`` answers 0: tests/data/ceph16/mgr_raw_commands.jsonl).
+  After the mon's answer the value is in the local config snapshot, so the
+  next read sees it, and ``config_notify()`` follows.
 - ``set_store`` puts the value in the KV cache at once, then sends
   ``config-key set`` (``config-key rm`` for None) and waits; a refusal is
   only logged, as in Ceph.
