@@ -49,7 +49,9 @@ def representative(descs: list[dict[str, Any]], module: str, limit: int) -> list
     return out[:limit]
 
 
-def settled_descriptions(c: Cluster, running: set[str], timeout: float = 30.0) -> list[dict[str, Any]]:
+def settled_descriptions(
+    c: Cluster, running: set[str], timeout: float = 30.0
+) -> list[dict[str, Any]]:
     """The mon's command descriptions once the modules' commands have arrived: the
     active publishes them in a beacon after its modules start (after a respawn on
     18.2 and newer), so wait until the set of modules with commands stops growing."""
