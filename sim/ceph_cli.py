@@ -10,27 +10,27 @@ for failures, and exits with ``-retval``.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from sim.client import AsyncCluster, MgrCommandLost
 from sim.cluster import RunDir, default_dir
-from sim.cmdparse import CommandSig, Flag, InvalidArguments, NoMatchingCommand, validate
-from sim.formatting import cli_stdout
-from sim.messages import CommandReply
-from sim.monc import MonUnavailable
-from sim.wire import FrameTooLarge
+
+if TYPE_CHECKING:  # imported where used: a one-shot call loads only what it needs
+    from sim.client import AsyncCluster
+    from sim.messages import CommandReply
+    from sim.oneshot import OneShot
 
 USAGE = (
     "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-o FILE] [-p PERIOD]\n"
     "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
     "       python -m sim ceph -w [--watch-debug|info|sec|warn|error] [--watch-channel CH]\n"
-    "       python -m sim ceph tell WHO COMMAND… | daemon NAME COMMAND… | --admin-daemon PATH COMMAND…"
+    "       python -m sim ceph tell WHO COMMAND… | daemon NAME COMMAND… | --admin-daemon PATH COMMAND…\n"
+    "       python -m sim ceph -v|--version"
 )
 FORMATS = ("plain", "json", "json-pretty", "yaml", "xml", "xml-pretty")
 DEFAULT_TIMEOUT = 10.0
@@ -52,6 +52,7 @@ class CliArgs:
     watch_levels: set[str] = field(default_factory=set)  # --watch-debug …
     watch_channel: str | None = None  # -W / --watch-channel
     verbose: bool = False  # the mon session's hunting on stderr
+    version: bool = False  # -v / --version: this CLI's Ceph version, no cluster needed
     words: list[str] = field(default_factory=list)
 
     @property
@@ -109,6 +110,8 @@ def parse_cli(argv: list[str]) -> CliArgs:
             a.watch_levels.add(word[len("--watch-") :])
         elif word == "--verbose":
             a.verbose = True
+        elif word in ("-v", "--version"):
+            a.version = True
         elif word in ("-h", "--help"):
             a.help = True
         else:
@@ -128,46 +131,54 @@ def error_line(retval: int, outs: str) -> str:
     return f"Error {name}: {outs}"
 
 
-async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
-    if args.admin_daemon and not RunDir(args.dir).exists():
-        args.dir = Path(args.admin_daemon).absolute().parent.parent  # DIR/run/ceph-NAME.asok
+def run(args: CliArgs, out: TextIO, err: TextIO) -> int:
+    """One CLI call, as `main` and the scenario engine make it: ``tell``,
+    ``daemon``, ``--admin-daemon`` and ``-w`` on asyncio (`run_command`), any
+    other command on blocking sockets (`sim.oneshot`: no asyncio to import)."""
+    if args.admin_daemon or args.words[:1] in (["daemon"], ["tell"]) or args.watching:
+        import asyncio
+
+        return asyncio.run(run_command(args, out, err))
+    from sim.oneshot import OneShot
+
+    say = (lambda text: print(text, file=err)) if args.verbose else None
     try:
-        cluster = AsyncCluster(args.dir, name=args.name)
+        shot = OneShot(args.dir, name=args.name, say=say)
     except FileNotFoundError as exc:
         print(str(exc), file=err)
         return errno.ENOENT
     try:
-        return await _run(cluster, args, out, err)
-    except MonUnavailable as exc:
+        return _run_oneshot(shot, args, out, err)
+    except (ConnectionError, ValueError) as exc:
+        return _failed(exc, args, err)
+    finally:
+        shot.close()
+
+
+def _failed(exc: Exception, args: CliArgs, err: TextIO) -> int:
+    """What a call out of time, over the size limit or whose mgrs went away prints."""
+    from sim.monc_policy import MgrCommandLost, MonUnavailable
+    from sim.wire import FrameTooLarge
+
+    if isinstance(exc, MonUnavailable):
         print(f"error: {exc} (timeout {args.timeout:g}s)", file=err)
         return errno.ETIMEDOUT
-    except FrameTooLarge as exc:  # refused before sending (or the answer was)
+    if isinstance(exc, FrameTooLarge):  # refused before sending (or the answer was)
         print(error_line(-errno.EFBIG, str(exc)), file=err)
         return errno.EFBIG
-    except MgrCommandLost as exc:
+    if isinstance(exc, MgrCommandLost):
         print(error_line(-errno.ECONNRESET, str(exc)), file=err)
         return errno.ECONNRESET
-    finally:
-        await cluster.close()
+    raise exc
 
 
-async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -> int:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + args.timeout  # one deadline for the whole call
+def _run_oneshot(shot: OneShot, args: CliArgs, out: TextIO, err: TextIO) -> int:
+    deadline = time.monotonic() + args.timeout  # one deadline for the whole call
 
     def left() -> float:
-        return max(0.01, deadline - loop.time())
+        return max(0.01, deadline - time.monotonic())
 
-    if args.admin_daemon or args.words[:1] == ["daemon"]:
-        return await _run_admin(cluster, args, out, err)
-    if args.watching:  # before any command, as in ceph.in
-        from sim.ceph_watch import run_watch, watch_spec
-
-        spec = watch_spec(args.watch, args.watch_levels, args.watch_channel)
-        return await run_watch(cluster, spec, left(), out, err)
-    if args.words[:1] == ["tell"]:
-        return await _run_admin(cluster, args, out, err)
-    r = await cluster.mon_command({"prefix": "get_command_descriptions"}, timeout=left())
+    r = shot.mon_command({"prefix": "get_command_descriptions"}, b"", left())
     if r.retval:
         print(error_line(r.retval, r.outs), file=err)
         return -r.retval
@@ -178,17 +189,17 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         words = [] if args.words == ["help"] else args.words
         out.write(help_sections(descs, " ".join(words) or None))
         return 0
+    from sim.cmdparse import Flag, InvalidArguments, NoMatchingCommand, validate_published
+
     # In the mon's order, Ceph's: the mgr's own, the modules', the mon's (it
     # matters for "closest matches").
-    sigs = [CommandSig.from_json(d, module=d.get("module", "mon")) for d in descs]
     try:
-        cmd = validate(args.words, sigs)
+        cmd, sig = validate_published(args.words, descs)
     except (NoMatchingCommand, InvalidArguments) as exc:
         if args.format == "json-pretty":
             out.write("\n")
         print(exc.render(), file=err)
         return errno.EINVAL
-    sig = next(s for s in sigs if s.prefix == cmd["prefix"])
     cmd.pop("target", None)
     if args.format:
         cmd["format"] = args.format
@@ -209,9 +220,9 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
             return errno.EINVAL
     while True:
         if sig.flags & Flag.MGR:
-            reply = await cluster.mgr_command(cmd, inbuf, timeout=left())
+            reply = shot.mgr_command(cmd, inbuf, timeout=left())
         else:
-            reply = await cluster.mon_command(cmd, inbuf, timeout=left())
+            reply = shot.mon_command(cmd, inbuf, timeout=left())
         status = _print_reply(reply, args.format, out, err, args.output_file)
         if status or not sig.flags & Flag.POLL:
             return status
@@ -219,8 +230,40 @@ async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -
         # Ceph's CLI prints each reply (the golden iostat.txt: row, blank line).
         out.write("\n")
         out.flush()
-        await asyncio.sleep(args.period)
-        deadline = loop.time() + args.timeout  # each poll is a call of its own
+        shot.wait(args.period)  # the session kept alive meanwhile
+        deadline = time.monotonic() + args.timeout  # each poll is a call of its own
+
+
+async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
+    """``tell``, ``daemon``, ``--admin-daemon`` and ``-w``: on an `AsyncCluster`."""
+    from sim.client import AsyncCluster
+
+    if args.admin_daemon and not RunDir(args.dir).exists():
+        args.dir = Path(args.admin_daemon).absolute().parent.parent  # DIR/run/ceph-NAME.asok
+    try:
+        cluster = AsyncCluster(args.dir, name=args.name)
+    except FileNotFoundError as exc:
+        print(str(exc), file=err)
+        return errno.ENOENT
+    try:
+        return await _run(cluster, args, out, err)
+    except (ConnectionError, ValueError) as exc:
+        return _failed(exc, args, err)
+    finally:
+        await cluster.close()
+
+
+async def _run(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -> int:
+    if args.admin_daemon or args.words[:1] == ["daemon"]:
+        return await _run_admin(cluster, args, out, err)
+    if args.watching:  # before any command, as in ceph.in
+        from sim.ceph_watch import run_watch, watch_spec
+
+        spec = watch_spec(args.watch, args.watch_levels, args.watch_channel)
+        return await run_watch(cluster, spec, args.timeout, out, err)
+    if args.words[:1] == ["tell"]:
+        return await _run_admin(cluster, args, out, err)
+    raise ValueError(f"not a tell, daemon or watch call: {args.words!r} (see `run`)")
 
 
 async def _run_admin(cluster: AsyncCluster, args: CliArgs, out: TextIO, err: TextIO) -> int:
@@ -267,6 +310,8 @@ def _print_reply(
         return -reply.retval
     if reply.outs:
         print(reply.outs, file=err)
+    from sim.formatting import cli_stdout
+
     lead = cli_stdout(fmt or "plain", "")
     if output_file and output_file != "-":
         out.write(lead)
@@ -293,6 +338,11 @@ def main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return errno.EINVAL
+    if args.version:  # as ceph.in: before anything else
+        from sim.version import CEPH_VERSION
+
+        print(CEPH_VERSION)
+        return 0
     if not args.words and not args.help and not args.admin_daemon and not args.watching:
         print(USAGE, file=sys.stderr)
         return errno.EINVAL
@@ -302,6 +352,6 @@ def main(argv: list[str]) -> int:
         logging.basicConfig(stream=sys.stderr, format="%(message)s")
         logging.getLogger("sim.monc").setLevel(logging.INFO)
     try:
-        return asyncio.run(run_command(args, sys.stdout, sys.stderr))
+        return run(args, sys.stdout, sys.stderr)
     except KeyboardInterrupt:  # the way to end a poll command
         return 0

@@ -26,22 +26,29 @@ import zmq.asyncio
 from sim import codec, wire
 from sim.cluster import RunDir
 from sim.messages import Admin, Command, CommandReply
-from sim.monc import MonClient, MonUnavailable
+from sim.monc import MonClient
+from sim.monc_policy import (
+    MGR_CONNECT_WAIT,
+    MGR_NOT_CONNECTED_PAUSE,
+    MGR_RESENDS,
+    MGRMAP_WAIT,
+    MgrCommandLost,
+    MgrResends,
+    MonUnavailable,
+    active_mgr,
+    mgr_moved,
+    no_active_mgr,
+)
 from sim.options.view import Options
 from sim.transport import Connection, ConnectionLost, Identity, NotConnected
 
 T = TypeVar("T")
 
-
-MGR_RESENDS = 1  # re-sends of a mgr command whose mgr went away while running it
+__all__ = ["MGR_RESENDS", "AsyncCluster", "Cluster", "DaemonUnreachable", "MgrCommandLost"]
 
 
 class DaemonUnreachable(ConnectionError):
     """A daemon did not answer in time (dead, paused or cut off)."""
-
-
-class MgrCommandLost(ConnectionError):
-    """Every mgr the command was sent to went away while running it."""
 
 
 class AsokUnavailable(ConnectionError):
@@ -123,16 +130,15 @@ class AsyncCluster:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            m = self.mgrmap
-            if m.get("available") and m.get("active_addrs", {}).get("addrvec"):
-                addr = m["active_addrs"]["addrvec"][0]["addr"]
-                return str(m["active_name"]), f"tcp://{addr}"
+            found = active_mgr(self.mgrmap)
+            if found is not None:
+                return found
             left = deadline - loop.time()
             if left <= 0:
-                raise MonUnavailable("no active mgr is available")
+                raise no_active_mgr()
             self._mgrmap_seen.clear()
             try:
-                await asyncio.wait_for(self._mgrmap_seen.wait(), min(left, 0.5))
+                await asyncio.wait_for(self._mgrmap_seen.wait(), min(left, MGRMAP_WAIT))
             except TimeoutError:
                 pass
 
@@ -145,56 +151,47 @@ class AsyncCluster:
         re-sent to the next active mgr — here at most `MGR_RESENDS` times, so a
         command that kills its mgr cannot take down every mgr in turn
         (`MgrCommandLost` then). `MonUnavailable` names the mgr that did not
-        answer in time."""
+        answer in time. The policy is `sim.monc_policy`'s, shared with `sim.oneshot`."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        lost: list[str] = []
-        tried = ""
+        resends = MgrResends()
         while True:
             left = deadline - loop.time()
             if left <= 0:
-                raise MonUnavailable(f"{tried} did not answer")
+                raise resends.no_answer()
             try:
                 name, endpoint = await self.active_mgr_addr(left)
             except MonUnavailable:
-                raise MonUnavailable(
-                    f"no active mgr is available{f' ({tried} did not answer)' if tried else ''}"
-                ) from None
-            tried = f"mgr.{name}"
-            conn = self._conn(tried, endpoint)
-            await conn.wait_connected(min(0.25, max(0.0, deadline - loop.time())))
+                raise resends.no_active() from None
+            resends.target(name)
+            conn = self._conn(resends.tried, endpoint)
+            await conn.wait_connected(min(MGR_CONNECT_WAIT, max(0.0, deadline - loop.time())))
             try:
                 env = await conn.request(
                     Command(cmd=cmd, inbuf=inbuf), max(0.01, deadline - loop.time())
                 )
             except ConnectionLost:
-                lost.append(tried)
-                if len(lost) > MGR_RESENDS:
-                    raise MgrCommandLost(
-                        f"{' and then '.join(lost)} went away while running the command; "
-                        f"it was re-sent {MGR_RESENDS} time(s) to a new active mgr and "
-                        "is not re-sent again (it may be what stops them)"
-                    ) from None
+                resends.went_away()  # MgrCommandLost past the bound
                 await self._next_active(name, deadline)
                 continue
             except NotConnected:
-                await asyncio.sleep(min(0.05, max(0.0, deadline - loop.time())))
+                await asyncio.sleep(min(MGR_NOT_CONNECTED_PAUSE, max(0.0, deadline - loop.time())))
                 continue
             except TimeoutError:
-                raise MonUnavailable(f"{tried} did not answer") from None
+                raise resends.no_answer() from None
             assert isinstance(env.msg, CommandReply)
             return env.msg
 
     async def _next_active(self, gone: str, deadline: float) -> None:
         """Until the MgrMap names an active other than ``gone`` (or the deadline)."""
         loop = asyncio.get_running_loop()
-        while self.mgrmap.get("active_name") == gone and self.mgrmap.get("available"):
+        while not mgr_moved(self.mgrmap, gone):
             left = deadline - loop.time()
             if left <= 0:
                 return
             self._mgrmap_seen.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._mgrmap_seen.wait(), min(left, 0.5))
+                await asyncio.wait_for(self._mgrmap_seen.wait(), min(left, MGRMAP_WAIT))
 
     # --- admin ------------------------------------------------------------------
 

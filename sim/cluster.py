@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +67,8 @@ class ClusterSpec:
     @classmethod
     def new(cls, mons: list[str], mgrs: list[str], mon_ports: list[int], **kw: Any) -> ClusterSpec:
         addrs = {m: f"tcp://127.0.0.1:{p}" for m, p in zip(mons, mon_ports, strict=True)}
+        import uuid  # here: a client reading a spec does not pay for it
+
         return cls(fsid=str(uuid.uuid4()), mons=mons, mgrs=mgrs, mon_addrs=addrs, **kw)
 
     def mon_rank(self, mon_id: str) -> int:
@@ -110,6 +110,8 @@ class RunDir:
         self.log_dir.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(self.keyring, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
+            import secrets
+
             f.write(secrets.token_hex(32))
         _write_json(self.spec_file, asdict(spec))
         _write_json(self.address_book, {})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import threading
 import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -48,10 +49,40 @@ class ProtocolError(ValueError):
 
 
 _REGISTRY: dict[MsgType, type[Message]] = {}
+_BUILDING = threading.Lock()
 
 
-@dataclass(frozen=True)
-class Message:
+def built(cls: type[_T]) -> type[_T]:
+    """``cls`` made the frozen dataclass it declares, once (on first use)."""
+    if "__dataclass_fields__" not in cls.__dict__:
+        with _BUILDING:  # module threads of the mgr make messages too
+            for c in reversed(cls.__mro__):  # bases first: their fields come first
+                if issubclass(c, FrozenOnUse) and "__dataclass_fields__" not in c.__dict__:
+                    dataclass(frozen=True)(c)  # in place: the same class object
+    return cls
+
+
+@typing.dataclass_transform(frozen_default=True, field_specifiers=(field,))
+class FrozenOnUse:
+    """A frozen dataclass built when first instantiated, not at import.
+
+    Building a dataclass compiles its methods (about a millisecond each, 25
+    here); a process uses a few message types, the one-shot CLI four or
+    five, so each is built the first time one is made (or its fields are
+    read through `built`). Type checkers see frozen dataclasses throughout
+    (``dataclass_transform``), and once built a class is exactly what
+    ``@dataclass(frozen=True)`` makes: same methods, ``replace``, ``fields``."""
+
+    __slots__ = ()
+
+    def __new__(cls, *_args: Any, **_kw: Any) -> Any:
+        return object.__new__(built(cls))
+
+
+_T = typing.TypeVar("_T", bound=FrozenOnUse)
+
+
+class Message(FrozenOnUse):
     TYPE: ClassVar[MsgType]
     _FIELD_TYPES: ClassVar[dict[str, tuple[type, ...]]]
 
@@ -101,6 +132,7 @@ def _field_types(cls: type[Message]) -> dict[str, tuple[type, ...]]:
     cached = cls.__dict__.get("_FIELD_TYPES")
     if cached is not None:
         return cached
+    built(cls)
     hints = typing.get_type_hints(cls)
     out: dict[str, tuple[type, ...]] = {}
     for f in dataclasses.fields(cls):
@@ -118,7 +150,6 @@ def message_class(msg_type: MsgType) -> type[Message]:
 # --- sessions and keepalive -------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Hello(Message):
     TYPE = MsgType.HELLO
     entity_type: str  # "mgr", "client", "osd", ...
@@ -126,7 +157,6 @@ class Hello(Message):
     global_id: int = 0  # reclaim: a reconnecting client keeps its id
 
 
-@dataclass(frozen=True)
 class HelloReply(Message):
     TYPE = MsgType.HELLO_REPLY
     global_id: int
@@ -135,13 +165,11 @@ class HelloReply(Message):
     monmap: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class Ping(Message):
     TYPE = MsgType.PING
     stamp: float = 0.0
 
 
-@dataclass(frozen=True)
 class Pong(Message):
     TYPE = MsgType.PONG
     stamp: float = 0.0
@@ -151,7 +179,6 @@ class Pong(Message):
 # --- commands ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Command(Message):
     """A `ceph` command: ``cmd`` is the JSON command map (``prefix`` and args)."""
 
@@ -160,7 +187,6 @@ class Command(Message):
     inbuf: bytes = b""
 
 
-@dataclass(frozen=True)
 class CommandReply(Message):
     """Ceph's reply triple: negative errno (0 = ok), output buffer, status string."""
 
@@ -170,7 +196,6 @@ class CommandReply(Message):
     outs: str = ""
 
 
-@dataclass(frozen=True)
 class Admin(Message):
     """An admin-socket style request to one daemon (status, perf dump, faults)."""
 
@@ -181,7 +206,6 @@ class Admin(Message):
 # --- maps -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Subscribe(Message):
     """``what`` maps a map name (``mgrmap``, ``monmap``, ``config`` …) to the
     first epoch wanted; the mon pushes the newest map once it is >= that."""
@@ -190,7 +214,6 @@ class Subscribe(Message):
     what: dict
 
 
-@dataclass(frozen=True)
 class MapUpdate(Message):
     TYPE = MsgType.MAP
     name: str
@@ -201,7 +224,6 @@ class MapUpdate(Message):
 # --- mgr --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class MgrBeacon(Message):
     TYPE = MsgType.MGR_BEACON
     gid: int
@@ -218,7 +240,6 @@ class MgrBeacon(Message):
     health_checks: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class BeaconAck(Message):
     """The mon's answer to a beacon: which map it judged against and whether the
     sender is the active. ``null_map`` tells a mgr that claims to be active but
@@ -234,7 +255,6 @@ class BeaconAck(Message):
 # --- daemons -> mgr ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class MgrOpen(Message):
     """Daemons open their sessions with the active mgr (Ceph's MMgrOpen), a
     batch at a time from one fleet process: ``daemons`` is ``[[type, id,
@@ -249,7 +269,6 @@ class MgrOpen(Message):
     service: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class MgrReport(Message):
     """Perf counters of many daemons of one type (Ceph's MMgrReport, batched):
     ``ids[i]``'s values are row ``i`` of ``values``, packed native doubles in
@@ -277,7 +296,6 @@ class MgrReport(Message):
 # --- RADOS ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class OsdOp(Message):
     """Ops on one object (Ceph's MOSDOp): ``ops`` is ``[[name, args…], …]``
     (`sim.fleet.objops`), applied all or nothing; ``oid`` empty and
@@ -298,7 +316,6 @@ class OsdOp(Message):
     addr: str = ""  # the client's address (``Rados.get_addrs``): blocklisted ones are refused
 
 
-@dataclass(frozen=True)
 class OsdOpReply(Message):
     """The outcome of an `OsdOp`: negative errno (0 = ok), one result per
     op, the object's version after it (``get_last_version``)."""
@@ -313,7 +330,6 @@ class OsdOpReply(Message):
 # --- observation ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Event(Message):
     """Something observable happened inside a daemon (sent to the supervisor)."""
 
@@ -323,7 +339,6 @@ class Event(Message):
     data: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class Log(Message):
     """Cluster-log entries from a daemon to the mon: dicts with channel,
     priority, message, stamp."""
@@ -332,7 +347,6 @@ class Log(Message):
     entries: list
 
 
-@dataclass(frozen=True)
 class Retry(Message):
     """The mon cannot serve this request now (it is out of quorum, or the term in
     which it was being served ended before it was done): ask again, perhaps
@@ -346,7 +360,6 @@ class Retry(Message):
 # --- mon <-> mon ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class MonElection(Message):
     """The elector's messages (``op``: propose, ack, victory); an ack carries the
     sender's last quorum, a victory the new quorum (ranks)."""
@@ -359,7 +372,6 @@ class MonElection(Message):
     last_quorum: list = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class MonPaxos(Message):
     """Paxos's messages (``op``: collect, last, share, begin, accept, commit,
     lease, lease_ack). ``values``: ``[[version, txn], …]``; ``uncommitted``:
@@ -380,7 +392,6 @@ class MonPaxos(Message):
     round: int = 0
 
 
-@dataclass(frozen=True)
 class MonForward(Message):
     """A peon hands a client's write to the leader (Ceph's MForward): ``kind`` is
     the request's message type, ``body`` its fields, ``client`` who sent it;
@@ -395,7 +406,6 @@ class MonForward(Message):
     epoch: int = 0
 
 
-@dataclass(frozen=True)
 class MonForwardReply(Message):
     """The leader's answer to a `MonForward`: the reply message (``kind``,
     ``body``), or ``retry`` with the reason it could not be done."""
@@ -407,8 +417,7 @@ class MonForwardReply(Message):
     retry: str = ""
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(FrozenOnUse):
     type: MsgType
     sender: str
     fsid: str

@@ -30,13 +30,11 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 from collections.abc import Callable
 from typing import Any
 
 import zmq.asyncio
 
-from sim.maps.monmap import endpoints_from_dump
 from sim.messages import (
     Command,
     CommandReply,
@@ -51,19 +49,29 @@ from sim.messages import (
     Retry,
     Subscribe,
 )
+from sim.monc_policy import (
+    HELLO_PAUSE,
+    HELLO_TRY,
+    HUNT_PARALLEL,
+    NOT_CONNECTED_PAUSE,
+    CommandRetries,
+    HuntBackoff,
+    MonUnavailable,
+    hello_accepted,
+    hunt_order,
+    learn_monmap,
+    mon_reply_timeout,
+    no_quorum,
+)
 from sim.options.view import Options
 from sim.transport import Connection, Identity, LinkFilter, NotConnected
 
 log = logging.getLogger(__name__)
 
-HUNT_PARALLEL = 3  # mons tried at once while hunting (mon_client_hunt_parallel)
+__all__ = ["HUNT_PARALLEL", "MonClient", "MonUnavailable"]
 
 MapHandler = Callable[[str, int, dict[str, Any]], None]
 StateHandler = Callable[[bool], None]
-
-
-class MonUnavailable(ConnectionError):
-    """No mon session within the time allowed."""
 
 
 class MonClient:
@@ -155,31 +163,29 @@ class MonClient:
         a lost session or a `Retry` during the call is retried (on the next mon)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        pause = 0.01
-        why = "no mon quorum"
+        retries = CommandRetries()  # sim.monc_policy: shared with sim.oneshot
         while True:
             left = deadline - loop.time()
             if left <= 0:
-                raise MonUnavailable(f"timed out: {why}")
+                raise retries.timed_out()
             try:
                 await self.wait_for_session(left)
             except MonUnavailable:
-                raise MonUnavailable("timed out: no mon in quorum could be reached") from None
+                raise no_quorum() from None
             try:
                 env = await self.request(Command(cmd=cmd, inbuf=inbuf), deadline - loop.time())
             except NotConnected:
-                await asyncio.sleep(0.01)
+                await asyncio.sleep(NOT_CONNECTED_PAUSE)
                 continue
             except TimeoutError:
-                raise MonUnavailable(f"timed out waiting for mon.{self.mon_name}'s reply") from None
+                raise mon_reply_timeout(self.mon_name) from None
             if isinstance(env.msg, CommandReply):
                 return env.msg
             if isinstance(env.msg, Retry):
-                why = env.msg.reason or why
-                if not env.msg.in_quorum:
+                pause, rehunt = retries.on_retry(env.msg)
+                if rehunt:
                     self.rehunt()
                 await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
-                pause = min(pause * 2, 0.25)
                 continue
             raise MonUnavailable(f"unexpected reply {env.type.value}")
 
@@ -190,17 +196,15 @@ class MonClient:
     # --- session --------------------------------------------------------------
 
     async def _session_loop(self) -> None:
-        backoff = 1.0
+        backoff = HuntBackoff(float(self.options["mon_client_hunt_interval"]))
         last_mon = ""
         while not self._closing:
-            hunt = float(self.options["mon_client_hunt_interval"]) * backoff
-            found = await self._hunt(hunt, avoid=last_mon)
+            found = await self._hunt(backoff.round_timeout(), avoid=last_mon)
             if found is None:
-                backoff = min(backoff * 1.5, 10.0)
                 # every mon refused or did not answer: do not spin while there is no quorum
-                await asyncio.sleep(max(0.05, hunt * 0.25))
+                await asyncio.sleep(backoff.failed())
                 continue
-            backoff = 1.0
+            backoff.found()
             conn, reply = found
             self._conn = conn
             self._lost.clear()
@@ -241,12 +245,7 @@ class MonClient:
 
     async def _hunt(self, timeout: float, avoid: str) -> tuple[Connection, HelloReply] | None:
         """Hello to up to HUNT_PARALLEL mons at once; the first in quorum wins."""
-        names = list(self.mon_addrs)
-        random.shuffle(names)
-        if avoid in names and len(names) > 1:
-            names.remove(avoid)
-            names.append(avoid)  # the mon we just lost: last resort
-        conns = {self._connect(n): n for n in names[:HUNT_PARALLEL]}
+        conns = {self._connect(n): n for n in hunt_order(list(self.mon_addrs), avoid)}
         tasks = {asyncio.ensure_future(self._hello(c, timeout)): c for c in conns}
         winner: tuple[Connection, HelloReply] | None = None
         pending = set(tasks)
@@ -279,14 +278,15 @@ class MonClient:
             try:
                 env = await conn.request(
                     Hello(entity_type=self.entity_type, pid=os.getpid(), global_id=self.global_id),
-                    max(0.01, min(0.5, deadline - loop.time())),
+                    max(0.01, min(HELLO_TRY, deadline - loop.time())),
                 )
             except (NotConnected, TimeoutError):
                 if loop.time() >= deadline:
                     raise TimeoutError from None
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(HELLO_PAUSE)
                 continue
-            if isinstance(env.msg, HelloReply) and env.msg.in_quorum:
+            if hello_accepted(env.msg):
+                assert isinstance(env.msg, HelloReply)
                 return env.msg
             raise NotConnected(f"{conn.peer_name} is not in quorum")
         raise asyncio.CancelledError
@@ -325,13 +325,9 @@ class MonClient:
     def _learn_monmap(self, body: Any) -> None:
         """Where the mons are now (``mon add``/``mon remove``): the next hunt dials
         these. A map older than the one we have changes nothing."""
-        if not isinstance(body, dict) or not isinstance(body.get("epoch"), int):
-            return
-        if body["epoch"] < self.monmap_epoch:
-            return
-        addrs = endpoints_from_dump(body)
-        if addrs:
-            self.monmap_epoch = body["epoch"]
+        learnt = learn_monmap(body, self.monmap_epoch)
+        if learnt is not None:
+            self.monmap_epoch, addrs = learnt
             if addrs != self.mon_addrs:
                 log.info("monmap e%d: mons %s", self.monmap_epoch, ", ".join(addrs))
                 self.mon_addrs = addrs

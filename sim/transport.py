@@ -32,9 +32,9 @@ from typing import Any
 
 import zmq
 import zmq.asyncio
-from zmq.utils.monitor import parse_monitor_message
 
 from sim import codec, wire
+from sim.dealer import MONITOR_EVENTS, monitor_event, tune, tune_dealer
 from sim.links import Links
 from sim.messages import CommandReply, Envelope, Message
 from sim.msglog import MessageLog
@@ -160,11 +160,6 @@ def _accept(
     return env
 
 
-def _tune(sock: zmq.Socket) -> None:
-    sock.setsockopt(zmq.LINGER, 0)
-    sock.setsockopt(zmq.MAXMSGSIZE, codec.MAX_WIRE_BYTES)
-
-
 class Server:
     """A bound ROUTER socket. ``handler(peer, envelope)`` is called for every
     authenticated message; it replies with `reply`."""
@@ -181,7 +176,7 @@ class Server:
         self.handler = handler
         self.link_filter = link_filter
         self.sock = ctx.socket(zmq.ROUTER)
-        _tune(self.sock)
+        tune(self.sock)
         # A peer that reconnects (after a pause, say) keeps its identity: the new
         # connection takes it over. Without this the ROUTER keeps the stale
         # connection and silently drops everything the peer sends afterwards.
@@ -274,8 +269,6 @@ class ConnectionLost(NotConnected):
 class Connection:
     """A DEALER connected to one server, with request/reply by tid."""
 
-    _ids = itertools.count(1)
-
     def __init__(
         self,
         ctx: zmq.asyncio.Context,
@@ -301,18 +294,8 @@ class Connection:
         self._tids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Envelope]] = {}
         self.sock = ctx.socket(zmq.DEALER)
-        _tune(self.sock)
-        # Requests never queue for a peer we do not have; an event stream may.
-        self.sock.setsockopt(zmq.IMMEDIATE, 1 if immediate else 0)
-        self.sock.setsockopt(zmq.RECONNECT_IVL, 50)
-        self.sock.setsockopt(zmq.RECONNECT_IVL_MAX, 500)
-        self.sock.setsockopt(zmq.HEARTBEAT_IVL, int(heartbeat * 1000))
-        self.sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, int(heartbeat_timeout * 1000))
-        self.sock.setsockopt(zmq.HEARTBEAT_TTL, int(heartbeat_timeout * 1000))
-        self.sock.setsockopt_string(zmq.IDENTITY, f"{me.name}/{next(self._ids)}/{id(self):x}")
-        self._monitor = self.sock.get_monitor_socket(
-            zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED | zmq.EVENT_CLOSED
-        )
+        tune_dealer(self.sock, me.name, heartbeat, heartbeat_timeout, immediate)
+        self._monitor = self.sock.get_monitor_socket(MONITOR_EVENTS)
         self.sock.connect(address)
         loop = asyncio.get_running_loop()
         self._tasks = [
@@ -347,7 +330,7 @@ class Connection:
                 raw = await self._monitor.recv_multipart()
             except zmq.ZMQError:
                 return
-            event = parse_monitor_message(raw)["event"]
+            event = monitor_event(raw)
             up = event == zmq.EVENT_HANDSHAKE_SUCCEEDED
             if up == self.connected:
                 continue

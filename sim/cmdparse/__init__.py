@@ -31,6 +31,8 @@ Public API
   publishes them; `CommandSig.usage()` renders the CLI usage line.
 * `validate(argv, sigs)` is the `ceph` CLI's argv -> command dict step; its failures are
   `NoMatchingCommand` / `InvalidArguments`, whose ``render()`` is the CLI's stderr text.
+* `validate_published(argv, descs)` is the same over ``get_command_descriptions``' JSON,
+  parsing only the descriptions that can match.
 * `match_prefix(cmd, sigs)` is the daemons' dispatch lookup.
 """
 
@@ -49,7 +51,7 @@ from sim.cmdparse.errors import (
     InvalidArguments,
     NoMatchingCommand,
 )
-from sim.cmdparse.matcher import match_prefix, validate
+from sim.cmdparse.matcher import match_prefix, validate, validate_published
 
 __all__ = [
     "ARG_TYPES",
@@ -72,4 +74,5 @@ __all__ = [
     "NoMatchingCommand",
     "match_prefix",
     "validate",
+    "validate_published",
 ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import ipaddress
 import re
 import string
-import uuid
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -270,6 +269,8 @@ class CephUUID(ArgType):
     label = "<uuid>"
 
     def convert(self, s: str, partial: bool = False) -> JSONScalar:
+        import uuid  # here: rare, and a one-shot CLI call does not pay for it
+
         try:
             uuid.UUID(s)
         except ValueError as e:

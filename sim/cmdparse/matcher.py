@@ -235,6 +235,40 @@ def validate(argv: Sequence[str], sigs: Sequence[CommandSig]) -> dict[str, Any]:
     raise NoMatchingCommand(argv, closest)
 
 
+def validate_published(
+    argv: Sequence[str], descs: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, Any], CommandSig]:
+    """`validate` against published command descriptions (``get_command_descriptions``):
+    the command dict and the signature it matched.
+
+    Only the descriptions whose first word is argv's first (or begins with it,
+    argv being one word: the last word may be partial) are parsed. While one of
+    them is a live (not obsolete) command, the best score is at least 1, and
+    every other description scores 0 (its first descriptor, a literal word,
+    does not match): it can be neither chosen nor listed among the closest
+    matches. Otherwise all are parsed, and `NoMatchingCommand` lists the
+    closest of all, as `validate` does."""
+    first = argv[0] if argv else ""
+    one_word = len(argv) == 1
+
+    def head_matches(head: str) -> bool:
+        return head == first or (one_word and head.startswith(first))
+
+    def may_match(d: Mapping[str, Any]) -> bool:
+        text = d.get("cmd")
+        head = text.split(None, 1)[0] if isinstance(text, str) and text.strip() else ""
+        if not head or "," in head or "=" in head:
+            return True  # not a literal word: parsed, so that it fails or matches as it would
+        return head_matches(head)
+
+    sigs = [CommandSig.from_json(d) for d in descs if may_match(d)]
+    live = (s for s in sigs if s.words and not s.flags & Flag.OBSOLETE)
+    if not any(head_matches(s.words[0]) for s in live):
+        sigs = [CommandSig.from_json(d) for d in descs]
+    cmd = validate(argv, sigs)
+    return cmd, next(s for s in sigs if s.prefix == cmd["prefix"])
+
+
 def match_prefix(cmd: Mapping[str, Any], sigs: Sequence[CommandSig]) -> CommandSig | None:
     """Server side: the first signature whose prefix equals ``cmd["prefix"]``."""
     prefix = cmd.get("prefix")

@@ -1,8 +1,9 @@
 """The MonMap: which mons the cluster has, their ranks and addresses, its epoch.
 
 Pure and shared: the mon keeps it as a replicated service (`mon.monmap_service`,
-Ceph's MonmapMonitor) and renders it (`mon.mon_map`); clients (`sim.monc`) read
-the dump a mon sends them to learn where the mons are. Who may import it:
+Ceph's MonmapMonitor) and renders it (`mon.mon_map`); clients read the dump a
+mon sends them to learn where the mons are (`sim.monc_policy.endpoints_from_dump`,
+so that a client need not import this). Who may import it:
 anyone (kernel layer); it imports only `sim.formatting`.
 
 As in Ceph 16 (persistent ``nautilus`` feature), ranks are the order in which
@@ -244,18 +245,3 @@ def parse_mon_addr(s: str) -> tuple[Addr, ...]:
 def addrvec_str(addrs: tuple[Addr, ...]) -> str:
     """Ceph's printing of an address vector given to ``mon add`` (no brackets for one)."""
     return MonInfo("", addrs).addrvec_str()
-
-
-def endpoints_from_dump(d: dict[str, Any]) -> dict[str, str]:
-    """mon id → ``tcp://ip:port`` from a ``mon dump`` JSON (what a client dials);
-    empty when the body is not a monmap."""
-    out: dict[str, str] = {}
-    mons = d.get("mons") if isinstance(d, dict) else None
-    if not isinstance(mons, list):
-        return {}
-    for m in sorted((m for m in mons if isinstance(m, dict)), key=lambda m: m.get("rank", 0)):
-        vec = m.get("public_addrs", {}).get("addrvec", [])
-        v2 = [a.get("addr") for a in vec if isinstance(a, dict) and a.get("type") == "v2"]
-        if isinstance(m.get("name"), str) and v2 and isinstance(v2[0], str):
-            out[m["name"]] = f"tcp://{v2[0]}"
-    return out

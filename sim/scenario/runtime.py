@@ -282,7 +282,7 @@ class Runtime:
         except (ceph_cli.UsageError, ValueError) as exc:
             return CliResult(-22, "", f"error: {exc}")
         args.dir, args.timeout = self.run_dir, timeout
-        rc = asyncio.run(ceph_cli.run_command(args, out, err))
+        rc = ceph_cli.run(args, out, err)
         return CliResult(-rc, out.getvalue(), err.getvalue())
 
     def mgrmap_brief(self) -> tuple[str, list[str]]:

@@ -14,7 +14,8 @@ import pytest
 from mon.errors import CommandError
 from mon.monmap_service import MonmapMonitor
 from mon.store import Transaction
-from sim.maps.monmap import MonMap, MonmapError, endpoints_from_dump, parse_mon_addr
+from sim.maps.monmap import MonMap, MonmapError, parse_mon_addr
+from sim.monc_policy import endpoints_from_dump
 from tests.golden import golden_text
 from tests.unit.fake_mon import EmptyStore
 
