@@ -253,9 +253,10 @@ class AsyncCluster:
         path = Path(os.path.realpath(path))  # a link to a socket in a short folder
         probe_asok(path)
         wrapped = {"prefix": "asok", "target": target, "cmd": cmd}
-        return await self.admin_reply(
-            target or path.name, wrapped, timeout, endpoint=f"ipc://{path}"
-        )
+        # Frames are addressed to the process that listens (an OSD's socket is
+        # a link to its fleet's), which the real path names.
+        process = asok_target(path) or target or path.name
+        return await self.admin_reply(process, wrapped, timeout, endpoint=f"ipc://{path}")
 
     async def tell(self, who: str, cmd: dict[str, Any], timeout: float = 10.0) -> CommandReply:
         """``ceph tell WHO``: ``mgr`` follows the MgrMap (a command sent to an active that

@@ -15,7 +15,10 @@ import dataclasses
 import enum
 import typing
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from sim.replay import Route
 
 
 class MsgType(str, enum.Enum):
@@ -415,3 +418,5 @@ class Envelope:
     tid: int
     msg: Message
     epoch: int = 0
+    # a received frame's anti-replay fields (`sim.replay`); not part of equality
+    route: Route | None = field(default=None, compare=False)

@@ -15,6 +15,10 @@ used from its one asyncio loop (module threads reach it through
 - ``link_filter`` lets a daemon drop traffic to and from named peers (network
   partitions injected by the simulator); the identity's `sim.links.Links`
   delays, drops or duplicates what it sends (link faults), in `_deliver`.
+- Every frame sent carries a `sim.replay.Route` from the identity's
+  `Sequencer`; every frame received passes its `ReplayGuard` (in `_accept`),
+  so a replayed, duplicated or misdirected frame is dropped and counted
+  (``replayed``, ``misdirected``, ``stale``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import errno
 import functools
 import itertools
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +43,7 @@ from sim import codec, wire
 from sim.links import Links
 from sim.messages import CommandReply, Envelope, Message
 from sim.msglog import MessageLog
+from sim.replay import ReplayGuard, Route, Sequencer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +66,15 @@ class Identity:
     msglog: MessageLog | None = None  # messages as events, when the cluster records them
     # messages held back by a link fault, per (socket, peer), oldest first
     late: dict[tuple[int, str], deque[list[bytes]]] = field(default_factory=dict)
+    seqs: Sequencer = field(default_factory=Sequencer)  # our nonce, a seq per destination
+    guard: ReplayGuard = field(init=False)  # what we take of what we receive
+
+    def __post_init__(self) -> None:
+        self.guard = ReplayGuard(self.name, self.seqs, started=time.time())
+
+    def route(self, peer: str, peer_nonce: int = 0) -> Route:
+        """The route of the next frame to ``peer`` (its incarnation, if known)."""
+        return self.seqs.route(peer, peer_nonce, time.time())
 
     def note(
         self,
@@ -156,6 +171,12 @@ def _accept(
         me.drops.count("partitioned")
         me.note("drop_in", env, env.sender, frames, "partitioned")
         return None
+    refused = me.guard.check(env.sender, env.route, time.time()) if env.route else "malformed"
+    if refused:
+        me.drops.count(refused)
+        me.note("drop_in", env, env.sender, frames, refused)
+        log.debug("dropped %s from %s: %s", env.type.value, env.sender, refused)
+        return None
     me.note("recv", env, env.sender, frames)
     return env
 
@@ -232,15 +253,23 @@ class Server:
             self.send(ident, o.sender, CommandReply(-errno.EFBIG, outs=what), tid=o.tid)
 
     def send(
-        self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0
+        self,
+        ident: bytes,
+        peer_name: str,
+        msg: Message,
+        tid: int = 0,
+        epoch: int = 0,
+        peer_nonce: int = 0,
     ) -> None:
-        """Fire and forget; a reply over the size limit becomes an EFBIG reply."""
+        """Fire and forget; a reply over the size limit becomes an EFBIG reply.
+        ``peer_nonce``: the peer's incarnation, when known (a reply)."""
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
         if not self.link_filter(peer_name):
             self.me.note("drop_out", env, peer_name, reason="partitioned")
             return
+        route = self.me.route(peer_name, peer_nonce)
         try:
-            frames = wire.encode(env, self.me.signer)
+            frames = wire.encode(env, self.me.signer, route)
         except wire.FrameTooLarge as exc:
             log.error("not sending %s to %s: %s", msg.TYPE.value, peer_name, exc)
             self.me.drops.count("oversized_send")
@@ -249,12 +278,13 @@ class Server:
             what = f"the reply ({exc.size} bytes) exceeds the {codec.MAX_FRAME_BYTES}-byte limit"
             env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid,
                            CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
-            frames = wire.encode(env, self.me.signer)
+            frames = wire.encode(env, self.me.signer, route)
         with contextlib.suppress(zmq.ZMQError):
             _deliver(self.me, peer_name, self.sock, [ident, *frames], env)
 
     def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
-        self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch)
+        nonce = request.route.nonce if request.route else 0
+        self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch, peer_nonce=nonce)
 
     def close(self) -> None:
         if self._task:
@@ -391,7 +421,7 @@ class Connection:
         if self.immediate and not self.connected and self.me.links.fault_for(self.peer_name):
             raise NotConnected(f"{self.peer_name} is not reachable")  # nothing to delay it on
         try:
-            frames = wire.encode(env, self.me.signer)
+            frames = wire.encode(env, self.me.signer, self.me.route(self.peer_name))
             sent = _deliver(self.me, self.peer_name, self.sock, frames, env)
         except zmq.ZMQError:
             sent = False
