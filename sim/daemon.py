@@ -36,7 +36,8 @@ from sim.links import LinkFault, daemon_seed
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
 from sim.msglog import MessageLog
 from sim.options import Options
-from sim.perf import SCHEMAS, Schema, admin_dump, admin_schema, row_of
+from sim.perf import REPLAY_GUARD, SCHEMAS, Schema, admin_dump, admin_schema, row_of
+from sim.replay import MISDIRECTED, REPLAYED, STALE
 from sim.transport import Connection, Identity, NotConnected, Server
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,7 @@ class DaemonShell:
             "fsid": self.spec.fsid,
             "uptime": round(time.time() - self.started_at, 3),
             "dropped": self.me.drops.as_dict(),
+            "replay_guard": self.me.guard.status(),
             **self.me.links.status(),  # blocked_peers, link_faults
         }
 
@@ -290,13 +292,20 @@ class DaemonShell:
         self._asok_files = []
 
     def perf_schema_def(self) -> Schema:
-        return Schema.of(SCHEMAS.get(self.entity_type, []))
+        """Ceph's loggers of this daemon type, then the replay guard's."""
+        return Schema.of([*SCHEMAS.get(self.entity_type, []), *REPLAY_GUARD])
 
     def perf_values(self) -> dict[str, Any]:
         """This daemon's own counters by path (subclasses add theirs)."""
         server = getattr(self, "server", None)
         received = server.received if isinstance(server, Server) else 0
-        return {"AsyncMessenger::Worker-0.msgr_recv_messages": received}
+        return {"AsyncMessenger::Worker-0.msgr_recv_messages": received, **self.replay_counters()}
+
+    def replay_counters(self) -> dict[str, int]:
+        """The ``replay_guard`` logger: the guard's drops by reason, and its windows."""
+        dropped = self.me.drops.by_reason
+        out = {f"replay_guard.{r}": dropped[r] for r in (REPLAYED, MISDIRECTED, STALE)}
+        return out | {"replay_guard.windows": len(self.me.guard.windows)}
 
     def perf_dump(self) -> dict[str, Any]:
         s = self.perf_schema_def()

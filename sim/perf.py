@@ -110,6 +110,16 @@ MGR: list[CounterDef] = [
     ("mgr.cache_miss", CTR, USEFUL, NONE, "", "Cache miss"),
 ]  # fmt: skip
 
+# Not a Ceph 16.2 logger: what every simulated daemon's `sim.replay.ReplayGuard`
+# refused (Ceph's messenger drops such frames inside its protocol, uncounted).
+# Only in a daemon's own admin socket ``perf dump``, never in its mgr report.
+REPLAY_GUARD: list[CounterDef] = [
+    ("replay_guard.replayed", CTR, USEFUL, NONE, "", "Frames dropped: a sequence number already taken or older than the window"),
+    ("replay_guard.misdirected", CTR, USEFUL, NONE, "", "Frames dropped: addressed to another daemon or incarnation"),
+    ("replay_guard.stale", CTR, USEFUL, NONE, "", "Frames dropped: sent before this daemon started, or too old"),
+    ("replay_guard.windows", GAUGE, DEBUGONLY, NONE, "", "Peer incarnations with an anti-replay window"),
+]  # fmt: skip
+
 SCHEMAS: dict[str, list[CounterDef]] = {"osd": OSD, "mds": MDS, "rgw": RGW, "mon": MON, "mgr": MGR}
 
 

@@ -36,7 +36,8 @@ they run on one machine, and no scenario feature fakes a clock).
   frame sent before it started. Frames more than `MAX_FRAME_AGE` seconds
   old (or ahead) are refused too. Both count as ``stale``.
 
-What remains possible is written in docs/security.md ("Replay").
+What remains possible is written in docs/security.md ("Replayed and
+duplicated frames").
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ WINDOW_BITS = 1024  # how far back (in seqs) a frame may arrive behind the newes
 WINDOW_IDLE = 2 * MAX_FRAME_AGE  # seconds: a (sender, nonce) silent this long is forgotten
 MAX_WINDOWS = 4096  # (sender, nonce) windows a receiver keeps
 MAX_DESTINATIONS = 4096  # per-destination counters a sender keeps
+LOG_INTERVAL = 1.0  # seconds: at most one log line per drop reason this often
 SEQ_MAX = 2**64 - 1  # msgpack's widest unsigned integer
 NONCE_MAX = 2**64 - 1
 
@@ -69,6 +71,10 @@ class Route:
     nonce: int  # the sender's incarnation
     seq: int  # per (nonce, dest), from 1
     stamp: float  # the send time (seconds since the epoch)
+
+    def describe(self) -> str:
+        """A short form for a log line: the sender's nonce and the seq."""
+        return f"{self.nonce:016x}:{self.seq}"
 
     def fields(self) -> list[object]:
         return [self.dest, self.dest_nonce, self.nonce, self.seq, self.stamp]
@@ -181,6 +187,7 @@ class ReplayGuard:
         self.idle = idle
         self.max_windows = max_windows
         self.windows: OrderedDict[tuple[str, int], Window] = OrderedDict()  # oldest heard first
+        self._logged: dict[str, float] = {}  # drop reason -> when it was last logged
 
     def check(self, sender: str, route: Route, now: float) -> str:
         """ "" if the frame is taken (and marked), else the drop reason."""
@@ -222,6 +229,14 @@ class ReplayGuard:
     def _forget(self, key: tuple[str, int]) -> None:
         w = self.windows.pop(key)
         self.floor = max(self.floor, w.newest_stamp)
+
+    def should_log(self, reason: str, now: float) -> bool:
+        """True at most once per `LOG_INTERVAL` per reason (a flood of replays
+        must not flood the log too; the drop counters count every one)."""
+        if now - self._logged.get(reason, -math.inf) < LOG_INTERVAL:
+            return False
+        self._logged[reason] = now
+        return True
 
     def status(self) -> dict[str, object]:
         return {"windows": len(self.windows), "floor": self.floor}

@@ -286,6 +286,7 @@ class Supervisor:
             "pid": os.getpid(),
             "active_mgr": self.active_mgr,
             "dropped": self.me.drops.as_dict(),
+            "replay_guard": self.me.guard.status(),
             "daemons": {
                 n: {
                     "pid": p.pid,

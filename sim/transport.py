@@ -108,10 +108,17 @@ def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
 
 
 def _deliver(
-    me: Identity, peer: str, sock: zmq.asyncio.Socket, frames: list[bytes], env: Envelope
+    me: Identity,
+    peer: str,
+    sock: zmq.asyncio.Socket,
+    frames: list[bytes],
+    env: Envelope,
+    again: Callable[[], list[bytes]] | None = None,
 ) -> bool:
     """Send now, or as the link to ``peer`` says (later, twice, never). False
-    only if ZeroMQ could not take a message sent now."""
+    only if ZeroMQ could not take a message sent now. A link's duplicate is
+    ``again()``: the message numbered anew (a resend, which the peer's
+    `ReplayGuard` takes; the same frames twice would be a replay it drops)."""
     plan = me.links.plan(peer)
     me.note("send" if plan != [] else "drop_out", env, peer, frames,
             "" if plan != [] else "link_loss")  # fmt: skip
@@ -123,8 +130,8 @@ def _deliver(
     loop = asyncio.get_running_loop()
     key = (id(sock), peer)  # the timers hold the socket, so its id is not reused meanwhile
     queue = me.late.setdefault(key, deque())
-    for delay in plan:
-        queue.append(frames)
+    for i, delay in enumerate(plan):
+        queue.append(frames if i == 0 or again is None else again())
         loop.call_later(delay, _send_late, me, key, sock, queue)
     if len(plan) > 1:
         me.drops.count("link_duplicate")
@@ -171,11 +178,14 @@ def _accept(
         me.drops.count("partitioned")
         me.note("drop_in", env, env.sender, frames, "partitioned")
         return None
-    refused = me.guard.check(env.sender, env.route, time.time()) if env.route else "malformed"
+    now = time.time()
+    refused = me.guard.check(env.sender, env.route, now) if env.route else "malformed"
     if refused:
         me.drops.count(refused)
         me.note("drop_in", env, env.sender, frames, refused)
-        log.debug("dropped %s from %s: %s", env.type.value, env.sender, refused)
+        if me.guard.should_log(refused, now):  # as Ceph's messenger logs an old message
+            log.warning("dropped %s from %s[%s]: %s", env.type.value, env.sender[:64],
+                        env.route.describe() if env.route else "?", refused)  # fmt: skip
         return None
     me.note("recv", env, env.sender, frames)
     return env
@@ -279,8 +289,12 @@ class Server:
             env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid,
                            CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
             frames = wire.encode(env, self.me.signer, route)
+
+        def again(env: Envelope = env) -> list[bytes]:
+            return [ident, *wire.encode(env, self.me.signer, self.me.route(peer_name, peer_nonce))]
+
         with contextlib.suppress(zmq.ZMQError):
-            _deliver(self.me, peer_name, self.sock, [ident, *frames], env)
+            _deliver(self.me, peer_name, self.sock, [ident, *frames], env, again)
 
     def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
         nonce = request.route.nonce if request.route else 0
@@ -422,7 +436,8 @@ class Connection:
             raise NotConnected(f"{self.peer_name} is not reachable")  # nothing to delay it on
         try:
             frames = wire.encode(env, self.me.signer, self.me.route(self.peer_name))
-            sent = _deliver(self.me, self.peer_name, self.sock, frames, env)
+            again = lambda: wire.encode(env, self.me.signer, self.me.route(self.peer_name))  # noqa: E731
+            sent = _deliver(self.me, self.peer_name, self.sock, frames, env, again)
         except zmq.ZMQError:
             sent = False
         if not sent:

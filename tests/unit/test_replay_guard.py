@@ -216,3 +216,10 @@ def test_route_fields_round_trip_and_are_checked() -> None:
 
 def test_a_nonce_is_random_and_non_zero() -> None:
     assert len({replay.new_nonce() for _ in range(100)}) == 100
+
+
+def test_drops_are_logged_at_most_once_a_second_per_reason() -> None:
+    g = guard()
+    logged = [g.should_log(REPLAYED, T0 + t / 10) for t in range(25)]
+    assert logged.count(True) == 3 and logged[0] and logged[10] and logged[20]
+    assert g.should_log(STALE, T0 + 0.05)  # another reason has its own interval
