@@ -348,6 +348,7 @@ class MgrDaemon(DaemonShell):
             "lease_remaining": round(max(0.0, self.role.lease_until - time.monotonic()), 3),
             "have_mon_connection": self.monc.have_session if hasattr(self, "monc") else False,
             "mon": self.monc.mon_name if hasattr(self, "monc") else "",
+            "mon_sessions": self.monc.sessions_opened if hasattr(self, "monc") else 0,
             "mgrmap_epoch": self.role.mgrmap_epoch,
             "active_name": self.role.active_name,
             "addr": getattr(self, "addr", ""),

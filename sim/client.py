@@ -357,6 +357,14 @@ class Cluster:
             cmd = {"prefix": cmd}
         return self._run(self.core.admin(daemon, cmd, timeout), timeout)
 
+    def daemon_command(
+        self, daemon: str, cmd: dict[str, Any], timeout: float = 10.0
+    ) -> tuple[int, bytes, str]:
+        """``ceph daemon NAME …``: an admin socket command (``config set`` …)."""
+        path = self.run.asok_path(daemon)
+        r = self._run(self.core.asok(path, cmd, timeout), timeout)
+        return r.retval, r.outbuf, r.outs
+
     def supervisor(self, cmd: dict[str, Any] | str, timeout: float = 15.0) -> Any:
         if isinstance(cmd, str):
             cmd = {"prefix": cmd}

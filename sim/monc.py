@@ -16,8 +16,18 @@ quorum (a ping, or a `Retry` reply); then hunting starts again.
 on another mon if that one is out of quorum. `MonUnavailable` after the
 timeout.
 
-``have_session`` is what the mgr reports as ``have_mon_connection()``: a
-session with a mon in quorum.
+``have_session`` is what the mgr reports as ``have_mon_connection()``. By
+default it is Ceph's ``MonClient::is_connected()``: a session with *some*
+mon. A mon out of quorum still gives a reconnecting client (one with a
+global id) a session and answers its pings, and its commands wait (`Retry`
+on the same mon until the deadline), so with 2 of 3 mons dead the mgr stays
+attached to the survivor; the survivor trims every client session on each
+tick once it has been out of quorum for 2 × ``mon_lease``, and the client is
+back on it within milliseconds (Ceph 16.2's short False blips). With the
+simulator's ``mon_client_require_quorum`` it is a session with a mon *in
+quorum*: an out-of-quorum hello reply is refused, an out-of-quorum pong or
+`Retry` makes the client hunt again, and without a quorum it stays False
+(docs/quorum.md).
 
 The monmap comes with every hello and by subscription (always, as Ceph's
 MonClient subscribes to it): after ``mon add``/``mon remove`` the next hunt
@@ -176,7 +186,7 @@ class MonClient:
                 return env.msg
             if isinstance(env.msg, Retry):
                 why = env.msg.reason or why
-                if not env.msg.in_quorum:
+                if not env.msg.in_quorum and self.requires_quorum:
                     self.rehunt()
                 await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
                 pause = min(pause * 2, 0.25)
@@ -286,7 +296,7 @@ class MonClient:
                     raise TimeoutError from None
                 await asyncio.sleep(0.02)
                 continue
-            if isinstance(env.msg, HelloReply) and env.msg.in_quorum:
+            if isinstance(env.msg, HelloReply) and self._accepts(env.msg):
                 return env.msg
             raise NotConnected(f"{conn.peer_name} is not in quorum")
         raise asyncio.CancelledError
@@ -304,9 +314,22 @@ class MonClient:
             except (TimeoutError, NotConnected):
                 log.info("mon.%s: keepalive lost", self.mon_name)
                 return
-            if isinstance(env.msg, Pong) and not env.msg.in_quorum:
+            if isinstance(env.msg, Pong) and not env.msg.in_quorum and self.requires_quorum:
                 log.info("mon.%s is out of quorum; hunting", self.mon_name)
                 return
+
+    @property
+    def requires_quorum(self) -> bool:
+        """The simulator's quorum semantics (``mon_client_require_quorum``), read at use
+        so that ``config set`` through the admin socket changes it live."""
+        return bool(self.options.get("mon_client_require_quorum", False))
+
+    def _accepts(self, reply: HelloReply) -> bool:
+        """A session from a mon in quorum, or (Ceph's semantics) one that reclaimed our
+        global id on a mon out of quorum; a new client needs a quorum for its id."""
+        if reply.in_quorum:
+            return True
+        return not self.requires_quorum and reply.global_id != 0 and self.global_id != 0
 
     def _set_session(self, up: bool) -> None:
         if up == self.have_session:
@@ -343,6 +366,11 @@ class MonClient:
                 self._conn.send(Subscribe(what=what))
 
     def _on_message(self, env: Envelope) -> None:
+        if env.type is MsgType.RETRY and isinstance(env.msg, Retry):
+            # unsolicited: the mon trimmed our session (Monitor::tick, out of quorum too long)
+            log.info("mon.%s closed the session: %s; hunting", self.mon_name, env.msg.reason)
+            self.rehunt()
+            return
         if env.type is MsgType.MAP and isinstance(env.msg, MapUpdate):
             m = env.msg
             if m.epoch < self.epochs.get(m.name, 0):
