@@ -273,6 +273,21 @@ class PyModuleHost:
             self._fleet = FleetLink(monc.ctx, monc.me, RunDir(self.ctx.log_dir.parent))
         return await self._fleet.osd_command(osd, cmd, timeout)
 
+    async def tell_mds(self, spec: str, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        """A module's ``send_command`` to an MDS, named by gid or by name (Ceph's
+        ``Client::mds_command`` resolves both): the fleet answers for it."""
+        fsmap = self.ctx.daemon_state.fsmap if self.ctx.daemon_state is not None else None
+        found = None
+        if fsmap is not None:
+            by_gid = fsmap.find_gid(int(spec)) if spec.isdigit() else None
+            found = by_gid[1] if by_gid is not None else fsmap.find_name(spec)
+        if found is None:
+            return CommandReply(retval=-errno.ENOENT, outs=f"MDS {spec} not found")
+        if self._fleet is None:
+            monc = self.ctx.monc
+            self._fleet = FleetLink(monc.ctx, monc.me, RunDir(self.ctx.log_dir.parent))
+        return await self._fleet.daemon_command(f"mds.{found.name}", cmd, timeout)
+
     # --- ModuleHost: inputs ---------------------------------------------------------------
 
     async def handle_command(

@@ -125,6 +125,9 @@ class PyModules(Protocol):
     async def tell_osd(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
         """A command to ``osd.N``'s daemon (the fleet answers for it)."""
 
+    async def tell_mds(self, spec: str, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        """A command to an MDS named by gid or name (the fleet answers for it)."""
+
     def have_mon_connection(self) -> bool: ...
     async def apply_local_config(self, section: str, name: str, value: str | None) -> None:
         """Put a value the mon accepted into the local snapshot (event loop)."""

@@ -153,6 +153,12 @@ class Writes:
                 r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
             except (TimeoutError, ConnectionError) as exc:
                 r, outb, outs = -errno.ETIMEDOUT, "", f"osd.{svc_id}: {exc}"
+        elif svc_type == "mds":
+            try:
+                reply = await self.host.tell_mds(str(svc_id), cmd, OSD_COMMAND_TIMEOUT)
+                r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
+            except (TimeoutError, ConnectionError) as exc:
+                r, outb, outs = -errno.ETIMEDOUT, "", f"mds.{svc_id}: {exc}"
         else:
             r, outb, outs = (
                 -errno.ENXIO,

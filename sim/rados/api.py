@@ -349,6 +349,21 @@ class Rados:
             return -110, b"", f"osd.{osdid}: {exc}"
         return rep.retval, rep.outbuf, rep.outs
 
+    def mds_command(self, mds_spec: str, cmd: str, timeout: int = 0) -> tuple[int, bytes, str]:
+        """A command to an MDS, by gid or name (libcephfs' ``mds_command``: the fleet
+        answers for its MDSs)."""
+        self.require_state("connected")
+        try:
+            cmap = json.loads(cmd)
+        except ValueError:
+            raise InvalidArgumentError("mds_command: the command is not JSON", errno=22) from None
+        try:
+            rep = self._call(self.objecter.daemon_command(f"mds.{mds_spec}", cmap,
+                                                          float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
+        except (ConnectionError, TimeoutError) as exc:
+            return -110, b"", f"mds.{mds_spec}: {exc}"
+        return rep.retval, rep.outbuf, rep.outs
+
     def _client_command(self, kind: str, cmap: dict[str, Any], inbuf: bytes,
                         timeout: int) -> tuple[int, bytes, str]:  # fmt: skip
         try:

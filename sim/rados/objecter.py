@@ -142,6 +142,12 @@ class Objecter:
         """``ceph tell osd.N``: the fleet answers for its OSDs (their admin commands)."""
         return await self.fleet.osd_command(osd, cmd, timeout)
 
+    async def daemon_command(
+        self, target: str, cmd: dict[str, Any], timeout: float
+    ) -> CommandReply:
+        """A command to one of the fleet's daemons (``mds.<gid or name>``)."""
+        return await self.fleet.daemon_command(target, cmd, timeout)
+
     # --- ops --------------------------------------------------------------------------
 
     def _conn(self) -> Connection | None:

@@ -82,6 +82,10 @@ class FakePyModules:
         self.told.append((osd, cmd))
         return CommandReply(retval=0, outbuf=b"{}")
 
+    async def tell_mds(self, spec: str, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        self.told.append((-1, {"mds": spec, **cmd}))
+        return CommandReply(retval=0, outbuf=b"[]")
+
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return asyncio.get_running_loop().create_task(coro)
 
