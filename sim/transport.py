@@ -239,8 +239,9 @@ class Server:
         if not self.link_filter(peer_name):
             self.me.note("drop_out", env, peer_name, reason="partitioned")
             return
+        signer = self.me.signer.for_peer(peer_name)
         try:
-            frames = wire.encode(env, self.me.signer)
+            frames = wire.encode(env, signer)
         except wire.FrameTooLarge as exc:
             log.error("not sending %s to %s: %s", msg.TYPE.value, peer_name, exc)
             self.me.drops.count("oversized_send")
@@ -249,7 +250,7 @@ class Server:
             what = f"the reply ({exc.size} bytes) exceeds the {codec.MAX_FRAME_BYTES}-byte limit"
             env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid,
                            CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
-            frames = wire.encode(env, self.me.signer)
+            frames = wire.encode(env, signer)
         with contextlib.suppress(zmq.ZMQError):
             _deliver(self.me, peer_name, self.sock, [ident, *frames], env)
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.asok import AdminSocket
+from sim.auth.view import AUTHDB
 from sim.daemon import DaemonShell, main_entry
 from sim.fleet.asok import MemberAsok
 from sim.fleet.mds import MDSDaemons
@@ -110,7 +111,7 @@ class FleetDaemon(DaemonShell):
             self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
             self.metadata, self.service_info, self.emit,
         )  # fmt: skip
-        for name in ("osdmap", "mgrmap", "fsmap", "config"):
+        for name in ("osdmap", "mgrmap", "fsmap", "config", AUTHDB):
             self.monc.subscribe(name, 0)
         self.monc.start()
         loop = asyncio.get_running_loop()
@@ -200,6 +201,9 @@ class FleetDaemon(DaemonShell):
     # --- maps ----------------------------------------------------------------------------
 
     def on_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        if name == AUTHDB:
+            self.auth_view.update(epoch, body)
+            return
         if name == "osdmap":
             try:
                 self.osdmap = OSDMap.from_wire(body)

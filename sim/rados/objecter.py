@@ -30,6 +30,7 @@ from typing import Any
 import zmq.asyncio
 
 from sim import wire
+from sim.auth.signer import client_signer
 from sim.cluster import RunDir
 from sim.maps.osdmap import OSDMap
 from sim.maps.pgmap import object_pg
@@ -56,7 +57,7 @@ class Objecter:
         self.fsid = spec.fsid
         self.name = name
         self.instance = f"{os.getpid()}.{next(_instances)}.{secrets.token_hex(4)}"
-        self.me = Identity(name, spec.fsid, wire.Signer(run.secret()), wire.DropCounters())
+        self.me = Identity(name, spec.fsid, client_signer(run, name), wire.DropCounters())
         self.ctx = zmq.asyncio.Context()
         self.osdmap = OSDMap()
         self._map_changed = asyncio.Event()
