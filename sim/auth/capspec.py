@@ -64,3 +64,41 @@ def allows(cap: str, perm: str) -> bool:
     """True if ``cap`` grants every letter of ``perm``."""
     have = granted(cap)
     return "*" in have or set(perm) <= have
+
+
+# profiles an OSD cap may name, and the letters each grants on the data
+_OSD_PROFILES = {"read-only": "r", "read-write": "rwx", "rbd": "rwx", "rbd-read-only": "r"}
+
+
+def osd_allows(cap: str, pool: str, nspace: str, perm: str) -> bool:
+    """Ceph's OSDCap check, for the grants the simulator reads: ``allow
+    PERMS [pool=P] [namespace=N]`` (``*`` in the value matches any), ``allow
+    *`` and ``allow profile NAME [pool=P]``. True if one grant that matches
+    the pool and namespace gives every letter of ``perm``."""
+    for grant in _GRANT_SPLIT.split(cap):
+        words = grant.split()
+        if len(words) < 2 or words[0] != "allow":
+            continue
+        if words[1] == "profile":
+            if len(words) < 3:
+                continue
+            letters = "*" if words[2] in DAEMON_PROFILES else _OSD_PROFILES.get(words[2], "")
+            rest = words[3:]
+        else:
+            letters, rest = words[1], words[2:]
+            if letters == "all":
+                letters = "*"
+        where = dict(w.split("=", 1) for w in rest if "=" in w)
+        if not _matches(where.get("pool"), pool) or not _matches(where.get("namespace"), nspace):
+            continue
+        if "*" in letters or set(perm) <= set(letters):
+            return True
+    return False
+
+
+def _matches(want: str | None, have: str) -> bool:
+    if want is None or want == "*":
+        return True
+    if want.endswith("*"):
+        return have.startswith(want[:-1])
+    return want == have

@@ -27,10 +27,9 @@ from pathlib import Path
 from sim import codec, wire
 from sim.auth import keyring as kr
 from sim.auth.keys import secret_of
+from sim.auth.reject import DAEMON_TYPES
 from sim.cluster import RunDir
 
-# entity types that are daemons: their frames carry the service secret
-DAEMON_TYPES = frozenset({"mon", "mgr", "osd", "mds", "rgw", "fleet", "sim"})
 MAX_PEERS = 4096  # reply keys remembered (verified senders only)
 
 KeyLookup = Callable[[str], "bytes | None"]  # entity -> its secret (None: no such entity)
