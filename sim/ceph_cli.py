@@ -31,8 +31,7 @@ from sim.wire import FrameTooLarge
 
 USAGE = (
     "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-k KEYRING] [-i FILE] [-o FILE]\n"
-    "                          [-p PERIOD]"
-    "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
+    "                          [-p PERIOD] [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
     "       python -m sim ceph -w [--watch-debug|info|sec|warn|error] [--watch-channel CH]\n"
     "       python -m sim ceph tell WHO COMMAND… | daemon NAME COMMAND… | --admin-daemon PATH COMMAND…"
 )
@@ -139,7 +138,7 @@ async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
     if args.admin_daemon and not RunDir(args.dir).exists():
         args.dir = Path(args.admin_daemon).absolute().parent.parent  # DIR/run/ceph-NAME.asok
     try:
-        cluster = AsyncCluster(args.dir, name=args.name, keyring=args.keyring)
+        cluster = AsyncCluster(args.dir, name=args.name, keyring=args.keyring, harness=False)
     except FileNotFoundError as exc:
         print(str(exc), file=err)
         return errno.ENOENT

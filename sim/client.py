@@ -70,7 +70,11 @@ def probe_asok(path: Path) -> None:
 
 class AsyncCluster:
     def __init__(
-        self, run_dir: Path | str, name: str = "client.admin", keyring: Path | str | None = None
+        self,
+        run_dir: Path | str,
+        name: str = "client.admin",
+        keyring: Path | str | None = None,
+        harness: bool = True,
     ) -> None:
         self.run = RunDir(run_dir)
         if not self.run.exists():
@@ -78,7 +82,10 @@ class AsyncCluster:
         self.spec = self.run.spec()
         # its own key (``keyring``, else DIR/ceph.<name>.keyring); NoKeyring if none
         self.me = Identity(
-            f"{name}", self.spec.fsid, client_signer(self.run, name, keyring), wire.DropCounters()
+            f"{name}",
+            self.spec.fsid,
+            client_signer(self.run, name, keyring, harness),
+            wire.DropCounters(),
         )
         self.options = Options(self.spec.options)
         self.ctx = zmq.asyncio.Context()

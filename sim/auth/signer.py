@@ -133,13 +133,17 @@ def valid_file_name(entity: str) -> bool:
     return bool(entity) and "/" not in entity and "\x00" not in entity and len(entity) < 200
 
 
-def client_signer(run: RunDir, entity: str, keyring: Path | str | None = None) -> wire.Signer:
+def client_signer(
+    run: RunDir, entity: str, keyring: Path | str | None = None, harness: bool = True
+) -> wire.Signer:
     """A client's signer: its key from ``keyring`` (`NoKeyring` if it has none
     for the entity); without one, from ``DIR/ceph.<entity>.keyring`` if that
-    exists, else the run directory's service secret (the harness's)."""
+    exists, else (``harness``: tests, the scenario engine) the run directory's
+    service secret. The ``ceph`` CLI is not the harness: without a keyring it
+    stops with `NoKeyring`, as Ceph's does."""
     if keyring is not None:
         return wire.Signer(entity_secret(keyring, entity))
     path = default_keyring(run, entity)
-    if path.exists() and not is_daemon(entity):
+    if (path.exists() or not harness) and not is_daemon(entity):
         return wire.Signer(entity_secret(path, entity))
     return wire.Signer(run.secret())
