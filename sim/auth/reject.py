@@ -40,7 +40,8 @@ def _header(frames: Sequence[bytes]) -> list[object] | None:
         fields = codec.unpack(frames[1])
     except codec.DecodeError:
         return None
-    return fields if isinstance(fields, list) and len(fields) == 5 else None
+    # the envelope's five fields first (a route may follow them)
+    return fields[:5] if isinstance(fields, list) and len(fields) >= 5 else None
 
 
 def to_refuse(frames: Sequence[bytes], fsid: str) -> tuple[str, int] | None:
