@@ -195,3 +195,21 @@ def test_a_daemon_verifies_a_client_with_its_own_key() -> None:
     assert not signed("mgr.x", secret_of(foo)) and signed("mgr.x", service)
     assert not signed("client.gone", secret_of(foo))
     assert daemon.for_peer("client.foo").sign(b"x") == Signer(secret_of(foo)).sign(b"x")
+
+
+def test_refusals_answer_client_requests_only() -> None:
+    from sim import codec
+    from sim.auth import reject
+
+    def req(sender: str, tid: int, fsid: str = "f", extra: tuple[int, ...] = ()) -> list[bytes]:
+        return [b"x" * 32, codec.pack(["command", sender, fsid, tid, 0, *extra]), b""]
+
+    assert reject.to_refuse(req("client.admin", 7), "f") == ("client.admin", 7)
+    assert reject.to_refuse(req("client.admin", 7, extra=(1, 2)), "f") == ("client.admin", 7)
+    assert reject.to_refuse(req("mgr.x", 7), "f") is None  # a daemon's name: silence
+    assert reject.to_refuse(req("client.admin", 0), "f") is None  # not a request
+    assert reject.to_refuse(req("client.admin", 7, "other"), "f") is None  # another cluster
+    refusal = reject.refusal("mon.a", "f", 7)
+    assert reject.to_refuse(refusal, "f") is None  # a refusal is never answered
+    assert reject.refused_tid(refusal, "f") == 7 and reject.refused_tid(refusal, "g") is None
+    assert reject.refused_tid(req("client.admin", 7), "f") is None
