@@ -30,6 +30,8 @@ from mgr.daemon_state import DaemonState
 from mgr.module_host import ModuleHost, NullModuleHost
 from mgr.role import Action, Decision, MgrRole, Role
 from sim.asok import AsokTable
+from sim.auth.view import AUTHDB
+from sim.caps import service_cap
 from sim.daemon import PARENT_FD_ENV, DaemonShell, daemon_argparser
 from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
 from sim.monc import MonClient
@@ -107,7 +109,7 @@ class MgrDaemon(DaemonShell):
         # Config first (mgr_module_path may come from the mon's config), then
         # the modules are loaded, and only then does this mgr beacon and follow
         # the MgrMap: modules never start without their configuration.
-        for name in ("config", "kv"):
+        for name in ("config", "kv", AUTHDB):
             self.monc.subscribe(name, 0)
         self.monc.start()
         await self.modules.load()
@@ -237,6 +239,9 @@ class MgrDaemon(DaemonShell):
             self.daemon_state.on_osdmap(epoch, body)
         if name == "fsmap":
             self.daemon_state.on_fsmap(epoch, body)
+        if name == AUTHDB:
+            self.auth_view.update(epoch, body)
+            return
         self.modules.notify_map(name, epoch, body)
 
     def observe(self) -> None:
@@ -318,14 +323,17 @@ class MgrDaemon(DaemonShell):
             try:
                 # Ceph's DaemonServer: its own checks, its own commands first, then the
                 # modules'. Off the loop: a big cluster's ``pg dump`` must not delay beacons.
+                cap = service_cap(self.auth_view.caps(env.sender), "mgr")
                 refused = mgr_commands.precheck(c.cmd)
                 if refused is not None:
                     reply = refused
                 elif mgr_commands.is_builtin(c.cmd):
                     cluster = mgr_commands.Cluster(self.daemon_state, self.daemon_state.pg)
-                    reply = await asyncio.to_thread(mgr_commands.run, cluster, c.cmd, env.sender)
+                    reply = await asyncio.to_thread(
+                        mgr_commands.run, cluster, c.cmd, env.sender, cap
+                    )
                 else:
-                    reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender)
+                    reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender, cap)
             except Exception as exc:
                 log.exception("command failed")
                 reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}")

@@ -35,6 +35,9 @@ from mon.requests import Router
 from mon.store import MonStore
 from mon.subscriptions import Subscriptions
 from sim.asok import AsokTable
+from sim.auth.bootstrap import read_mkfs_keyring
+from sim.auth.signer import is_daemon
+from sim.auth.view import AUTHDB
 from sim.daemon import DaemonShell, main_entry
 from sim.maps.monmap import MKFS_MONMAP, MonMap
 from sim.messages import Envelope, Log, Message, MsgType, Pong, Retry, Subscribe
@@ -49,6 +52,10 @@ PEER_TYPES = (MsgType.MON_ELECTION, MsgType.MON_PAXOS)
 class MonDaemon(DaemonShell):
     entity_type = "mon"
 
+    def client_secret(self, entity: str) -> bytes | None:
+        mon = getattr(self, "mon", None)
+        return None if mon is None else mon.auth_monitor.secret(entity)
+
     async def start(self) -> None:
         path = self.run.mon_data(self.id) / "store.db"
         self.store = MonStore(path)
@@ -61,7 +68,7 @@ class MonDaemon(DaemonShell):
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
             self.store = MonStore(path)
-        created = mkfs_or_load(self.store, self.spec, fresh)
+        created = mkfs_or_load(self.store, self.spec, fresh, read_mkfs_keyring(self.run))
         self.mon = Monitor(self.spec, self.id, self.options, self.store, created, self.emit)
         self.commit = self.mon.commit
         monmap = self.commit.monmap_service.map
@@ -303,6 +310,8 @@ class MonDaemon(DaemonShell):
             assert isinstance(env.msg, Subscribe)
             s = env.msg
             what = {str(k): int(v) for k, v in s.what.items() if isinstance(v, int)}
+            if not is_daemon(env.sender):  # the keys are the daemons' alone
+                what.pop(AUTHDB, None)
             self.subs.subscribe(ident, env.sender, what, send_now=self.quorum.readable())
         elif t is MsgType.ADMIN:
             self.server.reply(ident, env, self.handle_admin(env))

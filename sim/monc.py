@@ -46,6 +46,7 @@ from typing import Any
 
 import zmq.asyncio
 
+from sim.auth.reject import PermissionDenied
 from sim.maps.monmap import endpoints_from_dump
 from sim.messages import (
     Command,
@@ -106,6 +107,7 @@ class MonClient:
         self.monmap_epoch = 0
         self._conn: Connection | None = None
         self._session_up = asyncio.Event()
+        self._denied = asyncio.Event()  # a mon refused our key: no session will come
         self._lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -135,6 +137,11 @@ class MonClient:
                 await asyncio.wait_for(task, 2.0)
         self.close()
 
+    @property
+    def denied(self) -> bool:
+        """A mon refused our key (`sim.auth.reject`): no session will come."""
+        return self._denied.is_set()
+
     def subscribe(self, name: str, start: int = 0) -> None:
         self._caller_maps.add(name)
         self.wants[name] = start
@@ -142,10 +149,21 @@ class MonClient:
             self._send_subscribe()
 
     async def wait_for_session(self, timeout: float) -> None:
+        """Raises `MonUnavailable` on timeout, `PermissionDenied` if a mon refused our key."""
+        if self._session_up.is_set():
+            return
+        up = asyncio.ensure_future(self._session_up.wait())
+        denied = asyncio.ensure_future(self._denied.wait())
         try:
-            await asyncio.wait_for(self._session_up.wait(), timeout)
-        except TimeoutError:
-            raise MonUnavailable(f"no mon reachable within {timeout:g}s") from None
+            await asyncio.wait({up, denied}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            up.cancel()
+            denied.cancel()
+        if self._session_up.is_set():
+            return
+        if self._denied.is_set():
+            raise PermissionDenied("the mons refused our key")
+        raise MonUnavailable(f"no mon reachable within {timeout:g}s")
 
     def send(self, msg: Message) -> None:
         """Fire and forget to the current mon; raises NotConnected without a session."""
@@ -205,6 +223,10 @@ class MonClient:
         while not self._closing:
             hunt = float(self.options["mon_client_hunt_interval"]) * backoff
             found = await self._hunt(hunt, avoid=last_mon)
+            if self._denied.is_set():
+                if found is not None:
+                    found[0].close()
+                return
             if found is None:
                 backoff = min(backoff * 1.5, 10.0)
                 # every mon refused or did not answer: do not spin while there is no quorum
@@ -223,6 +245,8 @@ class MonClient:
             self._set_session(False)
             conn.close()
             self._conn = None
+            if self._denied.is_set():
+                return
 
     def _connect(self, name: str) -> Connection:
         holder: list[Connection] = []
@@ -266,6 +290,8 @@ class MonClient:
                 for t in done:
                     if winner is None and not t.cancelled() and t.exception() is None:
                         winner = (tasks[t], t.result())
+                    elif not t.cancelled() and isinstance(t.exception(), PermissionDenied):
+                        self._denied.set()  # as Ceph's MonClient: EACCES ends the hunt
         finally:
             for t in pending:
                 t.cancel()
@@ -313,6 +339,10 @@ class MonClient:
                 env = await conn.request(Ping(), timeout)
             except (TimeoutError, NotConnected):
                 log.info("mon.%s: keepalive lost", self.mon_name)
+                return
+            except PermissionDenied:  # our key was removed (``auth rm``)
+                log.warning("mon.%s refused our key", self.mon_name)
+                self._denied.set()
                 return
             if isinstance(env.msg, Pong) and not env.msg.in_quorum and self.requires_quorum:
                 log.info("mon.%s is out of quorum; hunting", self.mon_name)

@@ -53,6 +53,7 @@ from mgr.host.registry import ModuleRecord, probe
 from mgr.host.runner import ModuleRunner
 from mgr.host.state import ClusterState
 from mgr.host.writes import Writes
+from sim.caps import ALLOW_ALL
 from sim.cluster import RunDir
 from sim.messages import CommandReply
 from sim.rados.fleetlink import FleetLink
@@ -291,9 +292,9 @@ class PyModuleHost:
     # --- ModuleHost: inputs ---------------------------------------------------------------
 
     async def handle_command(
-        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin"
+        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin", cap: str = ALLOW_ALL
     ) -> CommandReply:
-        return await dispatch(self, cmd, inbuf, sender)
+        return await dispatch(self, cmd, inbuf, sender, cap)
 
     def notify_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
         if name == "mgrmap":

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import time
@@ -39,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.asok import AdminSocket
+from sim.auth.capspec import osd_allows
+from sim.auth.view import AUTHDB
 from sim.daemon import DaemonShell, main_entry
 from sim.fleet.asok import MemberAsok
 from sim.fleet.mds import MDSDaemons
@@ -46,6 +49,7 @@ from sim.fleet.mds_clients import CephFSClients
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
+from sim.fleet.objops import is_write
 from sim.fleet.pgs import OSDService
 from sim.fleet.workload import PoolIO, Population
 from sim.maps import layout
@@ -112,7 +116,7 @@ class FleetDaemon(DaemonShell):
             self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
             self.metadata, self.service_info, self.emit,
         )  # fmt: skip
-        for name in ("osdmap", "mgrmap", "fsmap", "config"):
+        for name in ("osdmap", "mgrmap", "fsmap", "config", AUTHDB):
             self.monc.subscribe(name, 0)
         self.monc.start()
         loop = asyncio.get_running_loop()
@@ -199,13 +203,28 @@ class FleetDaemon(DaemonShell):
             def reply(rep: OsdOpReply) -> None:
                 self.server.reply(ident, env, rep, epoch=rep.epoch)
 
+            if not self._op_allowed(env.sender, env.msg):  # the OSD's cap check: EPERM
+                reply(OsdOpReply(-errno.EPERM, epoch=self.osdmap.epoch))
+                return
             self.objects.submit(env.msg, reply, time.monotonic())
         else:
             self.me.drops.count("unexpected_type")
 
+    def _op_allowed(self, sender: str, op: OsdOp) -> bool:
+        """The sender's ``osd`` cap (auth database) allows the op on its pool."""
+        caps = self.auth_view.caps(sender)
+        if caps is None:  # a daemon, or the harness's service secret
+            return True
+        pool = self.osdmap.pools.get(op.pool)
+        perm = "w" if is_write(op.ops) else "r"
+        return osd_allows(caps.get("osd", ""), pool.name if pool else "", op.nspace, perm)
+
     # --- maps ----------------------------------------------------------------------------
 
     def on_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        if name == AUTHDB:
+            self.auth_view.update(epoch, body)
+            return
         if name == "osdmap":
             try:
                 self.osdmap = OSDMap.from_wire(body)

@@ -42,8 +42,10 @@ def _as_protocol(host: PyModules) -> PyModules:  # mypy: the fake is a PyModules
 # --- command dispatch ------------------------------------------------------------------------
 
 
-def _run(host: FakePyModules, prefix: str, sender: str = "client.admin") -> CommandReply:
-    return asyncio.run(dispatch(_as_protocol(host), {"prefix": prefix}, b"", sender))
+def _run(
+    host: FakePyModules, prefix: str, sender: str = "client.admin", cap: str = "allow *"
+) -> CommandReply:
+    return asyncio.run(dispatch(_as_protocol(host), {"prefix": prefix}, b"", sender, cap))
 
 
 def test_dispatch_refusals_in_cephs_order() -> None:
@@ -63,8 +65,9 @@ def test_dispatch_refusals_in_cephs_order() -> None:
 
 def test_dispatch_checks_caps_first() -> None:
     host = _host(records={"m": _record("m", perms={"m set": "w"})})
-    reply = _run(host, "m set", sender="client.readonly")
+    reply = _run(host, "m set", sender="client.foo", cap="allow r")  # the mgr cap from the auth db
     assert reply.retval == -errno.EACCES
+    assert _run(host, "m set", sender="client.foo", cap="allow rw").retval != -errno.EACCES
 
 
 # --- a module's handle -------------------------------------------------------------------------
