@@ -43,15 +43,21 @@ log = logging.getLogger(__name__)
 MODULE_SHUTDOWN_BOUND = 4.0  # s; below the supervisor's SIGTERM -> SIGKILL escalation (5 s)
 
 
-def system_metadata(name: str, addr: str) -> dict[str, str]:
+def system_metadata(
+    name: str, addr: str, version: tuple[str, str, str] | None = None
+) -> dict[str, str]:
+    """The metadata a beacon carries; ``version``: (ceph_version, ceph_release,
+    ceph_version_short) of the mgr Python in use (a release tree's own: a
+    ceph-mgr of that release reports its version), else the simulator's."""
+    ceph_version, release, short = version or (CEPH_VERSION, CEPH_RELEASE, CEPH_VERSION_SHORT)
     uname = platform.uname()
     return {
         "addr": addr.split(":")[0],
         "addrs": f"{addr.split(':')[0]}:0/{os.getpid()}",
         "arch": uname.machine,
-        "ceph_release": CEPH_RELEASE,
-        "ceph_version": CEPH_VERSION,
-        "ceph_version_short": CEPH_VERSION_SHORT,
+        "ceph_release": release,
+        "ceph_version": ceph_version,
+        "ceph_version_short": short,
         "cpu": platform.processor() or uname.machine,
         "distro": platform.freedesktop_os_release().get("ID", "")
         if hasattr(platform, "freedesktop_os_release")
@@ -68,6 +74,7 @@ def system_metadata(name: str, addr: str) -> dict[str, str]:
 class MgrDaemon(DaemonShell):
     entity_type = "mgr"
     ceph_python: str | None = None  # --ceph-python (or the cluster option mgr_ceph_python)
+    tree_version: tuple[str, str, str] | None = None  # the release tree's, once loaded
 
     def __init__(self, run_dir: str, daemon_id: str) -> None:
         super().__init__(run_dir, daemon_id)
@@ -143,8 +150,10 @@ class MgrDaemon(DaemonShell):
             apipath.use_ceph_tree(Path(str(tree)))
             found = cephtree.detect(Path(str(tree)))
             version, release = found.version_string, found.name
+            self.tree_version = (version, release, found.version)
             log.info("mgr.%s runs Ceph's own mgr Python from %s (%s)", self.id, tree, version)
         ctx = HostContext(
+            embedded_api=not tree,
             mgr_id=self.id,
             fsid=self.spec.fsid,
             created=self.spec.created,
@@ -269,7 +278,7 @@ class MgrDaemon(DaemonShell):
             nonce=os.getpid() if available else 0,
             services=self.modules.services() if available else {},
             available_modules=self.modules.available_modules(),
-            metadata=system_metadata(self.id, self.addr),
+            metadata=system_metadata(self.id, self.addr, self.tree_version),
             command_descs=mgr_commands.descriptions() + self.modules.command_descs()
             if available
             else [],

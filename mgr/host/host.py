@@ -69,6 +69,7 @@ class PyModuleHost:
         self.mgr_id = ctx.mgr_id
         self.ceph_version = ctx.ceph_version
         self.ceph_release = ctx.ceph_release
+        self.embedded_api = ctx.embedded_api
         self.module_log = logging.getLogger("mgr.modules")
         self.records: dict[str, ModuleRecord] = {}
         self.enabled: set[str] = set()

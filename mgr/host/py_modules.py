@@ -78,6 +78,11 @@ class PyModules(Protocol):
         """The release of the mgr Python in use (``get_release_name``)."""
 
     @property
+    def embedded_api(self) -> bool:
+        """The modules run on ``mgr/api`` (no release tree): where releases
+        behave differently, the host does what the newest does."""
+
+    @property
     def module_log(self) -> logging.Logger:
         """Where ``MgrModule.log`` lines go (the mgr's log file)."""
 

@@ -29,6 +29,7 @@ class FakePyModules:
     mgr_id: str = "x"
     ceph_version: str = "ceph version 16.2.15 (sim) pacific (stable)"
     ceph_release: str = "pacific"
+    embedded_api: bool = False  # behaves as a release tree of ceph_release
     module_log: logging.Logger = field(default_factory=lambda: logging.getLogger("fake.modules"))
     config: ConfigView = field(default_factory=lambda: ConfigView("mgr.x"))
     config_received: bool = True

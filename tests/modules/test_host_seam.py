@@ -122,6 +122,14 @@ def test_pacific_logs_a_refused_module_option_and_returns(caplog: pytest.LogCapt
     assert "`config set mgr/m/count 43` failed" in caplog.text and "42" in caplog.text
 
 
+def test_the_embedded_api_raises_on_a_refused_module_option_as_the_newest_release() -> None:
+    rec = _record("m", options=[{"name": "count", "type": "int", "min": 1, "max": 42}])
+    host = _host(records={"m": rec})
+    host.embedded_api = True  # ceph_release stays "pacific": the daemon's identity
+    with pytest.raises(ValueError, match="above maximum 42"):
+        host.writes.set_module_option("m", "m", "count", "43")
+
+
 # --- the digest --------------------------------------------------------------------------------
 
 
