@@ -10,6 +10,7 @@ the MDSs. Mounting or any other call raises `Error`.
 
 from __future__ import annotations
 
+import errno
 import json
 import threading
 from typing import Any
@@ -18,9 +19,19 @@ from _simnative.libstub import refusal
 
 
 class Error(Exception):
+    """cephfs.pyx's errors carry ``args == (errno, strerror)`` (``mgr_util`` reads
+    ``e.args[0]`` as the errno); without an errno, just the message."""
+
     def __init__(self, message: str = "", errno: int | None = None) -> None:
-        super().__init__(message)
+        if errno is None:
+            super().__init__(message)
+        else:
+            super().__init__(errno, message)
         self.errno = errno
+        self.strerror = message
+
+    def __str__(self) -> str:
+        return f"{self.strerror} [Errno {self.errno}]" if self.errno is not None else self.strerror
 
 
 class OSError(Error):  # noqa: A001 - the binding's own name
@@ -114,4 +125,5 @@ class LibCephFS:
         threading.Thread(target=run, name=f"mds_command.{mds_spec}", daemon=True).start()
 
     def __getattr__(self, name: str) -> Any:
-        raise refusal("cephfs", NotConnected, f"LibCephFS.{name}()")
+        exc = refusal("cephfs", NotConnected, f"LibCephFS.{name}()")
+        raise NotConnected(str(exc), errno=errno.ENOTCONN)
