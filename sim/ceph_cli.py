@@ -13,11 +13,14 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from sim.auth.reject import PermissionDenied
+from sim.auth.signer import NoKeyring
 from sim.client import AsyncCluster, MgrCommandLost
 from sim.cluster import RunDir, default_dir
 from sim.cmdparse import CommandSig, Flag, InvalidArguments, NoMatchingCommand, validate
@@ -27,8 +30,8 @@ from sim.monc import MonUnavailable
 from sim.wire import FrameTooLarge
 
 USAGE = (
-    "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-o FILE] [-p PERIOD]\n"
-    "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
+    "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-k KEYRING] [-i FILE] [-o FILE]\n"
+    "                          [-p PERIOD] [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
     "       python -m sim ceph -w [--watch-debug|info|sec|warn|error] [--watch-channel CH]\n"
     "       python -m sim ceph tell WHO COMMAND… | daemon NAME COMMAND… | --admin-daemon PATH COMMAND…"
 )
@@ -45,6 +48,7 @@ class CliArgs:
     output_file: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     name: str = "client.admin"
+    keyring: str | None = None  # -k / --keyring (default: DIR/ceph.<name>.keyring)
     period: float = 1.0
     help: bool = False
     admin_daemon: str | None = None  # --admin-daemon PATH
@@ -72,7 +76,7 @@ def parse_cli(argv: list[str]) -> CliArgs:
         key, eq, val = word.partition("=")
         takes = {
             "--dir", "--format", "-f", "-i", "--in-file", "-o", "--out-file",
-            "--connect-timeout", "--timeout", "-n", "--name", "-p", "--period",
+            "--connect-timeout", "--timeout", "-n", "--name", "-p", "--period", "-k", "--keyring",
             "--admin-daemon", "-W", "--watch-channel",
         }  # fmt: skip
         if key in takes and word.startswith("-"):
@@ -93,6 +97,8 @@ def parse_cli(argv: list[str]) -> CliArgs:
                 a.output_file = val
             elif key in ("-n", "--name"):
                 a.name = val if "." in val else f"client.{val}"
+            elif key in ("-k", "--keyring"):
+                a.keyring = val
             elif key == "--admin-daemon":
                 a.admin_daemon = val
             elif key in ("-W", "--watch-channel"):
@@ -132,12 +138,19 @@ async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
     if args.admin_daemon and not RunDir(args.dir).exists():
         args.dir = Path(args.admin_daemon).absolute().parent.parent  # DIR/run/ceph-NAME.asok
     try:
-        cluster = AsyncCluster(args.dir, name=args.name)
+        cluster = AsyncCluster(args.dir, name=args.name, keyring=args.keyring, harness=False)
     except FileNotFoundError as exc:
         print(str(exc), file=err)
         return errno.ENOENT
+    except NoKeyring as exc:  # as Ceph's CLI says it (rados connect)
+        print(f"auth: {exc}", file=err)
+        print("[errno 2] RADOS object not found (error connecting to the cluster)", file=err)
+        return errno.ENOENT
     try:
         return await _run(cluster, args, out, err)
+    except PermissionDenied:  # a mon refused our key (`sim.auth.reject`)
+        print("[errno 13] RADOS permission denied (error connecting to the cluster)", file=err)
+        return errno.EACCES
     except MonUnavailable as exc:
         print(f"error: {exc} (timeout {args.timeout:g}s)", file=err)
         return errno.ETIMEDOUT
@@ -271,7 +284,7 @@ def _print_reply(
     if output_file and output_file != "-":
         out.write(lead)
         try:
-            Path(output_file).write_bytes(reply.outbuf)
+            _write_private(Path(output_file), reply.outbuf)
         except OSError as exc:
             print(f"Can't open output file {output_file}: {exc}", file=err)
             return errno.EINVAL
@@ -285,6 +298,13 @@ def _print_reply(
     raw.write(reply.outbuf)
     raw.flush()
     return 0
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """``-o FILE``: a new file is 0600 (it may be a keyring)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def main(argv: list[str]) -> int:

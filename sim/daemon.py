@@ -31,6 +31,8 @@ import zmq.asyncio
 from sim import codec, msglog, wire
 from sim.asok import AdminSocket, AsokTable, RunningConfig
 from sim.asok import common as asok_common
+from sim.auth.signer import EntitySigner
+from sim.auth.view import AuthView
 from sim.cluster import RunDir
 from sim.links import LinkFault, daemon_seed
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
@@ -88,8 +90,14 @@ class DaemonShell:
         self.spec = self.run.spec()
         self.id = daemon_id
         self.name = f"{self.entity_type}.{daemon_id}"
+        # the auth database as this daemon sees it (the mgr and the fleet follow
+        # the mon's ``authdb`` map; the mon overrides `client_secret`)
+        self.auth_view = AuthView()
         self.me = Identity(
-            self.name, self.spec.fsid, wire.Signer(self.run.secret()), wire.DropCounters()
+            self.name,
+            self.spec.fsid,
+            EntitySigner(self.run.secret(), lambda entity: self.client_secret(entity)),
+            wire.DropCounters(),
         )
         self.options = Options(self.spec.options)
         self.started_at = time.time()
@@ -119,6 +127,10 @@ class DaemonShell:
         self.ctx: zmq.asyncio.Context | None = None
         self._events: Connection | None = None
         self._stop = asyncio.Event()
+
+    def client_secret(self, entity: str) -> bytes | None:
+        """The secret a client's frame claiming ``entity`` is verified with."""
+        return self.auth_view.secret(entity)
 
     # --- life cycle ---------------------------------------------------------
 

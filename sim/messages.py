@@ -264,7 +264,9 @@ class MgrReport(Message):
     ``health`` the daemons' health metrics (Ceph's ``daemon_health_metrics``),
     ``{daemon id: [[metric, n1, n2], …]}`` (``SLOW_OPS``: count, oldest age in
     s) for the daemons of ``ids`` that have any: a daemon of ``ids`` not in it
-    has none."""
+    has none. ``mds_metrics``: what each rank-0 MDS sends of its CephFS clients
+    (Ceph's MDSPerfMetricReport), ``{mds name: {"fs", "rank", "delayed_ranks",
+    "clients": [[inst, {metric: [a, b]}], …]}}`` (`sim.fleet.mds_clients`)."""
 
     TYPE = MsgType.MGR_REPORT
     stamp: float
@@ -275,6 +277,7 @@ class MgrReport(Message):
     pools: dict = field(default_factory=dict)
     pg_objects: dict = field(default_factory=dict)
     health: dict = field(default_factory=dict)
+    mds_metrics: dict = field(default_factory=dict)
 
 
 # --- RADOS ------------------------------------------------------------------

@@ -40,6 +40,7 @@ import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 
 from sim import codec, wire
+from sim.auth import reject
 from sim.links import Links
 from sim.messages import CommandReply, Envelope, Message
 from sim.msglog import MessageLog
@@ -157,6 +158,7 @@ def _accept(
     frames: list[bytes],
     link_filter: LinkFilter,
     oversized: Callable[[wire.Oversized], None] | None = None,
+    unauthenticated: Callable[[list[bytes]], None] | None = None,
 ) -> Envelope | None:
     """Decode an incoming message, or count why it was dropped (None); a
     message over the size limit is also handed to ``oversized`` (to answer it)."""
@@ -169,6 +171,8 @@ def _accept(
         if isinstance(exc, wire.Oversized) and oversized is not None:
             log.warning("refused an oversized message: %s", exc)
             oversized(exc)
+        if exc.reason == "unauthenticated" and unauthenticated is not None:
+            unauthenticated(frames)  # a refused key (`sim.auth.reject`)
         return None
     except Exception:  # a decoder bug must not make the daemon deaf
         me.drops.count("malformed")
@@ -243,8 +247,9 @@ class Server:
                 continue
             ident = frames[0]
             env = _accept(
-                self.me, frames[1:], self.link_filter, functools.partial(self._refuse, ident)
-            )
+                self.me, frames[1:], self.link_filter, functools.partial(self._refuse, ident),
+                functools.partial(self._refuse_key, ident),
+            )  # fmt: skip
             if env is None:
                 continue
             self.received += 1
@@ -277,9 +282,10 @@ class Server:
         if not self.link_filter(peer_name):
             self.me.note("drop_out", env, peer_name, reason="partitioned")
             return
+        signer = self.me.signer.for_peer(peer_name)
         route = self.me.route(peer_name, peer_nonce)
         try:
-            frames = wire.encode(env, self.me.signer, route)
+            frames = wire.encode(env, signer, route)
         except wire.FrameTooLarge as exc:
             log.error("not sending %s to %s: %s", msg.TYPE.value, peer_name, exc)
             self.me.drops.count("oversized_send")
@@ -288,13 +294,20 @@ class Server:
             what = f"the reply ({exc.size} bytes) exceeds the {codec.MAX_FRAME_BYTES}-byte limit"
             env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid,
                            CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
-            frames = wire.encode(env, self.me.signer, route)
+            frames = wire.encode(env, signer, route)
 
         def again(env: Envelope = env) -> list[bytes]:
-            return [ident, *wire.encode(env, self.me.signer, self.me.route(peer_name, peer_nonce))]
+            return [ident, *wire.encode(env, signer, self.me.route(peer_name, peer_nonce))]
 
         with contextlib.suppress(zmq.ZMQError):
             _deliver(self.me, peer_name, self.sock, [ident, *frames], env, again)
+
+    def _refuse_key(self, ident: bytes, frames: list[bytes]) -> None:
+        """Answer a client's request signed with a key not its entity's (EACCES)."""
+        who = reject.to_refuse(frames, self.me.fsid)
+        if who is not None and self.link_filter(who[0]):
+            with contextlib.suppress(zmq.ZMQError):
+                _send_now(self.sock, [ident, *reject.refusal(self.me.name, self.me.fsid, who[1])])
 
     def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
         nonce = request.route.nonce if request.route else 0
@@ -370,7 +383,9 @@ class Connection:
                 frames = await self.sock.recv_multipart(copy=True)
             except zmq.ZMQError:
                 return
-            env = _accept(self.me, frames, self.link_filter, self._oversized_reply)
+            env = _accept(
+                self.me, frames, self.link_filter, self._oversized_reply, self._key_refused
+            )
             if env is None:
                 continue
             fut = self._pending.pop(env.tid, None) if env.tid else None
@@ -411,6 +426,12 @@ class Connection:
         fut = self._pending.pop(o.tid, None) if o.tid else None
         if fut is not None and not fut.done():
             fut.set_exception(wire.FrameTooLarge(o.size))
+
+    def _key_refused(self, frames: list[bytes]) -> None:
+        tid = reject.refused_tid(frames, self.me.fsid)
+        fut = self._pending.pop(tid, None) if tid else None
+        if fut is not None and not fut.done():
+            fut.set_exception(reject.PermissionDenied(f"{self.peer_name} refused our key"))
 
     def _fail_pending(self) -> None:
         pending, self._pending = self._pending, {}

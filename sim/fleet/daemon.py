@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import time
@@ -39,12 +40,16 @@ from pathlib import Path
 from typing import Any
 
 from sim.asok import AdminSocket
+from sim.auth.capspec import osd_allows
+from sim.auth.view import AUTHDB
 from sim.daemon import DaemonShell, main_entry
 from sim.fleet.asok import MemberAsok
 from sim.fleet.mds import MDSDaemons
+from sim.fleet.mds_clients import CephFSClients
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
+from sim.fleet.objops import is_write
 from sim.fleet.pgs import OSDService
 from sim.fleet.workload import PoolIO, Population
 from sim.maps import layout
@@ -87,6 +92,7 @@ class FleetDaemon(DaemonShell):
         self.started_stamp = time.time()
         self.pid = os.getpid()
         self.mds_daemons = MDSDaemons(self.members.mds, self.pid)
+        self.mds_clients = CephFSClients(seed)  # the CephFS clients' sessions on rank 0
         self.last_step = time.monotonic()  # the workload advances from here
         self.booting = False
         self.boots_sent = self.failures_sent = 0
@@ -110,7 +116,7 @@ class FleetDaemon(DaemonShell):
             self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
             self.metadata, self.service_info, self.emit,
         )  # fmt: skip
-        for name in ("osdmap", "mgrmap", "fsmap", "config"):
+        for name in ("osdmap", "mgrmap", "fsmap", "config", AUTHDB):
             self.monc.subscribe(name, 0)
         self.monc.start()
         loop = asyncio.get_running_loop()
@@ -157,6 +163,10 @@ class FleetDaemon(DaemonShell):
     def admin_socket(self, target: str | None) -> AdminSocket | None:
         if target in (None, self.name):
             return self.asok
+        dtype, _, did = target.partition(".")
+        if dtype == "mds" and did.isdigit():  # an MDS named by gid (Client::mds_command)
+            by_gid = {g: n for n, g in self.mds_daemons.gid.items()}
+            target = f"mds.{by_gid.get(int(did), did)}"
         member = self._member_asoks.get(target)
         if member is None:
             dtype, _, did = target.partition(".")
@@ -193,13 +203,28 @@ class FleetDaemon(DaemonShell):
             def reply(rep: OsdOpReply) -> None:
                 self.server.reply(ident, env, rep, epoch=rep.epoch)
 
+            if not self._op_allowed(env.sender, env.msg):  # the OSD's cap check: EPERM
+                reply(OsdOpReply(-errno.EPERM, epoch=self.osdmap.epoch))
+                return
             self.objects.submit(env.msg, reply, time.monotonic())
         else:
             self.me.drops.count("unexpected_type")
 
+    def _op_allowed(self, sender: str, op: OsdOp) -> bool:
+        """The sender's ``osd`` cap (auth database) allows the op on its pool."""
+        caps = self.auth_view.caps(sender)
+        if caps is None:  # a daemon, or the harness's service secret
+            return True
+        pool = self.osdmap.pools.get(op.pool)
+        perm = "w" if is_write(op.ops) else "r"
+        return osd_allows(caps.get("osd", ""), pool.name if pool else "", op.nspace, perm)
+
     # --- maps ----------------------------------------------------------------------------
 
     def on_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        if name == AUTHDB:
+            self.auth_view.update(epoch, body)
+            return
         if name == "osdmap":
             try:
                 self.osdmap = OSDMap.from_wire(body)
@@ -369,6 +394,7 @@ class FleetDaemon(DaemonShell):
         osd = self.populations.get("osd")
         if osd is not None:
             self._osd_gauges(osd)
+        mds_metrics = self._mds_clients(dt)
         status: dict[str, dict[str, Any]] = {
             "mds": self.mds_daemons.status(),
             "rgw": {name: {"task_status": {}} for name in m.rgw},
@@ -379,8 +405,33 @@ class FleetDaemon(DaemonShell):
         slow = self.objects.slow_ops(now, float(self.options["osd_op_complaint_time"]))
         health = {"osd": {str(o): [["SLOW_OPS", n, age]] for o, (n, age) in slow.items()}}
         self.mgr.report(
-            self.populations, running, status, self.pool_io.to_wire(), pg_objects, health
-        )
+            self.populations, running, status, self.pool_io.to_wire(), pg_objects, health,
+            mds_metrics,
+        )  # fmt: skip
+
+    def _mds_clients(self, dt: float) -> dict[str, dict[str, Any]]:
+        """Step the CephFS clients of every file system whose rank 0 runs here, set each
+        MDS's session count, and return what the rank-0 MDSs report of them
+        (`MgrReport.mds_metrics`)."""
+        mds, pop = self.mds_daemons, self.populations.get("mds")
+        holders = mds.rank_holders()
+        sessions = dict.fromkeys(mds.names, 0)
+        out: dict[str, dict[str, Any]] = {}
+        for fs_name, rank, name, state in holders:
+            if rank != 0 or state != "up:active" or not mds.is_up(name):
+                continue
+            if dt > 0:
+                self.mds_clients.step(fs_name, dt)
+            sessions[name] = len(self.mds_clients.of_fs(fs_name))
+            delayed = sorted(r for f, r, n, st in holders
+                             if f == fs_name and r > 0 and st == "up:active" and not mds.is_up(n))  # fmt: skip
+            out[name] = {"fs": fs_name, "rank": 0, "delayed_ranks": delayed,
+                         "clients": self.mds_clients.report(fs_name)}  # fmt: skip
+        if pop is not None and "mds_sessions.session_count" in pop.col:
+            c = pop.col["mds_sessions.session_count"]
+            for row, ident in enumerate(pop.ids):
+                pop.values[row * pop.width + c] = sessions.get(str(ident), 0)
+        return out
 
     def _osd_gauges(self, osd: Population) -> None:
         om = self.osdmap

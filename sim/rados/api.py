@@ -22,6 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from sim.auth.reject import PermissionDenied
+from sim.auth.signer import NoKeyring
 from sim.cluster import RunDir
 from sim.monc import MonUnavailable
 from sim.rados.errors import (
@@ -30,6 +32,7 @@ from sim.rados.errors import (
     IsConnected,
     ObjectExists,
     ObjectNotFound,
+    PermissionDeniedError,
     RadosStateError,
     TimedOut,
     make_ex,
@@ -188,8 +191,13 @@ class Rados:
         async def start() -> Any:
             from sim.rados.objecter import Objecter
 
-            ob = Objecter(self._run, self.name, self._addr)
-            await ob.wait_for_map(float(timeout or CONNECT_TIMEOUT))
+            keyring = self._conf.get("keyring")  # else DIR/ceph.<name>.keyring
+            ob = Objecter(self._run, self.name, self._addr, keyring)
+            try:
+                await ob.wait_for_map(float(timeout or CONNECT_TIMEOUT))
+            except BaseException:
+                await ob.close()
+                raise
             return ob
 
         try:
@@ -197,6 +205,14 @@ class Rados:
         except (TimeoutError, MonUnavailable) as exc:
             self.shutdown()
             raise TimedOut(f"connect: {exc or 'no osdmap from the mons'}", errno=110) from None
+        except PermissionDenied:  # the mons refused our key (`sim.auth.reject`)
+            self.shutdown()
+            raise PermissionDeniedError(
+                "RADOS permission denied (error connecting to the cluster)", errno=13
+            ) from None
+        except NoKeyring as exc:
+            self.shutdown()
+            raise ObjectNotFound(f"{exc} (error connecting to the cluster)", errno=2) from None
 
     def shutdown(self) -> None:
         if self.state == "shutdown":
@@ -347,6 +363,21 @@ class Rados:
                                                        float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
         except (ConnectionError, TimeoutError) as exc:
             return -110, b"", f"osd.{osdid}: {exc}"
+        return rep.retval, rep.outbuf, rep.outs
+
+    def mds_command(self, mds_spec: str, cmd: str, timeout: int = 0) -> tuple[int, bytes, str]:
+        """A command to an MDS, by gid or name (libcephfs' ``mds_command``: the fleet
+        answers for its MDSs)."""
+        self.require_state("connected")
+        try:
+            cmap = json.loads(cmd)
+        except ValueError:
+            raise InvalidArgumentError("mds_command: the command is not JSON", errno=22) from None
+        try:
+            rep = self._call(self.objecter.daemon_command(f"mds.{mds_spec}", cmap,
+                                                          float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
+        except (ConnectionError, TimeoutError) as exc:
+            return -110, b"", f"mds.{mds_spec}: {exc}"
         return rep.retval, rep.outbuf, rep.outs
 
     def _client_command(self, kind: str, cmap: dict[str, Any], inbuf: bytes,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import zmq
 
 from sim import wire
+from sim.auth import reject
 from sim.messages import Admin, Envelope, MsgType
 from sim.replay import ReplayGuard
 from sim.testing import ConditionTimeout, wait_until
@@ -99,6 +100,8 @@ def collect_replies(
     def probe() -> bool:
         while sock.poll(50):
             frames = sock.recv_multipart()
+            if reject.refused_tid(frames, w.fsid) is not None:
+                continue  # a mangled client request refused (EACCES): `sim.auth.reject`
             try:
                 env = wire.decode(frames, w.signer, w.fsid)
             except wire.Dropped as exc:

@@ -75,7 +75,7 @@ class Sniffer:
 
     def config_key_set(self, c: TestCluster, val: str) -> tuple[list[bytes], Envelope]:
         """The frames of the ``config-key set`` of ``val`` this client sent."""
-        signer = wire.Signer(c.run.secret())
+        signer = c.core.me.signer  # the client's own key (cephx), which signed them
         for frames in reversed(self.sent):
             if len(frames) != 3:
                 continue  # a server's reply (routing id first): not ours to capture
