@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
 from _simnative.libstub import refusal
 
@@ -68,6 +68,25 @@ class OperationNotSupported(OSError):
 
 class NotConnected(OSError):
     pass
+
+
+class DirEntry(NamedTuple):
+    """A directory entry as ``readdir`` returns it (``d_type``: dirent's DT_*)."""
+
+    d_ino: int
+    d_off: int
+    d_reclen: int
+    d_type: int
+    d_name: bytes
+
+    def is_dir(self) -> bool:
+        return self.d_type == 0x4
+
+    def is_file(self) -> bool:
+        return self.d_type == 0x8
+
+    def is_symbol_file(self) -> bool:
+        return self.d_type == 0xA
 
 
 class LibCephFS:
