@@ -42,14 +42,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sim.perf import MDS_CLIENT_METRICS
+
 MDS_KEY_TYPES = ("mds_rank", "client_id")
 # Ceph 16.2's MDS metric names (MDSPerformanceCounterType), as the stats module sends them
-MDS_COUNTERS = (
-    "cap_hit", "read_latency", "write_latency", "metadata_latency", "dentry_lease",
-    "opened_files", "pinned_icaps", "opened_inodes", "read_io_sizes", "write_io_sizes",
-    "avg_read_latency", "stdev_read_latency", "avg_write_latency", "stdev_write_latency",
-    "avg_metadata_latency", "stdev_metadata_latency",
-)  # fmt: skip
+MDS_COUNTERS = MDS_CLIENT_METRICS
 QUERY_KEYS = {"key_descriptor", "performance_counter_descriptors", "limit"}
 
 

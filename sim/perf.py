@@ -217,3 +217,14 @@ def row_of(s: Schema, values: dict[str, Any]) -> list[float]:
         v = values.get(path, (0, 0) if typ & LONGRUNAVG else 0)
         row.extend(v if typ & LONGRUNAVG else [v])
     return row
+
+
+# Ceph 16.2's per-client CephFS metrics (MDS_PERF_QUERY_COUNTERS_MAP order: the feature bit),
+# what the fleet's clients report (`sim.fleet.mds_clients`) and MDS perf queries may ask
+# (`mgr.perf_queries`)
+MDS_CLIENT_METRICS = (
+    "cap_hit", "read_latency", "write_latency", "metadata_latency", "dentry_lease",
+    "opened_files", "pinned_icaps", "opened_inodes", "read_io_sizes", "write_io_sizes",
+    "avg_read_latency", "stdev_read_latency", "avg_write_latency", "stdev_write_latency",
+    "avg_metadata_latency", "stdev_metadata_latency",
+)  # fmt: skip

@@ -148,18 +148,14 @@ class Writes:
                 result.complete(-errno.ESHUTDOWN, "", str(exc))
                 return
             r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
-        elif svc_type == "osd":
+        elif svc_type in ("osd", "mds"):  # the fleet answers for its OSDs and MDSs
             try:
-                reply = await self.host.tell_osd(int(svc_id), cmd, OSD_COMMAND_TIMEOUT)
+                tell = self.host.tell_osd if svc_type == "osd" else self.host.tell_mds
+                target: Any = int(svc_id) if svc_type == "osd" else str(svc_id)
+                reply = await tell(target, cmd, OSD_COMMAND_TIMEOUT)
                 r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
             except (TimeoutError, ConnectionError) as exc:
-                r, outb, outs = -errno.ETIMEDOUT, "", f"osd.{svc_id}: {exc}"
-        elif svc_type == "mds":
-            try:
-                reply = await self.host.tell_mds(str(svc_id), cmd, OSD_COMMAND_TIMEOUT)
-                r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
-            except (TimeoutError, ConnectionError) as exc:
-                r, outb, outs = -errno.ETIMEDOUT, "", f"mds.{svc_id}: {exc}"
+                r, outb, outs = -errno.ETIMEDOUT, "", f"{svc_type}.{svc_id}: {exc}"
         else:
             r, outb, outs = (
                 -errno.ENXIO,

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim import ini
 from sim.auth.keys import BadKey, secret_of
 
 
@@ -37,21 +38,17 @@ class EntityAuth:
 
 def parse(text: str) -> dict[str, EntityAuth]:
     out: dict[str, EntityAuth] = {}
-    section: str | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            if not line.endswith("]") or len(line) < 3:
-                raise KeyringError(f"line {n}: bad section {line[:64]!r}")
-            section = line[1:-1].strip()
+
+    def bad(n: int, raw: str, what: str) -> Exception:
+        if what == "section":
+            return KeyringError(f"line {n}: bad section {raw.strip()[:64]!r}")
+        return KeyringError(f"line {n}: expected 'name = value' in a section")
+
+    for n, section, name, value in ini.entries(text, bad):
+        if name is None:
             out.setdefault(section, EntityAuth(key=""))
             continue
-        name, sep, value = line.partition("=")
-        if not sep or section is None:
-            raise KeyringError(f"line {n}: expected 'name = value' in a section")
-        name, value = " ".join(name.split()), value.strip()
+        name = " ".join(name.split())
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
         if name == "key":

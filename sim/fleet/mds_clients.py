@@ -24,13 +24,10 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.perf import MDS_CLIENT_METRICS
+
 # Ceph 16.2's client metrics, in MDS_PERF_QUERY_COUNTERS_MAP order (its feature bit)
-METRICS = (
-    "cap_hit", "read_latency", "write_latency", "metadata_latency", "dentry_lease",
-    "opened_files", "pinned_icaps", "opened_inodes", "read_io_sizes", "write_io_sizes",
-    "avg_read_latency", "stdev_read_latency", "avg_write_latency", "stdev_write_latency",
-    "avg_metadata_latency", "stdev_metadata_latency",
-)  # fmt: skip
+METRICS = MDS_CLIENT_METRICS
 FEATURE_BITS = f"0x{(1 << len(METRICS)) - 1:016x}"
 CLIENT_GID_BASE = 14100  # the clients' global ids (Ceph's come from the mon)
 OPS_PER_S = 4.0  # each client's reads, writes and metadata ops per second

@@ -353,31 +353,25 @@ class Rados:
     def osd_command(self, osdid: int, cmd: str, inbuf: bytes,
                     timeout: int = 0) -> tuple[int, bytes, str]:  # fmt: skip
         """``ceph tell osd.N …`` (the fleet's admin commands for its OSDs)."""
-        self.require_state("connected")
-        try:
-            cmap = json.loads(cmd)
-        except ValueError:
-            raise InvalidArgumentError("osd_command: the command is not JSON", errno=22) from None
-        try:
-            rep = self._call(self.objecter.osd_command(int(osdid), cmap,
-                                                       float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
-        except (ConnectionError, TimeoutError) as exc:
-            return -110, b"", f"osd.{osdid}: {exc}"
-        return rep.retval, rep.outbuf, rep.outs
+        return self._daemon_command("osd_command", f"osd.{int(osdid)}", cmd, timeout)
 
     def mds_command(self, mds_spec: str, cmd: str, timeout: int = 0) -> tuple[int, bytes, str]:
         """A command to an MDS, by gid or name (libcephfs' ``mds_command``: the fleet
         answers for its MDSs)."""
+        return self._daemon_command("mds_command", f"mds.{mds_spec}", cmd, timeout)
+
+    def _daemon_command(self, what: str, target: str, cmd: str,
+                        timeout: int) -> tuple[int, bytes, str]:  # fmt: skip
         self.require_state("connected")
         try:
             cmap = json.loads(cmd)
         except ValueError:
-            raise InvalidArgumentError("mds_command: the command is not JSON", errno=22) from None
+            raise InvalidArgumentError(f"{what}: the command is not JSON", errno=22) from None
         try:
-            rep = self._call(self.objecter.daemon_command(f"mds.{mds_spec}", cmap,
+            rep = self._call(self.objecter.daemon_command(target, cmap,
                                                           float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
         except (ConnectionError, TimeoutError) as exc:
-            return -110, b"", f"mds.{mds_spec}: {exc}"
+            return -110, b"", f"{target}: {exc}"
         return rep.retval, rep.outbuf, rep.outs
 
     def _client_command(self, kind: str, cmap: dict[str, Any], inbuf: bytes,
