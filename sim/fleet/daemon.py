@@ -45,7 +45,7 @@ from sim.auth.view import AUTHDB
 from sim.daemon import DaemonShell, main_entry
 from sim.fleet.asok import MemberAsok
 from sim.fleet.mds import MDSDaemons
-from sim.fleet.mds_clients import CephFSClients
+from sim.fleet.mds_clients import CephFSClients, rank0_reports
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
@@ -394,7 +394,8 @@ class FleetDaemon(DaemonShell):
         osd = self.populations.get("osd")
         if osd is not None:
             self._osd_gauges(osd)
-        mds_metrics = self._mds_clients(dt)
+        mds_metrics = rank0_reports(self.mds_daemons, self.mds_clients,
+                                    self.populations.get("mds"), dt)  # fmt: skip
         status: dict[str, dict[str, Any]] = {
             "mds": self.mds_daemons.status(),
             "rgw": {name: {"task_status": {}} for name in m.rgw},
@@ -408,30 +409,6 @@ class FleetDaemon(DaemonShell):
             self.populations, running, status, self.pool_io.to_wire(), pg_objects, health,
             mds_metrics,
         )  # fmt: skip
-
-    def _mds_clients(self, dt: float) -> dict[str, dict[str, Any]]:
-        """Step the CephFS clients of every file system whose rank 0 runs here, set each
-        MDS's session count, and return what the rank-0 MDSs report of them
-        (`MgrReport.mds_metrics`)."""
-        mds, pop = self.mds_daemons, self.populations.get("mds")
-        holders = mds.rank_holders()
-        sessions = dict.fromkeys(mds.names, 0)
-        out: dict[str, dict[str, Any]] = {}
-        for fs_name, rank, name, state in holders:
-            if rank != 0 or state != "up:active" or not mds.is_up(name):
-                continue
-            if dt > 0:
-                self.mds_clients.step(fs_name, dt)
-            sessions[name] = len(self.mds_clients.of_fs(fs_name))
-            delayed = sorted(r for f, r, n, st in holders
-                             if f == fs_name and r > 0 and st == "up:active" and not mds.is_up(n))  # fmt: skip
-            out[name] = {"fs": fs_name, "rank": 0, "delayed_ranks": delayed,
-                         "clients": self.mds_clients.report(fs_name)}  # fmt: skip
-        if pop is not None and "mds_sessions.session_count" in pop.col:
-            c = pop.col["mds_sessions.session_count"]
-            for row, ident in enumerate(pop.ids):
-                pop.values[row * pop.width + c] = sessions.get(str(ident), 0)
-        return out
 
     def _osd_gauges(self, osd: Population) -> None:
         om = self.osdmap

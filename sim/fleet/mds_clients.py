@@ -22,9 +22,13 @@ from __future__ import annotations
 import random
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.perf import MDS_CLIENT_METRICS
+
+if TYPE_CHECKING:
+    from sim.fleet.mds import MDSDaemons
+    from sim.fleet.workload import Population
 
 # Ceph 16.2's client metrics, in MDS_PERF_QUERY_COUNTERS_MAP order (its feature bit)
 METRICS = MDS_CLIENT_METRICS
@@ -72,6 +76,32 @@ class CephFSClients:
     def sessions(self, fs_name: str, uptime: float) -> list[dict[str, Any]]:
         """``client ls`` on rank 0's MDS (Ceph 16.2's session fields)."""
         return [_session(c, uptime) for c in self.of_fs(fs_name)]
+
+
+def rank0_reports(
+    mds: MDSDaemons, clients: CephFSClients, pop: Population | None, dt: float
+) -> dict[str, dict[str, Any]]:
+    """Step the clients of every file system whose rank 0 runs here, set each MDS's
+    session count in ``pop``, and return what the rank-0 MDSs report of them
+    (`MgrReport.mds_metrics`); a rank above 0 whose MDS does not run is delayed."""
+    holders = mds.rank_holders()
+    sessions = dict.fromkeys(mds.names, 0)
+    out: dict[str, dict[str, Any]] = {}
+    for fs_name, rank, name, state in holders:
+        if rank != 0 or state != "up:active" or not mds.is_up(name):
+            continue
+        if dt > 0:
+            clients.step(fs_name, dt)
+        sessions[name] = len(clients.of_fs(fs_name))
+        delayed = sorted(r for f, r, n, st in holders
+                         if f == fs_name and r > 0 and st == "up:active" and not mds.is_up(n))  # fmt: skip
+        out[name] = {"fs": fs_name, "rank": 0, "delayed_ranks": delayed,
+                     "clients": clients.report(fs_name)}  # fmt: skip
+    if pop is not None and "mds_sessions.session_count" in pop.col:
+        c = pop.col["mds_sessions.session_count"]
+        for row, ident in enumerate(pop.ids):
+            pop.values[row * pop.width + c] = sessions.get(str(ident), 0)
+    return out
 
 
 def _new_client(gid: int, r: random.Random) -> Client:
