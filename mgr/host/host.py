@@ -270,10 +270,14 @@ class PyModuleHost:
             return CommandReply(retval=-errno.ENOENT, outs="osd dne")
         if not osdmap.is_up(osd):
             return CommandReply(retval=-errno.ENXIO, outs="osd down")
+        return await self._fleet_link().osd_command(osd, cmd, timeout)
+
+    def _fleet_link(self) -> FleetLink:
+        """The connection to the fleet that answers for its OSDs and MDSs (made on first use)."""
         if self._fleet is None:
             monc = self.ctx.monc
             self._fleet = FleetLink(monc.ctx, monc.me, RunDir(self.ctx.log_dir.parent))
-        return await self._fleet.osd_command(osd, cmd, timeout)
+        return self._fleet
 
     async def tell_mds(self, spec: str, cmd: dict[str, Any], timeout: float) -> CommandReply:
         """A module's ``send_command`` to an MDS, named by gid or by name (Ceph's
@@ -285,10 +289,7 @@ class PyModuleHost:
             found = by_gid[1] if by_gid is not None else fsmap.find_name(spec)
         if found is None:
             return CommandReply(retval=-errno.ENOENT, outs=f"MDS {spec} not found")
-        if self._fleet is None:
-            monc = self.ctx.monc
-            self._fleet = FleetLink(monc.ctx, monc.me, RunDir(self.ctx.log_dir.parent))
-        return await self._fleet.daemon_command(f"mds.{found.name}", cmd, timeout)
+        return await self._fleet_link().daemon_command(f"mds.{found.name}", cmd, timeout)
 
     # --- ModuleHost: inputs ---------------------------------------------------------------
 

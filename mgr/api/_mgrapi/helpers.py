@@ -29,6 +29,19 @@ def labelled_schema(flat: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _latest_value(data: Any) -> int:
+    """A latest counter sample ``[t, v]`` (or none) as its value."""
+    return data[1] if data else 0
+
+
+def _latest_avg(data: Any) -> tuple[int, int]:
+    """A latest long-run-average sample ``[t, sum, count]`` (or none) as (sum, count)."""
+    if data:
+        _, value, count = cast(tuple[float, int, int], data)
+        return value, count
+    return 0, 0
+
+
 class PerfHelpersMixin:
     PRIO_CRITICAL = 10
     PRIO_INTERESTING = 8
@@ -117,15 +130,10 @@ class PerfHelpersMixin:
         return dashes + self.get_pretty_row(elems, width) + "\n" + dashes
 
     def get_latest(self, daemon_type: str, daemon_name: str, counter: str) -> int:
-        data = self.get_latest_counter(daemon_type, daemon_name, counter)[counter]
-        return data[1] if data else 0
+        return _latest_value(self.get_latest_counter(daemon_type, daemon_name, counter)[counter])
 
     def get_latest_avg(self, daemon_type: str, daemon_name: str, counter: str) -> tuple[int, int]:
-        data = self.get_latest_counter(daemon_type, daemon_name, counter)[counter]
-        if data:
-            _, value, count = cast(tuple[float, int, int], data)
-            return value, count
-        return 0, 0
+        return _latest_avg(self.get_latest_counter(daemon_type, daemon_name, counter)[counter])
 
     def get_all_perf_counters(
         self, prio_limit: int = PRIO_USEFUL, services: Sequence[str] = PERF_SERVICES
@@ -177,10 +185,11 @@ class PerfHelpersMixin:
         sub_counter_name: str,
         labels: list[tuple[str, str]],
     ) -> int:
-        data = self.get_latest_counter(
-            daemon_type, daemon_name, counter_name, sub_counter_name, labels
-        )[counter_name]
-        return data[1] if data else 0
+        return _latest_value(
+            self.get_latest_counter(
+                daemon_type, daemon_name, counter_name, sub_counter_name, labels
+            )[counter_name]
+        )
 
     def get_counter_latest_avg(
         self,
@@ -190,25 +199,16 @@ class PerfHelpersMixin:
         sub_counter_name: str,
         labels: list[tuple[str, str]],
     ) -> tuple[int, int]:
-        data = self.get_latest_counter(
-            daemon_type, daemon_name, counter_name, sub_counter_name, labels
-        )[counter_name]
-        if data:
-            _, value, count = cast(tuple[float, int, int], data)
-            return value, count
-        return 0, 0
+        return _latest_avg(
+            self.get_latest_counter(
+                daemon_type, daemon_name, counter_name, sub_counter_name, labels
+            )[counter_name]
+        )
 
     def get_perf_counters(
         self, prio_limit: int = PRIO_USEFUL, services: Sequence[str] = PERF_SERVICES
     ) -> dict[str, dict[str, Any]]:
         """`get_all_perf_counters` in Tentacle's labelled shape:
         ``{daemon: {section: [{"labels": {}, "counters": {name: info}}]}}``."""
-        result: dict[str, dict[str, Any]] = {}
-        for daemon, counters in self.get_all_perf_counters(prio_limit, services).items():
-            sections: dict[str, Any] = {}
-            for path, info in counters.items():
-                section, _, name = path.partition(".")
-                entry = sections.setdefault(section, [{"labels": {}, "counters": {}}])
-                entry[0]["counters"][name] = info
-            result[daemon] = sections
-        return result
+        flat = self.get_all_perf_counters(prio_limit, services)
+        return {daemon: labelled_schema(counters) for daemon, counters in flat.items()}
