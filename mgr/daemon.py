@@ -30,6 +30,8 @@ from mgr.daemon_state import DaemonState
 from mgr.module_host import ModuleHost, NullModuleHost
 from mgr.role import Action, Decision, MgrRole, Role
 from sim.asok import AsokTable
+from sim.auth.view import AUTHDB
+from sim.caps import service_cap
 from sim.daemon import PARENT_FD_ENV, DaemonShell, daemon_argparser
 from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
 from sim.monc import MonClient
@@ -41,15 +43,21 @@ log = logging.getLogger(__name__)
 MODULE_SHUTDOWN_BOUND = 4.0  # s; below the supervisor's SIGTERM -> SIGKILL escalation (5 s)
 
 
-def system_metadata(name: str, addr: str) -> dict[str, str]:
+def system_metadata(
+    name: str, addr: str, version: tuple[str, str, str] | None = None
+) -> dict[str, str]:
+    """The metadata a beacon carries; ``version``: (ceph_version, ceph_release,
+    ceph_version_short) of the mgr Python in use (a release tree's own: a
+    ceph-mgr of that release reports its version), else the simulator's."""
+    ceph_version, release, short = version or (CEPH_VERSION, CEPH_RELEASE, CEPH_VERSION_SHORT)
     uname = platform.uname()
     return {
         "addr": addr.split(":")[0],
         "addrs": f"{addr.split(':')[0]}:0/{os.getpid()}",
         "arch": uname.machine,
-        "ceph_release": CEPH_RELEASE,
-        "ceph_version": CEPH_VERSION,
-        "ceph_version_short": CEPH_VERSION_SHORT,
+        "ceph_release": release,
+        "ceph_version": ceph_version,
+        "ceph_version_short": short,
         "cpu": platform.processor() or uname.machine,
         "distro": platform.freedesktop_os_release().get("ID", "")
         if hasattr(platform, "freedesktop_os_release")
@@ -66,6 +74,7 @@ def system_metadata(name: str, addr: str) -> dict[str, str]:
 class MgrDaemon(DaemonShell):
     entity_type = "mgr"
     ceph_python: str | None = None  # --ceph-python (or the cluster option mgr_ceph_python)
+    tree_version: tuple[str, str, str] | None = None  # the release tree's, once loaded
 
     def __init__(self, run_dir: str, daemon_id: str) -> None:
         super().__init__(run_dir, daemon_id)
@@ -107,7 +116,7 @@ class MgrDaemon(DaemonShell):
         # Config first (mgr_module_path may come from the mon's config), then
         # the modules are loaded, and only then does this mgr beacon and follow
         # the MgrMap: modules never start without their configuration.
-        for name in ("config", "kv"):
+        for name in ("config", "kv", AUTHDB):
             self.monc.subscribe(name, 0)
         self.monc.start()
         await self.modules.load()
@@ -141,8 +150,10 @@ class MgrDaemon(DaemonShell):
             apipath.use_ceph_tree(Path(str(tree)))
             found = cephtree.detect(Path(str(tree)))
             version, release = found.version_string, found.name
+            self.tree_version = (version, release, found.version)
             log.info("mgr.%s runs Ceph's own mgr Python from %s (%s)", self.id, tree, version)
         ctx = HostContext(
+            embedded_api=not tree,
             mgr_id=self.id,
             fsid=self.spec.fsid,
             created=self.spec.created,
@@ -237,6 +248,9 @@ class MgrDaemon(DaemonShell):
             self.daemon_state.on_osdmap(epoch, body)
         if name == "fsmap":
             self.daemon_state.on_fsmap(epoch, body)
+        if name == AUTHDB:
+            self.auth_view.update(epoch, body)
+            return
         self.modules.notify_map(name, epoch, body)
 
     def observe(self) -> None:
@@ -264,7 +278,7 @@ class MgrDaemon(DaemonShell):
             nonce=os.getpid() if available else 0,
             services=self.modules.services() if available else {},
             available_modules=self.modules.available_modules(),
-            metadata=system_metadata(self.id, self.addr),
+            metadata=system_metadata(self.id, self.addr, self.tree_version),
             command_descs=mgr_commands.descriptions() + self.modules.command_descs()
             if available
             else [],
@@ -318,14 +332,17 @@ class MgrDaemon(DaemonShell):
             try:
                 # Ceph's DaemonServer: its own checks, its own commands first, then the
                 # modules'. Off the loop: a big cluster's ``pg dump`` must not delay beacons.
+                cap = service_cap(self.auth_view.caps(env.sender), "mgr")
                 refused = mgr_commands.precheck(c.cmd)
                 if refused is not None:
                     reply = refused
                 elif mgr_commands.is_builtin(c.cmd):
                     cluster = mgr_commands.Cluster(self.daemon_state, self.daemon_state.pg)
-                    reply = await asyncio.to_thread(mgr_commands.run, cluster, c.cmd, env.sender)
+                    reply = await asyncio.to_thread(
+                        mgr_commands.run, cluster, c.cmd, env.sender, cap
+                    )
                 else:
-                    reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender)
+                    reply = await self.modules.handle_command(c.cmd, c.inbuf, env.sender, cap)
             except Exception as exc:
                 log.exception("command failed")
                 reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}")
@@ -348,6 +365,7 @@ class MgrDaemon(DaemonShell):
             "lease_remaining": round(max(0.0, self.role.lease_until - time.monotonic()), 3),
             "have_mon_connection": self.monc.have_session if hasattr(self, "monc") else False,
             "mon": self.monc.mon_name if hasattr(self, "monc") else "",
+            "mon_sessions": self.monc.sessions_opened if hasattr(self, "monc") else 0,
             "mgrmap_epoch": self.role.mgrmap_epoch,
             "active_name": self.role.active_name,
             "addr": getattr(self, "addr", ""),

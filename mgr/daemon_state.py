@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mgr import daemon_health, device_views, fs_views, pg_views
+from mgr import daemon_health, device_views, fs_views, perf_queries, pg_views
 from mgr.perf_counters import CounterTable
 from sim.maps import osd_dumps
 from sim.maps.fsmap import FSMap
@@ -67,6 +67,9 @@ class DaemonState:
         self.listener: Notify = lambda kind, ident: None
         self.pg = pg_views.PGState(self)
         self.health = daemon_health.DaemonHealth()  # the daemons' health metrics (SLOW_OPS)
+        self.mds_queries = perf_queries.MDSPerfQueries()  # add_mds_perf_query's registry
+        # rank-0 MDS name -> (time.monotonic() of its last report, its client metrics)
+        self.mds_metrics: dict[str, tuple[float, dict[str, Any]]] = {}
         self._intern: dict[str, str] = {}
         self.opens = self.reports = 0
         self.last_report = 0.0  # time.time() when the last MgrReport arrived
@@ -134,6 +137,9 @@ class DaemonState:
         if table is None:
             return  # not opened yet: Ceph ignores reports before the open too
         table.ingest(msg.ids, msg.values, float(msg.stamp))
+        if msg.mds_metrics:
+            mono = time.monotonic()
+            self.mds_metrics.update((str(n), (mono, m)) for n, m in msg.mds_metrics.items())
         self.health.on_report(msg.daemon_type, msg.ids, msg.health, float(msg.stamp))
         if msg.status:
             for daemon_id, st in msg.status.items():
@@ -171,6 +177,10 @@ class DaemonState:
             return device_views.get(self, name)
         answer = self.pg.get(name)
         return (answer is not None), answer
+
+    def mds_perf_counters(self, query_id: int) -> dict[str, Any] | None:
+        """``get_mds_perf_counters``: `mgr.perf_queries` over the FSMap and MDS reports."""
+        return self.mds_queries.counters(query_id, fs_views.fs_map(self), self.mds_metrics)
 
     def _metadata_of(self, dtype: str) -> dict[str, dict[str, str]]:
         with osd_dumps.no_gc():

@@ -41,7 +41,7 @@ class ModuleHost(Protocol):
         """Active only: module checks plus MGR_MODULE_ERROR/DEPENDENCY (set_health_checks format)."""
 
     async def handle_command(
-        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin"
+        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin", cap: str = "allow *"
     ) -> CommandReply: ...
 
     def notify_map(self, name: str, epoch: int, body: dict[str, Any]) -> None: ...
@@ -85,7 +85,7 @@ class NullModuleHost:
         return {}
 
     async def handle_command(
-        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin"
+        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin", cap: str = "allow *"
     ) -> CommandReply:
         return CommandReply(-errno.EINVAL, outs=f"No handler found for '{cmd.get('prefix')}'")
 

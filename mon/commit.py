@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from mon.auth_monitor import AuthMonitor, mkfs_entries
 from mon.config_key import ConfigKeyService
 from mon.config_monitor import ConfigMonitor
 from mon.context import ClusterLogSink, QuorumView
@@ -39,6 +40,7 @@ from mon.monmap_service import MonmapMonitor
 from mon.osd_monitor import OSDMonitor, initial_map
 from mon.service import PaxosService
 from mon.store import MonStore, Transaction
+from sim.auth.keyring import EntityAuth
 from sim.cluster import ClusterSpec
 from sim.maps.fsmap import FSMap
 from sim.maps.monmap import MonMap
@@ -63,18 +65,25 @@ class Proposals(Protocol):
     def committed(self, token: object) -> None: ...
 
 
-def mkfs_or_load(store: MonStore, spec: ClusterSpec, monmap: MonMap | None = None) -> float:
+def mkfs_or_load(
+    store: MonStore,
+    spec: ClusterSpec,
+    monmap: MonMap | None = None,
+    initial_auth: dict[str, EntityAuth] | None = None,
+) -> float:
     """The cluster's creation stamp; a new store first gets its initial contents.
 
     ``monmap``: the map a mon added later is made with (Ceph's ``ceph-mon --mkfs
     --monmap``, here `sim start mon.ID`); the mons of ``sim up`` have none and
-    start from the spec's (epoch 1)."""
+    start from the spec's (epoch 1). ``initial_auth``: the auth database it
+    starts with (the run directory's mkfs keyring)."""
     created = store.get("monmap", "created")
     if created is None:
         # Every mon makes the same initial store (version 0): same stamp, same ids.
         created = spec.created or time.time()
         txn = Transaction().put("monmap", "created", created)
         txn.put("auth", "max_global_id", FIRST_GLOBAL_ID)
+        mkfs_entries(initial_auth or {}, txn)
         if monmap is not None:
             created = monmap.created
             txn.put("monmap", "created", created).put("monmap", "map", monmap.to_store())
@@ -128,6 +137,8 @@ class CommitPath:
             lambda: int(self.config_service.mon_value("mon_config_key_max_entry_size")),
         )
         self.add_service(self.kv_service)
+        self.auth_monitor = AuthMonitor(self.publish, emit)
+        self.add_service(self.auth_monitor)
         self.osd_service = OSDMonitor(options, self._initial_osdmap, self.publish, emit)
         self.add_service(self.osd_service)
         self.monmap_service = MonmapMonitor(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sim import ini
+
 Conf = dict[str, dict[str, str]]  # section -> name -> value, in file order
 
 
@@ -19,21 +21,15 @@ def parse_conf(text: str) -> Conf:
     """INI as Ceph reads it: ``[section]``, ``key = value``, ``#``/``;`` comments;
     a key's spaces and dashes are underscores."""
     conf: Conf = {}
-    section: str | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            if not line.endswith("]") or len(line) < 3:
-                raise ConfError(f"parse error at line {n}: {raw!r}")
-            section = line[1:-1].strip()
+
+    def bad(n: int, raw: str, _what: str) -> Exception:
+        return ConfError(f"parse error at line {n}: {raw!r}")
+
+    for _n, section, key, value in ini.entries(text, bad):
+        if key is None:
             conf.setdefault(section, {})
             continue
-        key, eq, value = line.partition("=")
-        if not eq or section is None or not key.strip():
-            raise ConfError(f"parse error at line {n}: {raw!r}")
-        name = "_".join(key.strip().replace("-", " ").replace("_", " ").split())
+        name = "_".join(key.replace("-", " ").replace("_", " ").split())
         conf[section][name] = value.split("#", 1)[0].split(";", 1)[0].strip()
     return conf
 

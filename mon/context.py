@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from mon.auth_monitor import AuthMonitor
 from mon.cluster_log import ClusterLog
 from mon.config_key import ConfigKeyService
 from mon.config_monitor import ConfigMonitor
@@ -116,6 +117,8 @@ class MonContext(ClusterLogSink, Protocol):
     def health_service(self) -> HealthService: ...
     @property
     def auth_service(self) -> AuthService: ...
+    @property
+    def auth_monitor(self) -> AuthMonitor: ...
     @property
     def log_service(self) -> LogService: ...
     @property

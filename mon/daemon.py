@@ -35,9 +35,12 @@ from mon.requests import Router
 from mon.store import MonStore
 from mon.subscriptions import Subscriptions
 from sim.asok import AsokTable
+from sim.auth.bootstrap import read_mkfs_keyring
+from sim.auth.signer import is_daemon
+from sim.auth.view import AUTHDB
 from sim.daemon import DaemonShell, main_entry
 from sim.maps.monmap import MKFS_MONMAP, MonMap
-from sim.messages import Envelope, Log, Message, MsgType, Pong, Subscribe
+from sim.messages import Envelope, Log, Message, MsgType, Pong, Retry, Subscribe
 from sim.transport import Server
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,10 @@ PEER_TYPES = (MsgType.MON_ELECTION, MsgType.MON_PAXOS)
 
 class MonDaemon(DaemonShell):
     entity_type = "mon"
+
+    def client_secret(self, entity: str) -> bytes | None:
+        mon = getattr(self, "mon", None)
+        return None if mon is None else mon.auth_monitor.secret(entity)
 
     async def start(self) -> None:
         path = self.run.mon_data(self.id) / "store.db"
@@ -61,7 +68,7 @@ class MonDaemon(DaemonShell):
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
             self.store = MonStore(path)
-        created = mkfs_or_load(self.store, self.spec, fresh)
+        created = mkfs_or_load(self.store, self.spec, fresh, read_mkfs_keyring(self.run))
         self.mon = Monitor(self.spec, self.id, self.options, self.store, created, self.emit)
         self.commit = self.mon.commit
         monmap = self.commit.monmap_service.map
@@ -110,6 +117,7 @@ class MonDaemon(DaemonShell):
         self.admin_handlers["monmap"] = lambda cmd: self.mon.monmap_service.map.to_store()
         self._tick_task = asyncio.get_running_loop().create_task(self._tick_loop())
         self._tick_pending = False
+        self.exited_quorum: float | None = None  # when this mon last left a quorum (monotonic)
         log.info("mon.%s rank %d listening on %s", self.id, self.rank, self.addr)
         self.emit("daemon_started", addr=self.addr, rank=self.rank)
         self.quorum.start()
@@ -208,12 +216,14 @@ class MonDaemon(DaemonShell):
 
     def on_left_quorum(self) -> None:
         log.info("left the quorum")
+        self.exited_quorum = time.monotonic()
         # after a monmap change, forwards wait a lease for the answers on their way
         grace = float(self.options["mon_lease"]) if self._monmap_changing else 0.0
         self.router.term_ended(f"mon.{self.id} left the quorum", grace)
         self.commit.refresh_services(None)  # drop whatever was staged and not committed
 
     def on_quorum(self, leader: int, quorum: tuple[int, ...], epoch: int, previous: Any) -> None:
+        self.exited_quorum = None
         names = [self.quorum.names[r] for r in quorum]
         if leader != self.rank:
             log.info("peon of mon.%s, quorum %s, epoch %d", self.quorum.names[leader], names, epoch)
@@ -255,10 +265,25 @@ class MonDaemon(DaemonShell):
     async def _tick_loop(self) -> None:
         while True:
             await asyncio.sleep(float(self.options["mon_tick_interval"]))
+            self._trim_sessions()
             if self.quorum.writeable() and not self._tick_pending:
                 self._tick_pending = True
                 fut = self.router.pump.submit(self.ops.tick_op)
                 fut.add_done_callback(self._tick_done)
+
+    def _trim_sessions(self) -> None:
+        """Ceph's ``Monitor::tick``: once out of quorum for more than 2 × mon_lease,
+        every client session is trimmed, on every tick ("because we've been out of
+        quorum too long"); the client hunts again, and if this mon is the only one
+        it can reach, it is back within milliseconds (docs/quorum.md)."""
+        if self.exited_quorum is None or self.quorum.in_quorum():
+            return
+        if time.monotonic() - self.exited_quorum <= 2 * float(self.options["mon_lease"]):
+            return
+        reason = f"mon.{self.id} trimmed the session: out of quorum too long"
+        for ident, peer in self.subs.trim_clients():
+            log.info("trimming session %s because we've been out of quorum too long", peer)
+            self.server.send(ident, peer, Retry(reason=reason, in_quorum=False))
 
     def _tick_done(self, fut: asyncio.Future[Message | None]) -> None:
         self._tick_pending = False
@@ -285,6 +310,8 @@ class MonDaemon(DaemonShell):
             assert isinstance(env.msg, Subscribe)
             s = env.msg
             what = {str(k): int(v) for k, v in s.what.items() if isinstance(v, int)}
+            if not is_daemon(env.sender):  # the keys are the daemons' alone
+                what.pop(AUTHDB, None)
             self.subs.subscribe(ident, env.sender, what, send_now=self.quorum.readable())
         elif t is MsgType.ADMIN:
             self.server.reply(ident, env, self.handle_admin(env))

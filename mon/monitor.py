@@ -19,6 +19,7 @@ import time
 from collections import deque
 from typing import Any, Protocol
 
+from mon.auth_monitor import AuthMonitor
 from mon.cluster_log import ClusterLog
 from mon.commit import CommitPath, Emit
 from mon.config_key import ConfigKeyService
@@ -115,6 +116,10 @@ class Monitor:
     @property
     def auth_service(self) -> AuthService:
         return self.commit.auth_service
+
+    @property
+    def auth_monitor(self) -> AuthMonitor:
+        return self.commit.auth_monitor
 
     @property
     def log_service(self) -> LogService:

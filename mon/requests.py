@@ -5,7 +5,10 @@ Theory of operation:
 - A request that arrives while this mon is not in a quorum is answered with
   `Retry` at once (a hello with ``in_quorum=False``): the client tries again,
   usually at another mon. Nothing is held for later, so nothing can take
-  effect after the client has given up on it.
+  effect after the client has given up on it. A hello that reclaims a known
+  global id is the exception: it gets a session (``in_quorum=False``), as
+  Ceph's messenger authenticates a client on any mon; whether the client
+  keeps it is the client's choice (`sim.monc`).
 - Reads (commands without ``w``, hellos that reclaim a global id) wait until
   the mon may serve reads — a peon under a valid lease with no accepted value
   pending, a leader that has recovered — then run locally.
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import errno
 import itertools
 import logging
@@ -222,6 +226,12 @@ class Router:
     async def handle(self, sender: str, msg: Message) -> Message | None:
         q = self.quorum
         if not q.in_quorum():
+            if isinstance(msg, Hello) and self.ops.is_read(msg):
+                # A reconnecting client authenticates on any mon (Ceph's msgr2 does it in
+                # the messenger): it gets a session, told the mon is out of quorum.
+                reply = self.ops.serve_read(sender, msg)
+                if isinstance(reply, HelloReply):
+                    return dataclasses.replace(reply, in_quorum=False)
             return self._not_now(msg, f"mon.{self.mon_id} is not in quorum", in_quorum=False)
         if self.ops.is_read(msg):
             if not await q.wait_readable(READ_WAIT):

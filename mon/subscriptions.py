@@ -62,6 +62,13 @@ class Subscriptions:
             if current is not None and current[0] >= start:
                 self._push(ident, peer, name, current[0], current[1])
 
+    def trim_clients(self) -> list[tuple[bytes, str]]:
+        """Forget every session that is not a mon's; returns them (ident, peer)."""
+        gone = [(i, peer) for i, (peer, _) in self.sessions.items() if not peer.startswith("mon.")]
+        for ident, _ in gone:
+            del self.sessions[ident]
+        return gone
+
     def send_current_to_all(self) -> None:
         for ident in list(self.sessions):
             self.send_current(ident)

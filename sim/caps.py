@@ -1,38 +1,35 @@
 """Client capabilities, checked by the mon and by mgr module commands.
 
-The simulator has no auth database, so a client's caps follow from its
-entity name (``Cluster(dir, name="client.ro")``, ``ceph --name client.ro``):
-
-- ``client.ro``, ``client.readonly`` and names starting ``client.ro.`` /
-  ``client.ro-`` / ``client.ro_`` -> ``mgr 'allow r'``: commands whose perm
-  needs ``w`` (or ``x``) are refused with EACCES;
-- every other entity (``client.admin``, daemons) -> ``mgr 'allow *'``.
+A client's caps come from the mon's auth database (``ceph auth caps``,
+`mon.auth_monitor`): the mon checks its ``mon`` cap, the mgr its ``mgr`` cap
+(the ``mon`` cap when it has none). A frame is verified with the key of the
+entity it claims (`sim.auth.signer`), so the caps are those of whoever holds
+that key. An entity the database does not hold can only be a daemon or the
+harness (signed with the cluster's service secret): it gets ``allow *``.
 
 A command's perm (``r``, ``w``, ``rw``, ``x``) is allowed when every letter
-of it is granted, as Ceph's MgrCap check does.
+of it is granted (`sim.auth.capspec`, Ceph's cap grammar for the parts used).
 """
 
 from __future__ import annotations
 
+from sim.auth.capspec import allows
+
+__all__ = ["ACCESS_DENIED", "ALLOW_ALL", "allows", "service_cap"]
+
 ALLOW_ALL = "allow *"
-ALLOW_READ = "allow r"
 ACCESS_DENIED = (
     "access denied: does your client key have mgr caps? "
     "See http://docs.ceph.com/en/latest/mgr/administrator/#client-authentication"
 )
 
 
-def caps_for(entity: str) -> str:
-    kind, _, cid = entity.partition(".")
-    if kind == "client" and (
-        cid in ("ro", "readonly") or cid.startswith(("ro.", "ro-", "ro_", "readonly."))
-    ):
-        return ALLOW_READ
-    return ALLOW_ALL
-
-
-def allows(caps: str, perm: str) -> bool:
-    granted = caps.removeprefix("allow").strip()
-    if granted == "*":
-        return True
-    return set(perm) <= set(granted)
+def service_cap(caps: dict[str, str] | None, service: str) -> str:
+    """The cap string ``service`` checks for an entity whose database caps are
+    ``caps`` (None: not in the database -> ``allow *``). The mgr falls back to
+    the ``mon`` cap for a client with no ``mgr`` cap."""
+    if caps is None:
+        return ALLOW_ALL
+    if service == "mgr" and "mgr" not in caps:
+        return caps.get("mon", "")
+    return caps.get(service, "")

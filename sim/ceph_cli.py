@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ if TYPE_CHECKING:  # imported where used: a one-shot call loads only what it nee
     from sim.oneshot import OneShot
 
 USAGE = (
-    "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-i FILE] [-o FILE] [-p PERIOD]\n"
-    "                          [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
+    "usage: python -m sim ceph [--dir DIR] [-f FORMAT] [-n NAME] [-k KEYRING] [-i FILE] [-o FILE]\n"
+    "                          [-p PERIOD] [--timeout S] COMMAND…   (help, or COMMAND --help, lists commands)\n"
     "       python -m sim ceph -w [--watch-debug|info|sec|warn|error] [--watch-channel CH]\n"
     "       python -m sim ceph tell WHO COMMAND… | daemon NAME COMMAND… | --admin-daemon PATH COMMAND…\n"
     "       python -m sim ceph -v|--version"
@@ -45,6 +46,7 @@ class CliArgs:
     output_file: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     name: str = "client.admin"
+    keyring: str | None = None  # -k / --keyring (default: DIR/ceph.<name>.keyring)
     period: float = 1.0
     help: bool = False
     admin_daemon: str | None = None  # --admin-daemon PATH
@@ -73,7 +75,7 @@ def parse_cli(argv: list[str]) -> CliArgs:
         key, eq, val = word.partition("=")
         takes = {
             "--dir", "--format", "-f", "-i", "--in-file", "-o", "--out-file",
-            "--connect-timeout", "--timeout", "-n", "--name", "-p", "--period",
+            "--connect-timeout", "--timeout", "-n", "--name", "-p", "--period", "-k", "--keyring",
             "--admin-daemon", "-W", "--watch-channel",
         }  # fmt: skip
         if key in takes and word.startswith("-"):
@@ -94,6 +96,8 @@ def parse_cli(argv: list[str]) -> CliArgs:
                 a.output_file = val
             elif key in ("-n", "--name"):
                 a.name = val if "." in val else f"client.{val}"
+            elif key in ("-k", "--keyring"):
+                a.keyring = val
             elif key == "--admin-daemon":
                 a.admin_daemon = val
             elif key in ("-W", "--watch-channel"):
@@ -143,23 +147,41 @@ def run(args: CliArgs, out: TextIO, err: TextIO) -> int:
 
     say = (lambda text: print(text, file=err)) if args.verbose else None
     try:
-        shot = OneShot(args.dir, name=args.name, say=say)
-    except FileNotFoundError as exc:
-        print(str(exc), file=err)
-        return errno.ENOENT
+        shot = OneShot(args.dir, name=args.name, keyring=args.keyring, say=say)
+    except Exception as exc:  # no cluster there, no key of ours (others re-raised)
+        return _not_connected(exc, err)
     try:
         return _run_oneshot(shot, args, out, err)
-    except (ConnectionError, ValueError) as exc:
+    except (ConnectionError, ValueError, PermissionError) as exc:
         return _failed(exc, args, err)
     finally:
         shot.close()
 
 
+def _not_connected(exc: Exception, err: TextIO) -> int:
+    """No cluster there, or no key of ours (as Ceph's CLI says it: rados connect)."""
+    from sim.auth.signer import NoKeyring
+
+    if isinstance(exc, NoKeyring):
+        print(f"auth: {exc}", file=err)
+        print("[errno 2] RADOS object not found (error connecting to the cluster)", file=err)
+        return errno.ENOENT
+    if isinstance(exc, FileNotFoundError):
+        print(str(exc), file=err)
+        return errno.ENOENT
+    raise exc
+
+
 def _failed(exc: Exception, args: CliArgs, err: TextIO) -> int:
-    """What a call out of time, over the size limit or whose mgrs went away prints."""
+    """What a refused key, a call out of time, over the size limit or whose mgrs went
+    away prints."""
+    from sim.auth.reject import PermissionDenied
     from sim.monc_policy import MgrCommandLost, MonUnavailable
     from sim.wire import FrameTooLarge
 
+    if isinstance(exc, PermissionDenied):  # a mon refused our key (`sim.auth.reject`)
+        print("[errno 13] RADOS permission denied (error connecting to the cluster)", file=err)
+        return errno.EACCES
     if isinstance(exc, MonUnavailable):
         print(f"error: {exc} (timeout {args.timeout:g}s)", file=err)
         return errno.ETIMEDOUT
@@ -241,13 +263,12 @@ async def run_command(args: CliArgs, out: TextIO, err: TextIO) -> int:
     if args.admin_daemon and not RunDir(args.dir).exists():
         args.dir = Path(args.admin_daemon).absolute().parent.parent  # DIR/run/ceph-NAME.asok
     try:
-        cluster = AsyncCluster(args.dir, name=args.name)
-    except FileNotFoundError as exc:
-        print(str(exc), file=err)
-        return errno.ENOENT
+        cluster = AsyncCluster(args.dir, name=args.name, keyring=args.keyring, harness=False)
+    except Exception as exc:  # no cluster there, no key of ours (others re-raised)
+        return _not_connected(exc, err)
     try:
         return await _run(cluster, args, out, err)
-    except (ConnectionError, ValueError) as exc:
+    except (ConnectionError, ValueError, PermissionError) as exc:
         return _failed(exc, args, err)
     finally:
         await cluster.close()
@@ -316,7 +337,7 @@ def _print_reply(
     if output_file and output_file != "-":
         out.write(lead)
         try:
-            Path(output_file).write_bytes(reply.outbuf)
+            _write_private(Path(output_file), reply.outbuf)
         except OSError as exc:
             print(f"Can't open output file {output_file}: {exc}", file=err)
             return errno.EINVAL
@@ -330,6 +351,13 @@ def _print_reply(
     raw.write(reply.outbuf)
     raw.flush()
     return 0
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """``-o FILE``: a new file is 0600 (it may be a keyring)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def main(argv: list[str]) -> int:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import zmq.asyncio
 
 from sim import codec, wire
+from sim.auth.signer import client_signer
 from sim.cluster import RunDir
 from sim.messages import Admin, Command, CommandReply
 from sim.monc import MonClient
@@ -75,13 +76,23 @@ def probe_asok(path: Path) -> None:
 
 
 class AsyncCluster:
-    def __init__(self, run_dir: Path | str, name: str = "client.admin") -> None:
+    def __init__(
+        self,
+        run_dir: Path | str,
+        name: str = "client.admin",
+        keyring: Path | str | None = None,
+        harness: bool = True,
+    ) -> None:
         self.run = RunDir(run_dir)
         if not self.run.exists():
             raise FileNotFoundError(f"no cluster in {self.run.path} (run `python -m sim up`)")
         self.spec = self.run.spec()
+        # its own key (``keyring``, else DIR/ceph.<name>.keyring); NoKeyring if none
         self.me = Identity(
-            f"{name}", self.spec.fsid, wire.Signer(self.run.secret()), wire.DropCounters()
+            f"{name}",
+            self.spec.fsid,
+            client_signer(self.run, name, keyring, harness),
+            wire.DropCounters(),
         )
         self.options = Options(self.spec.options)
         self.ctx = zmq.asyncio.Context()
@@ -250,9 +261,10 @@ class AsyncCluster:
         path = Path(os.path.realpath(path))  # a link to a socket in a short folder
         probe_asok(path)
         wrapped = {"prefix": "asok", "target": target, "cmd": cmd}
-        return await self.admin_reply(
-            target or path.name, wrapped, timeout, endpoint=f"ipc://{path}"
-        )
+        # Frames are addressed to the process that listens (an OSD's socket is
+        # a link to its fleet's), which the real path names.
+        process = asok_target(path) or target or path.name
+        return await self.admin_reply(process, wrapped, timeout, endpoint=f"ipc://{path}")
 
     async def tell(self, who: str, cmd: dict[str, Any], timeout: float = 10.0) -> CommandReply:
         """``ceph tell WHO``: ``mgr`` follows the MgrMap (a command sent to an active that
@@ -322,16 +334,23 @@ class AsyncCluster:
 class Cluster:
     """Synchronous facade over `AsyncCluster` (its loop runs on a thread)."""
 
-    def __init__(self, run_dir: Path | str, name: str = "client.admin") -> None:
+    def __init__(
+        self, run_dir: Path | str, name: str = "client.admin", keyring: Path | str | None = None
+    ) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="cluster")
         self._thread.start()
         self.pid = os.getpid()
 
         async def make() -> AsyncCluster:
-            return AsyncCluster(run_dir, name)
+            return AsyncCluster(run_dir, name, keyring)
 
-        self.core = self._run(make(), 10.0)
+        try:
+            self.core = self._run(make(), 10.0)
+        except BaseException:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5.0)
+            raise
         self.run = self.core.run
 
     def _run(self, coro: Coroutine[Any, Any, T], timeout: float) -> T:
@@ -353,6 +372,14 @@ class Cluster:
         if isinstance(cmd, str):
             cmd = {"prefix": cmd}
         return self._run(self.core.admin(daemon, cmd, timeout), timeout)
+
+    def daemon_command(
+        self, daemon: str, cmd: dict[str, Any], timeout: float = 10.0
+    ) -> tuple[int, bytes, str]:
+        """``ceph daemon NAME …``: an admin socket command (``config set`` …)."""
+        path = self.run.asok_path(daemon)
+        r = self._run(self.core.asok(path, cmd, timeout), timeout)
+        return r.retval, r.outbuf, r.outs
 
     def supervisor(self, cmd: dict[str, Any] | str, timeout: float = 15.0) -> Any:
         if isinstance(cmd, str):

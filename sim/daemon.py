@@ -31,12 +31,15 @@ import zmq.asyncio
 from sim import codec, msglog, wire
 from sim.asok import AdminSocket, AsokTable, RunningConfig
 from sim.asok import common as asok_common
+from sim.auth.signer import EntitySigner
+from sim.auth.view import AuthView
 from sim.cluster import RunDir
 from sim.links import LinkFault, daemon_seed
 from sim.messages import Admin, CommandReply, Envelope, Event, MsgType
 from sim.msglog import MessageLog
 from sim.options import Options
-from sim.perf import SCHEMAS, Schema, admin_dump, admin_schema, row_of
+from sim.perf import REPLAY_GUARD, SCHEMAS, Schema, admin_dump, admin_schema, row_of
+from sim.replay import MISDIRECTED, REPLAYED, STALE
 from sim.transport import Connection, Identity, NotConnected, Server
 
 log = logging.getLogger(__name__)
@@ -87,8 +90,14 @@ class DaemonShell:
         self.spec = self.run.spec()
         self.id = daemon_id
         self.name = f"{self.entity_type}.{daemon_id}"
+        # the auth database as this daemon sees it (the mgr and the fleet follow
+        # the mon's ``authdb`` map; the mon overrides `client_secret`)
+        self.auth_view = AuthView()
         self.me = Identity(
-            self.name, self.spec.fsid, wire.Signer(self.run.secret()), wire.DropCounters()
+            self.name,
+            self.spec.fsid,
+            EntitySigner(self.run.secret(), lambda entity: self.client_secret(entity)),
+            wire.DropCounters(),
         )
         self.options = Options(self.spec.options)
         self.started_at = time.time()
@@ -118,6 +127,10 @@ class DaemonShell:
         self.ctx: zmq.asyncio.Context | None = None
         self._events: Connection | None = None
         self._stop = asyncio.Event()
+
+    def client_secret(self, entity: str) -> bytes | None:
+        """The secret a client's frame claiming ``entity`` is verified with."""
+        return self.auth_view.secret(entity)
 
     # --- life cycle ---------------------------------------------------------
 
@@ -219,6 +232,7 @@ class DaemonShell:
             "fsid": self.spec.fsid,
             "uptime": round(time.time() - self.started_at, 3),
             "dropped": self.me.drops.as_dict(),
+            "replay_guard": self.me.guard.status(),
             **self.me.links.status(),  # blocked_peers, link_faults
         }
 
@@ -290,13 +304,20 @@ class DaemonShell:
         self._asok_files = []
 
     def perf_schema_def(self) -> Schema:
-        return Schema.of(SCHEMAS.get(self.entity_type, []))
+        """Ceph's loggers of this daemon type, then the replay guard's."""
+        return Schema.of([*SCHEMAS.get(self.entity_type, []), *REPLAY_GUARD])
 
     def perf_values(self) -> dict[str, Any]:
         """This daemon's own counters by path (subclasses add theirs)."""
         server = getattr(self, "server", None)
         received = server.received if isinstance(server, Server) else 0
-        return {"AsyncMessenger::Worker-0.msgr_recv_messages": received}
+        return {"AsyncMessenger::Worker-0.msgr_recv_messages": received, **self.replay_counters()}
+
+    def replay_counters(self) -> dict[str, int]:
+        """The ``replay_guard`` logger: the guard's drops by reason, and its windows."""
+        dropped = self.me.drops.by_reason
+        out = {f"replay_guard.{r}": dropped[r] for r in (REPLAYED, MISDIRECTED, STALE)}
+        return out | {"replay_guard.windows": len(self.me.guard.windows)}
 
     def perf_dump(self) -> dict[str, Any]:
         s = self.perf_schema_def()

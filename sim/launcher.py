@@ -25,6 +25,7 @@ from typing import Any
 
 import psutil
 
+from sim.auth.bootstrap import write_initial_keyrings
 from sim.client import Cluster
 from sim.cluster import PRIVATE_UMASK, ClusterSpec, RunDir, mgr_names, mon_names
 from sim.links import LinkError, LinkFault
@@ -111,6 +112,7 @@ def up(
                 run.write_spec(spec)
             else:
                 run.create(spec)
+                write_initial_keyrings(run, spec)
             proc = _spawn_supervisor(run, lock, [fd for _, fd in reserved], die_with_parent)
         finally:
             for _, fd in reserved:

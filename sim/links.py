@@ -18,7 +18,9 @@ links stand for TCP connections (ZeroMQ over TCP), where reordering does not
 happen; a delivery time is never earlier than the previous one to that peer.
 Loss and duplication do not happen on TCP either; they are there because
 teaching a protocol means showing what it does when they do (a lost beacon,
-a command run twice).
+a command run twice). A duplicate is numbered anew by the transport, as a
+resend would be, so the receiver's replay guard (`sim.replay`) takes it; the
+same frames twice would be a replay, which it drops.
 
 Every random choice comes from one `random.Random` seeded per daemon, so a
 scenario's seed decides them (as far as the order of sends is the same).

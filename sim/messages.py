@@ -16,7 +16,10 @@ import enum
 import threading
 import typing
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from sim.replay import Route
 
 
 class MsgType(str, enum.Enum):
@@ -280,7 +283,9 @@ class MgrReport(Message):
     ``health`` the daemons' health metrics (Ceph's ``daemon_health_metrics``),
     ``{daemon id: [[metric, n1, n2], …]}`` (``SLOW_OPS``: count, oldest age in
     s) for the daemons of ``ids`` that have any: a daemon of ``ids`` not in it
-    has none."""
+    has none. ``mds_metrics``: what each rank-0 MDS sends of its CephFS clients
+    (Ceph's MDSPerfMetricReport), ``{mds name: {"fs", "rank", "delayed_ranks",
+    "clients": [[inst, {metric: [a, b]}], …]}}`` (`sim.fleet.mds_clients`)."""
 
     TYPE = MsgType.MGR_REPORT
     stamp: float
@@ -291,6 +296,7 @@ class MgrReport(Message):
     pools: dict = field(default_factory=dict)
     pg_objects: dict = field(default_factory=dict)
     health: dict = field(default_factory=dict)
+    mds_metrics: dict = field(default_factory=dict)
 
 
 # --- RADOS ------------------------------------------------------------------
@@ -424,3 +430,5 @@ class Envelope(FrozenOnUse):
     tid: int
     msg: Message
     epoch: int = 0
+    # a received frame's anti-replay fields (`sim.replay`); not part of equality
+    route: Route | None = field(default=None, compare=False)

@@ -16,8 +16,18 @@ quorum (a ping, or a `Retry` reply); then hunting starts again.
 on another mon if that one is out of quorum. `MonUnavailable` after the
 timeout.
 
-``have_session`` is what the mgr reports as ``have_mon_connection()``: a
-session with a mon in quorum.
+``have_session`` is what the mgr reports as ``have_mon_connection()``. By
+default it is Ceph's ``MonClient::is_connected()``: a session with *some*
+mon. A mon out of quorum still gives a reconnecting client (one with a
+global id) a session and answers its pings, and its commands wait (`Retry`
+on the same mon until the deadline), so with 2 of 3 mons dead the mgr stays
+attached to the survivor; the survivor trims every client session on each
+tick once it has been out of quorum for 2 × ``mon_lease``, and the client is
+back on it within milliseconds (Ceph 16.2's short False blips). With the
+simulator's ``mon_client_require_quorum`` it is a session with a mon *in
+quorum*: an out-of-quorum hello reply is refused, an out-of-quorum pong or
+`Retry` makes the client hunt again, and without a quorum it stays False
+(docs/quorum.md).
 
 The monmap comes with every hello and by subscription (always, as Ceph's
 MonClient subscribes to it): after ``mon add``/``mon remove`` the next hunt
@@ -35,6 +45,7 @@ from typing import Any
 
 import zmq.asyncio
 
+from sim.auth.reject import PermissionDenied
 from sim.messages import (
     Command,
     CommandReply,
@@ -104,6 +115,7 @@ class MonClient:
         self.monmap_epoch = 0
         self._conn: Connection | None = None
         self._session_up = asyncio.Event()
+        self._denied = asyncio.Event()  # a mon refused our key: no session will come
         self._lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -133,6 +145,11 @@ class MonClient:
                 await asyncio.wait_for(task, 2.0)
         self.close()
 
+    @property
+    def denied(self) -> bool:
+        """A mon refused our key (`sim.auth.reject`): no session will come."""
+        return self._denied.is_set()
+
     def subscribe(self, name: str, start: int = 0) -> None:
         self._caller_maps.add(name)
         self.wants[name] = start
@@ -140,10 +157,21 @@ class MonClient:
             self._send_subscribe()
 
     async def wait_for_session(self, timeout: float) -> None:
+        """Raises `MonUnavailable` on timeout, `PermissionDenied` if a mon refused our key."""
+        if self._session_up.is_set():
+            return
+        up = asyncio.ensure_future(self._session_up.wait())
+        denied = asyncio.ensure_future(self._denied.wait())
         try:
-            await asyncio.wait_for(self._session_up.wait(), timeout)
-        except TimeoutError:
-            raise MonUnavailable(f"no mon reachable within {timeout:g}s") from None
+            await asyncio.wait({up, denied}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            up.cancel()
+            denied.cancel()
+        if self._session_up.is_set():
+            return
+        if self._denied.is_set():
+            raise PermissionDenied("the mons refused our key")
+        raise MonUnavailable(f"no mon reachable within {timeout:g}s")
 
     def send(self, msg: Message) -> None:
         """Fire and forget to the current mon; raises NotConnected without a session."""
@@ -182,7 +210,7 @@ class MonClient:
             if isinstance(env.msg, CommandReply):
                 return env.msg
             if isinstance(env.msg, Retry):
-                pause, rehunt = retries.on_retry(env.msg)
+                pause, rehunt = retries.on_retry(env.msg, require_quorum=self.requires_quorum)
                 if rehunt:
                     self.rehunt()
                 await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
@@ -200,6 +228,10 @@ class MonClient:
         last_mon = ""
         while not self._closing:
             found = await self._hunt(backoff.round_timeout(), avoid=last_mon)
+            if self._denied.is_set():
+                if found is not None:
+                    found[0].close()
+                return
             if found is None:
                 # every mon refused or did not answer: do not spin while there is no quorum
                 await asyncio.sleep(backoff.failed())
@@ -217,6 +249,8 @@ class MonClient:
             self._set_session(False)
             conn.close()
             self._conn = None
+            if self._denied.is_set():
+                return
 
     def _connect(self, name: str) -> Connection:
         holder: list[Connection] = []
@@ -255,6 +289,8 @@ class MonClient:
                 for t in done:
                     if winner is None and not t.cancelled() and t.exception() is None:
                         winner = (tasks[t], t.result())
+                    elif not t.cancelled() and isinstance(t.exception(), PermissionDenied):
+                        self._denied.set()  # as Ceph's MonClient: EACCES ends the hunt
         finally:
             for t in pending:
                 t.cancel()
@@ -285,7 +321,7 @@ class MonClient:
                     raise TimeoutError from None
                 await asyncio.sleep(HELLO_PAUSE)
                 continue
-            if hello_accepted(env.msg):
+            if hello_accepted(env.msg, self.global_id, require_quorum=self.requires_quorum):
                 assert isinstance(env.msg, HelloReply)
                 return env.msg
             raise NotConnected(f"{conn.peer_name} is not in quorum")
@@ -304,9 +340,19 @@ class MonClient:
             except (TimeoutError, NotConnected):
                 log.info("mon.%s: keepalive lost", self.mon_name)
                 return
-            if isinstance(env.msg, Pong) and not env.msg.in_quorum:
+            except PermissionDenied:  # our key was removed (``auth rm``)
+                log.warning("mon.%s refused our key", self.mon_name)
+                self._denied.set()
+                return
+            if isinstance(env.msg, Pong) and not env.msg.in_quorum and self.requires_quorum:
                 log.info("mon.%s is out of quorum; hunting", self.mon_name)
                 return
+
+    @property
+    def requires_quorum(self) -> bool:
+        """The simulator's quorum semantics (``mon_client_require_quorum``), read at use
+        so that ``config set`` through the admin socket changes it live."""
+        return bool(self.options.get("mon_client_require_quorum", False))
 
     def _set_session(self, up: bool) -> None:
         if up == self.have_session:
@@ -339,6 +385,11 @@ class MonClient:
                 self._conn.send(Subscribe(what=what))
 
     def _on_message(self, env: Envelope) -> None:
+        if env.type is MsgType.RETRY and isinstance(env.msg, Retry):
+            # unsolicited: the mon trimmed our session (Monitor::tick, out of quorum too long)
+            log.info("mon.%s closed the session: %s; hunting", self.mon_name, env.msg.reason)
+            self.rehunt()
+            return
         if env.type is MsgType.MAP and isinstance(env.msg, MapUpdate):
             m = env.msg
             if m.epoch < self.epochs.get(m.name, 0):

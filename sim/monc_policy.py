@@ -63,9 +63,16 @@ def hunt_order(names: Sequence[str], avoid: str, rng: random.Random | None = Non
     return order[:HUNT_PARALLEL]
 
 
-def hello_accepted(reply: Any) -> bool:
-    """A hello's answer that opens a session: a `HelloReply` from inside a quorum."""
-    return isinstance(reply, HelloReply) and reply.in_quorum
+def hello_accepted(reply: Any, global_id: int, *, require_quorum: bool) -> bool:
+    """A hello's answer that opens a session: a `HelloReply` from a mon in quorum, or
+    (Ceph's semantics) one that let a client reclaim its global id on a mon out of
+    quorum. A new client (``global_id`` 0) needs a quorum for its id; under the
+    simulator's quorum semantics (``mon_client_require_quorum``) every client does."""
+    if not isinstance(reply, HelloReply):
+        return False
+    if reply.in_quorum:
+        return True
+    return not require_quorum and reply.global_id != 0 and global_id != 0
 
 
 def endpoints_from_dump(d: dict[str, Any]) -> dict[str, str]:
@@ -141,12 +148,13 @@ class CommandRetries:
         self.why = "no mon quorum"
         self.count = 0
 
-    def on_retry(self, msg: Retry) -> tuple[float, bool]:
-        """(pause before asking again, hunt for another mon first)."""
+    def on_retry(self, msg: Retry, *, require_quorum: bool = True) -> tuple[float, bool]:
+        """(pause before asking again, hunt for another mon first: only when that mon
+        is out of quorum and the client keeps no session there, ``require_quorum``)."""
         self.count += 1
         self.why = msg.reason or self.why
         pause, self.pause = self.pause, min(self.pause * 2, 0.25)
-        return pause, not msg.in_quorum
+        return pause, require_quorum and not msg.in_quorum
 
     def timed_out(self) -> MonUnavailable:
         return MonUnavailable(f"timed out: {self.why}")

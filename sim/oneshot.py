@@ -36,6 +36,8 @@ from typing import Any
 import zmq
 
 from sim import wire
+from sim.auth import reject
+from sim.auth.signer import client_signer
 from sim.cluster import RunDir
 from sim.dealer import MONITOR_EVENTS, monitor_event, tune_dealer
 from sim.messages import (
@@ -71,6 +73,7 @@ from sim.monc_policy import (
     no_active_mgr,
     no_quorum,
 )
+from sim.replay import ReplayGuard, Sequencer
 
 
 class NotConnected(ConnectionError):
@@ -107,7 +110,8 @@ class _Link:
             self._tid += 1
             tid = self._tid
         env = Envelope(msg.TYPE, self.shot.name, self.shot.fsid, tid, msg, 0)
-        frames = wire.encode(env, self.shot.signer)  # FrameTooLarge: refused before sending
+        route = self.shot.seqs.route(self.peer, 0, time.time())
+        frames = wire.encode(env, self.shot.signer, route)  # FrameTooLarge: refused before sending
         try:
             self.sock.send_multipart(frames, flags=zmq.NOBLOCK)
         except zmq.ZMQError:
@@ -151,8 +155,14 @@ class _Link:
                     self.waiting.discard(o.tid)
                     self.replies[o.tid] = wire.FrameTooLarge(o.size)
                 continue
-            except wire.Dropped:
+            except wire.Dropped as exc:
+                tid = reject.refused_tid(frames, self.shot.fsid)
+                if exc.reason == "unauthenticated" and tid in self.waiting:
+                    self.waiting.discard(tid)  # `sim.auth.reject`: the peer refused our key
+                    self.replies[tid] = reject.PermissionDenied(f"{self.peer} refused our key")
                 continue
+            if not env.route or self.shot.guard.check(env.sender, env.route, time.time()):
+                continue  # a replayed or unrouted frame (`sim.replay`)
             if env.tid in self.waiting:
                 self.waiting.discard(env.tid)
                 self.replies[env.tid] = env
@@ -176,6 +186,7 @@ class OneShot:
         self,
         run_dir: Path | str,
         name: str = "client.admin",
+        keyring: Path | str | None = None,
         say: Callable[[str], None] | None = None,
     ) -> None:
         run = RunDir(run_dir)
@@ -183,7 +194,10 @@ class OneShot:
             raise FileNotFoundError(f"no cluster in {run.path} (run `python -m sim up`)")
         spec = run.spec()
         self.name, self.fsid = name, spec.fsid
-        self.signer = wire.Signer(run.secret())
+        # its own key (``keyring``, else DIR/ceph.<name>.keyring); NoKeyring if none
+        self.signer = client_signer(run, name, keyring, False)
+        self.seqs = Sequencer()  # our nonce and a seq per peer; the guard checks theirs
+        self.guard = ReplayGuard(name, self.seqs, started=time.time())
         self.options = spec.options
         self.mon_addrs = dict(spec.mon_addrs)
         self.say = say or (lambda _text: None)  # --verbose: the session's life on stderr
@@ -344,7 +358,11 @@ class OneShot:
                 if link in hello:
                     tid, sent = hello[link]
                     got = link.replies.pop(tid, None)
-                    if isinstance(got, Envelope) and hello_accepted(got.msg):
+                    if isinstance(got, reject.PermissionDenied):
+                        raise got  # as Ceph's MonClient: EACCES ends the hunt
+                    if isinstance(got, Envelope) and hello_accepted(
+                        got.msg, 0, require_quorum=True
+                    ):
                         assert isinstance(got.msg, HelloReply)
                         winner = (link, got.msg)
                         break

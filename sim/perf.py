@@ -110,6 +110,16 @@ MGR: list[CounterDef] = [
     ("mgr.cache_miss", CTR, USEFUL, NONE, "", "Cache miss"),
 ]  # fmt: skip
 
+# Not a Ceph 16.2 logger: what every simulated daemon's `sim.replay.ReplayGuard`
+# refused (Ceph's messenger drops such frames inside its protocol, uncounted).
+# Only in a daemon's own admin socket ``perf dump``, never in its mgr report.
+REPLAY_GUARD: list[CounterDef] = [
+    ("replay_guard.replayed", CTR, USEFUL, NONE, "", "Frames dropped: a sequence number already taken or older than the window"),
+    ("replay_guard.misdirected", CTR, USEFUL, NONE, "", "Frames dropped: addressed to another daemon or incarnation"),
+    ("replay_guard.stale", CTR, USEFUL, NONE, "", "Frames dropped: sent before this daemon started, or too old"),
+    ("replay_guard.windows", GAUGE, DEBUGONLY, NONE, "", "Peer incarnations with an anti-replay window"),
+]  # fmt: skip
+
 SCHEMAS: dict[str, list[CounterDef]] = {"osd": OSD, "mds": MDS, "rgw": RGW, "mon": MON, "mgr": MGR}
 
 
@@ -207,3 +217,14 @@ def row_of(s: Schema, values: dict[str, Any]) -> list[float]:
         v = values.get(path, (0, 0) if typ & LONGRUNAVG else 0)
         row.extend(v if typ & LONGRUNAVG else [v])
     return row
+
+
+# Ceph 16.2's per-client CephFS metrics (MDS_PERF_QUERY_COUNTERS_MAP order: the feature bit),
+# what the fleet's clients report (`sim.fleet.mds_clients`) and MDS perf queries may ask
+# (`mgr.perf_queries`)
+MDS_CLIENT_METRICS = (
+    "cap_hit", "read_latency", "write_latency", "metadata_latency", "dentry_lease",
+    "opened_files", "pinned_icaps", "opened_inodes", "read_io_sizes", "write_io_sizes",
+    "avg_read_latency", "stdev_read_latency", "avg_write_latency", "stdev_write_latency",
+    "avg_metadata_latency", "stdev_metadata_latency",
+)  # fmt: skip

@@ -23,6 +23,7 @@ from typing import Any
 import zmq.asyncio
 
 from sim import codec, wire
+from sim.auth.signer import EntitySigner, keyring_file_lookup
 from sim.cluster import RunDir
 from sim.daemon import die_with_parent, setup_logging
 from sim.maps.monmap import MKFS_MONMAP
@@ -48,7 +49,10 @@ class Supervisor:
         self.me_record = ProcRecord.of(os.getpid()) or ProcRecord(os.getpid(), 0.0)
         self.spec = run.spec()
         self.me = Identity(
-            "sim.supervisor", self.spec.fsid, wire.Signer(run.secret()), wire.DropCounters()
+            "sim.supervisor",
+            self.spec.fsid,
+            EntitySigner(run.secret(), keyring_file_lookup(run)),
+            wire.DropCounters(),
         )
         self.procs: dict[str, DaemonProcess] = {}
         self.book: dict[str, str] = {}
@@ -286,6 +290,7 @@ class Supervisor:
             "pid": os.getpid(),
             "active_mgr": self.active_mgr,
             "dropped": self.me.drops.as_dict(),
+            "replay_guard": self.me.guard.status(),
             "daemons": {
                 n: {
                     "pid": p.pid,

@@ -15,6 +15,10 @@ used from its one asyncio loop (module threads reach it through
 - ``link_filter`` lets a daemon drop traffic to and from named peers (network
   partitions injected by the simulator); the identity's `sim.links.Links`
   delays, drops or duplicates what it sends (link faults), in `_deliver`.
+- Every frame sent carries a `sim.replay.Route` from the identity's
+  `Sequencer`; every frame received passes its `ReplayGuard` (in `_accept`),
+  so a replayed, duplicated or misdirected frame is dropped and counted
+  (``replayed``, ``misdirected``, ``stale``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import errno
 import functools
 import itertools
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,10 +39,12 @@ import zmq
 import zmq.asyncio
 
 from sim import codec, wire
+from sim.auth import reject
 from sim.dealer import MONITOR_EVENTS, monitor_event, tune, tune_dealer
 from sim.links import Links
 from sim.messages import CommandReply, Envelope, Message
 from sim.msglog import MessageLog
+from sim.replay import ReplayGuard, Route, Sequencer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +67,15 @@ class Identity:
     msglog: MessageLog | None = None  # messages as events, when the cluster records them
     # messages held back by a link fault, per (socket, peer), oldest first
     late: dict[tuple[int, str], deque[list[bytes]]] = field(default_factory=dict)
+    seqs: Sequencer = field(default_factory=Sequencer)  # our nonce, a seq per destination
+    guard: ReplayGuard = field(init=False)  # what we take of what we receive
+
+    def __post_init__(self) -> None:
+        self.guard = ReplayGuard(self.name, self.seqs, started=time.time())
+
+    def route(self, peer: str, peer_nonce: int = 0) -> Route:
+        """The route of the next frame to ``peer`` (its incarnation, if known)."""
+        return self.seqs.route(peer, peer_nonce, time.time())
 
     def note(
         self,
@@ -93,10 +109,17 @@ def _send_now(sock: zmq.asyncio.Socket, frames: list[bytes]) -> bool:
 
 
 def _deliver(
-    me: Identity, peer: str, sock: zmq.asyncio.Socket, frames: list[bytes], env: Envelope
+    me: Identity,
+    peer: str,
+    sock: zmq.asyncio.Socket,
+    frames: list[bytes],
+    env: Envelope,
+    again: Callable[[], list[bytes]] | None = None,
 ) -> bool:
     """Send now, or as the link to ``peer`` says (later, twice, never). False
-    only if ZeroMQ could not take a message sent now."""
+    only if ZeroMQ could not take a message sent now. A link's duplicate is
+    ``again()``: the message numbered anew (a resend, which the peer's
+    `ReplayGuard` takes; the same frames twice would be a replay it drops)."""
     plan = me.links.plan(peer)
     me.note("send" if plan != [] else "drop_out", env, peer, frames,
             "" if plan != [] else "link_loss")  # fmt: skip
@@ -108,8 +131,8 @@ def _deliver(
     loop = asyncio.get_running_loop()
     key = (id(sock), peer)  # the timers hold the socket, so its id is not reused meanwhile
     queue = me.late.setdefault(key, deque())
-    for delay in plan:
-        queue.append(frames)
+    for i, delay in enumerate(plan):
+        queue.append(frames if i == 0 or again is None else again())
         loop.call_later(delay, _send_late, me, key, sock, queue)
     if len(plan) > 1:
         me.drops.count("link_duplicate")
@@ -135,6 +158,7 @@ def _accept(
     frames: list[bytes],
     link_filter: LinkFilter,
     oversized: Callable[[wire.Oversized], None] | None = None,
+    unauthenticated: Callable[[list[bytes]], None] | None = None,
 ) -> Envelope | None:
     """Decode an incoming message, or count why it was dropped (None); a
     message over the size limit is also handed to ``oversized`` (to answer it)."""
@@ -147,6 +171,8 @@ def _accept(
         if isinstance(exc, wire.Oversized) and oversized is not None:
             log.warning("refused an oversized message: %s", exc)
             oversized(exc)
+        if exc.reason == "unauthenticated" and unauthenticated is not None:
+            unauthenticated(frames)  # a refused key (`sim.auth.reject`)
         return None
     except Exception:  # a decoder bug must not make the daemon deaf
         me.drops.count("malformed")
@@ -155,6 +181,15 @@ def _accept(
     if not link_filter(env.sender):
         me.drops.count("partitioned")
         me.note("drop_in", env, env.sender, frames, "partitioned")
+        return None
+    now = time.time()
+    refused = me.guard.check(env.sender, env.route, now) if env.route else "malformed"
+    if refused:
+        me.drops.count(refused)
+        me.note("drop_in", env, env.sender, frames, refused)
+        if me.guard.should_log(refused, now):  # as Ceph's messenger logs an old message
+            log.warning("dropped %s from %s[%s]: %s", env.type.value, env.sender[:64],
+                        env.route.describe() if env.route else "?", refused)  # fmt: skip
         return None
     me.note("recv", env, env.sender, frames)
     return env
@@ -207,8 +242,9 @@ class Server:
                 continue
             ident = frames[0]
             env = _accept(
-                self.me, frames[1:], self.link_filter, functools.partial(self._refuse, ident)
-            )
+                self.me, frames[1:], self.link_filter, functools.partial(self._refuse, ident),
+                functools.partial(self._refuse_key, ident),
+            )  # fmt: skip
             if env is None:
                 continue
             self.received += 1
@@ -227,15 +263,24 @@ class Server:
             self.send(ident, o.sender, CommandReply(-errno.EFBIG, outs=what), tid=o.tid)
 
     def send(
-        self, ident: bytes, peer_name: str, msg: Message, tid: int = 0, epoch: int = 0
+        self,
+        ident: bytes,
+        peer_name: str,
+        msg: Message,
+        tid: int = 0,
+        epoch: int = 0,
+        peer_nonce: int = 0,
     ) -> None:
-        """Fire and forget; a reply over the size limit becomes an EFBIG reply."""
+        """Fire and forget; a reply over the size limit becomes an EFBIG reply.
+        ``peer_nonce``: the peer's incarnation, when known (a reply)."""
         env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid, msg, epoch)
         if not self.link_filter(peer_name):
             self.me.note("drop_out", env, peer_name, reason="partitioned")
             return
+        signer = self.me.signer.for_peer(peer_name)
+        route = self.me.route(peer_name, peer_nonce)
         try:
-            frames = wire.encode(env, self.me.signer)
+            frames = wire.encode(env, signer, route)
         except wire.FrameTooLarge as exc:
             log.error("not sending %s to %s: %s", msg.TYPE.value, peer_name, exc)
             self.me.drops.count("oversized_send")
@@ -244,12 +289,24 @@ class Server:
             what = f"the reply ({exc.size} bytes) exceeds the {codec.MAX_FRAME_BYTES}-byte limit"
             env = Envelope(msg.TYPE, self.me.name, self.me.fsid, tid,
                            CommandReply(-errno.EFBIG, outs=f"{self.me.name}: {what}"), epoch)  # fmt: skip
-            frames = wire.encode(env, self.me.signer)
+            frames = wire.encode(env, signer, route)
+
+        def again(env: Envelope = env) -> list[bytes]:
+            return [ident, *wire.encode(env, signer, self.me.route(peer_name, peer_nonce))]
+
         with contextlib.suppress(zmq.ZMQError):
-            _deliver(self.me, peer_name, self.sock, [ident, *frames], env)
+            _deliver(self.me, peer_name, self.sock, [ident, *frames], env, again)
+
+    def _refuse_key(self, ident: bytes, frames: list[bytes]) -> None:
+        """Answer a client's request signed with a key not its entity's (EACCES)."""
+        who = reject.to_refuse(frames, self.me.fsid)
+        if who is not None and self.link_filter(who[0]):
+            with contextlib.suppress(zmq.ZMQError):
+                _send_now(self.sock, [ident, *reject.refusal(self.me.name, self.me.fsid, who[1])])
 
     def reply(self, ident: bytes, request: Envelope, msg: Message, epoch: int = 0) -> None:
-        self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch)
+        nonce = request.route.nonce if request.route else 0
+        self.send(ident, request.sender, msg, tid=request.tid, epoch=epoch, peer_nonce=nonce)
 
     def close(self) -> None:
         if self._task:
@@ -309,7 +366,9 @@ class Connection:
                 frames = await self.sock.recv_multipart(copy=True)
             except zmq.ZMQError:
                 return
-            env = _accept(self.me, frames, self.link_filter, self._oversized_reply)
+            env = _accept(
+                self.me, frames, self.link_filter, self._oversized_reply, self._key_refused
+            )
             if env is None:
                 continue
             fut = self._pending.pop(env.tid, None) if env.tid else None
@@ -351,6 +410,12 @@ class Connection:
         if fut is not None and not fut.done():
             fut.set_exception(wire.FrameTooLarge(o.size))
 
+    def _key_refused(self, frames: list[bytes]) -> None:
+        tid = reject.refused_tid(frames, self.me.fsid)
+        fut = self._pending.pop(tid, None) if tid else None
+        if fut is not None and not fut.done():
+            fut.set_exception(reject.PermissionDenied(f"{self.peer_name} refused our key"))
+
     def _fail_pending(self) -> None:
         pending, self._pending = self._pending, {}
         for fut in pending.values():
@@ -374,8 +439,9 @@ class Connection:
         if self.immediate and not self.connected and self.me.links.fault_for(self.peer_name):
             raise NotConnected(f"{self.peer_name} is not reachable")  # nothing to delay it on
         try:
-            frames = wire.encode(env, self.me.signer)
-            sent = _deliver(self.me, self.peer_name, self.sock, frames, env)
+            frames = wire.encode(env, self.me.signer, self.me.route(self.peer_name))
+            again = lambda: wire.encode(env, self.me.signer, self.me.route(self.peer_name))  # noqa: E731
+            sent = _deliver(self.me, self.peer_name, self.sock, frames, env, again)
         except zmq.ZMQError:
             sent = False
         if not sent:

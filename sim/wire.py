@@ -4,7 +4,10 @@ A message is three frames: ``[signature, header, body]``. The header is the
 packed envelope fields, the body the packed message fields. The signature is
 HMAC-SHA256 over header and body with the cluster's secret (the jupyter_client
 scheme), so a frame from another cluster, or forged, or damaged, is refused.
-The header's fsid must also be ours.
+The header's fsid must also be ours. The header also carries a `Route`
+(destination, nonce, seq, send time; `sim.replay`), which the transport's
+`ReplayGuard` checks, so a frame replayed or sent to the wrong daemon is
+refused too.
 
 `decode` raises `Dropped` with a short reason; daemons count the reasons and
 keep serving (see `DropCounters`).
@@ -19,8 +22,10 @@ from collections.abc import Sequence
 
 from sim import codec
 from sim.messages import Envelope, Message, MsgType, ProtocolError, message_class
+from sim.replay import UNROUTED, Route
 
 SIG_BYTES = 32
+HEADER_FIELDS = 10  # type, sender, fsid, tid, epoch and the route's five
 
 
 class Dropped(Exception):
@@ -68,9 +73,13 @@ class Signer:
     def verify(self, signature: bytes, *parts: bytes) -> bool:
         return hmac.compare_digest(signature, self.sign(*parts))
 
+    def for_peer(self, peer: str) -> Signer:
+        """The signer for what is sent to ``peer`` (per-entity keys: `sim.auth.signer`)."""
+        return self
 
-def encode(env: Envelope, signer: Signer) -> list[bytes]:
-    header = codec.pack([env.type.value, env.sender, env.fsid, env.tid, env.epoch])
+
+def encode(env: Envelope, signer: Signer, route: Route = UNROUTED) -> list[bytes]:
+    header = codec.pack([env.type.value, env.sender, env.fsid, env.tid, env.epoch, *route.fields()])
     body = codec.pack(env.msg.to_body())
     if len(header) + len(body) > codec.MAX_FRAME_BYTES:
         raise FrameTooLarge(len(header) + len(body))
@@ -90,11 +99,15 @@ def decode(frames: Sequence[bytes], signer: Signer, fsid: str) -> Envelope:
         fields = codec.unpack(header)
     except codec.DecodeError as exc:
         raise Dropped("malformed", str(exc)) from None
-    if not (isinstance(fields, list) and len(fields) == 5):
+    if not (isinstance(fields, list) and len(fields) == HEADER_FIELDS):
         raise Dropped("malformed", "bad header")
-    type_s, sender, their_fsid, tid, epoch = fields
+    type_s, sender, their_fsid, tid, epoch = fields[:5]
     if not (isinstance(sender, str) and type(tid) is int and type(epoch) is int):
         raise Dropped("malformed", "bad header fields")
+    try:
+        route = Route.from_fields(fields[5:])
+    except ValueError as exc:
+        raise Dropped("malformed", str(exc)) from None
     if their_fsid != fsid:
         raise Dropped("wrong_fsid", _show(their_fsid))
     try:
@@ -105,7 +118,7 @@ def decode(frames: Sequence[bytes], signer: Signer, fsid: str) -> Envelope:
         msg: Message = message_class(msg_type).from_body(codec.unpack(body))
     except (codec.DecodeError, ProtocolError) as exc:
         raise Dropped("malformed", str(exc)) from None
-    return Envelope(msg_type, sender, fsid, tid, msg, epoch)
+    return Envelope(msg_type, sender, fsid, tid, msg, epoch, route)
 
 
 def _refuse_oversized(header: bytes, size: int) -> None:

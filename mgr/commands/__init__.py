@@ -25,7 +25,7 @@ from typing import Any
 
 from mgr.commands import device, osd, pg, pg_ls
 from mgr.commands.table import Cluster, CommandError, CommandTable, MgrCommand
-from sim.caps import ACCESS_DENIED, allows, caps_for
+from sim.caps import ACCESS_DENIED, ALLOW_ALL, allows
 from sim.cmdparse.cmdmap import cmdmap_error, field_error
 from sim.messages import CommandReply
 
@@ -100,14 +100,15 @@ def precheck(cmd: Any) -> CommandReply | None:
     return None
 
 
-def run(cluster: Cluster, cmd: dict[str, Any], sender: str) -> CommandReply:
+def run(cluster: Cluster, cmd: dict[str, Any], sender: str, cap: str = ALLOW_ALL) -> CommandReply:
     """Run a built-in command (`is_builtin`); safe off the event loop, as module
-    threads are (the daemon state swaps whole objects)."""
+    threads are (the daemon state swaps whole objects). ``cap``: the sender's
+    mgr cap (`sim.caps.service_cap`)."""
     prefix = cmd.get("prefix") if isinstance(cmd, dict) else None
     mc = COMMANDS.get(prefix) if isinstance(prefix, str) else None
     if mc is None:
         return CommandReply(-errno.EINVAL, outs=f"No handler found for '{prefix}'")
-    if not allows(caps_for(sender), mc.sig.perm):
+    if not allows(cap, mc.sig.perm):
         return CommandReply(-errno.EACCES, outs=ACCESS_DENIED)
     bad = field_error(mc.sig, cmd)  # the handlers' typed reads (cmd_getval), as the mon's
     if bad:

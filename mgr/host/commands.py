@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from _mgrapi.dispatch import invoke_command
 
-from sim.caps import ACCESS_DENIED, allows, caps_for
+from sim.caps import ACCESS_DENIED, ALLOW_ALL, allows
 from sim.messages import CommandReply
 
 if TYPE_CHECKING:
@@ -41,7 +41,9 @@ def owner_of(host: PyModules, prefix: str) -> str | None:
     return chosen[0] if chosen else None
 
 
-async def dispatch(host: PyModules, cmd: dict[str, Any], inbuf: bytes, sender: str) -> CommandReply:
+async def dispatch(
+    host: PyModules, cmd: dict[str, Any], inbuf: bytes, sender: str, cap: str = ALLOW_ALL
+) -> CommandReply:
     prefix = cmd.get("prefix", "")  # none: the empty prefix, which no module has
     if not isinstance(prefix, str):
         return CommandReply(-errno.EINVAL, outs="bad or missing field 'prefix'")
@@ -49,7 +51,7 @@ async def dispatch(host: PyModules, cmd: dict[str, Any], inbuf: bytes, sender: s
     if module is None:
         return CommandReply(-errno.EINVAL, outs=f"No handler found for '{prefix}'")
     rec = host.records[module]
-    if not allows(caps_for(sender), rec.perms[prefix]):
+    if not allows(cap, rec.perms[prefix]):
         return CommandReply(-errno.EACCES, outs=ACCESS_DENIED)
     if not host.is_enabled(module):
         return CommandReply(

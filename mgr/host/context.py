@@ -28,6 +28,7 @@ class HostContext:
     extra: dict[str, Any] = field(default_factory=dict)
     daemon_state: Any = None  # mgr.daemon_state.DaemonState: OSDMap, PGs, daemon reports
     ceph_release: str = "pacific"  # the release of the mgr Python in use (its tree's)
+    embedded_api: bool = True  # the mgrs host mgr/api (no release tree)
 
     def fixed_options(self) -> dict[str, Any]:
         """Native options that are facts about this daemon."""

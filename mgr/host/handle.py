@@ -11,6 +11,7 @@ URI, and ``get('mgr_ips')`` only.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,11 +20,13 @@ from _mgrapi.dispatch import call_remote
 from _mgrapi.types import CephReleases
 
 from mgr.host.native import schema as native_schema
+from mgr.perf_queries import InvalidQuery
 from sim.options.modules import module_value
 
 if TYPE_CHECKING:
     from mgr.host.py_modules import PyModules
 
+log = logging.getLogger(__name__)
 PRIORITIES = {0: "[DBG]", 1: "[INF]", 2: "[SEC]", 3: "[WRN]", 4: "[ERR]"}
 
 
@@ -150,6 +153,33 @@ class ModuleHandle(_Common):
 
     def have_mon_connection(self) -> bool:
         return self.host.have_mon_connection()
+
+    # --- MDS perf queries (the mgr's MDSPerfMetricCollector: `mgr.perf_queries`) ----------
+
+    def add_mds_perf_query(self, query: Any) -> int | None:
+        fleet = self.host.state.fleet
+        if fleet is None:
+            return None
+        try:
+            return int(fleet.mds_queries.add(query))
+        except InvalidQuery as exc:
+            log.error("mgr/%s: add_mds_perf_query: %s", self.module_name, exc)
+            return None
+
+    def remove_mds_perf_query(self, query_id: int) -> None:
+        fleet = self.host.state.fleet
+        if fleet is None or not fleet.mds_queries.remove(int(query_id)):
+            log.error("mgr/%s: remove_mds_perf_query for query_id=%s failed: (2) No such "
+                      "file or directory", self.module_name, query_id)  # fmt: skip
+
+    def reregister_mds_perf_queries(self) -> None:
+        fleet = self.host.state.fleet
+        if fleet is not None:
+            fleet.mds_queries.reregister()
+
+    def get_mds_perf_counters(self, query_id: int) -> Any:
+        fleet = self.host.state.fleet
+        return fleet.mds_perf_counters(int(query_id)) if fleet is not None else None
 
     # --- commands, health, logs, services --------------------------------------------------
 

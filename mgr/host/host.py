@@ -53,6 +53,7 @@ from mgr.host.registry import ModuleRecord, probe
 from mgr.host.runner import ModuleRunner
 from mgr.host.state import ClusterState
 from mgr.host.writes import Writes
+from sim.caps import ALLOW_ALL
 from sim.cluster import RunDir
 from sim.messages import CommandReply
 from sim.rados.fleetlink import FleetLink
@@ -68,6 +69,7 @@ class PyModuleHost:
         self.mgr_id = ctx.mgr_id
         self.ceph_version = ctx.ceph_version
         self.ceph_release = ctx.ceph_release
+        self.embedded_api = ctx.embedded_api
         self.module_log = logging.getLogger("mgr.modules")
         self.records: dict[str, ModuleRecord] = {}
         self.enabled: set[str] = set()
@@ -268,17 +270,33 @@ class PyModuleHost:
             return CommandReply(retval=-errno.ENOENT, outs="osd dne")
         if not osdmap.is_up(osd):
             return CommandReply(retval=-errno.ENXIO, outs="osd down")
+        return await self._fleet_link().osd_command(osd, cmd, timeout)
+
+    def _fleet_link(self) -> FleetLink:
+        """The connection to the fleet that answers for its OSDs and MDSs (made on first use)."""
         if self._fleet is None:
             monc = self.ctx.monc
             self._fleet = FleetLink(monc.ctx, monc.me, RunDir(self.ctx.log_dir.parent))
-        return await self._fleet.osd_command(osd, cmd, timeout)
+        return self._fleet
+
+    async def tell_mds(self, spec: str, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        """A module's ``send_command`` to an MDS, named by gid or by name (Ceph's
+        ``Client::mds_command`` resolves both): the fleet answers for it."""
+        fsmap = self.ctx.daemon_state.fsmap if self.ctx.daemon_state is not None else None
+        found = None
+        if fsmap is not None:
+            by_gid = fsmap.find_gid(int(spec)) if spec.isdigit() else None
+            found = by_gid[1] if by_gid is not None else fsmap.find_name(spec)
+        if found is None:
+            return CommandReply(retval=-errno.ENOENT, outs=f"MDS {spec} not found")
+        return await self._fleet_link().daemon_command(f"mds.{found.name}", cmd, timeout)
 
     # --- ModuleHost: inputs ---------------------------------------------------------------
 
     async def handle_command(
-        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin"
+        self, cmd: dict[str, Any], inbuf: bytes, sender: str = "client.admin", cap: str = ALLOW_ALL
     ) -> CommandReply:
-        return await dispatch(self, cmd, inbuf, sender)
+        return await dispatch(self, cmd, inbuf, sender, cap)
 
     def notify_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
         if name == "mgrmap":

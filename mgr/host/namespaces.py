@@ -245,6 +245,30 @@ def _resolve(name: str, globals_: dict[str, Any], level: int) -> str:
     return importlib.util.resolve_name("." * level + name, package)
 
 
+def _namespace_of(globals_: dict[str, Any] | None, depth: int) -> Namespace | None:
+    """The namespace a caller's globals belong to.
+
+    Code a module runs with ``exec``/``eval`` in a bare dict (no ``__name__``:
+    the selftest module's ``InteractiveInterpreter(dict(mgr=self))``) belongs
+    to no file; in Ceph it runs in that module's sub-interpreter, so its
+    imports are the module's. Its namespace is that of the nearest calling
+    frame whose globals carry the mark."""
+    if not globals_:
+        return None
+    mark = globals_.get(MARK)
+    if mark is not None:
+        return _namespaces.get(mark)
+    if "__name__" in globals_:
+        return None  # a file of the host's (or the standard library's)
+    frame = sys._getframe(depth + 1)
+    while frame is not None:
+        mark = frame.f_globals.get(MARK)
+        if mark is not None:
+            return _namespaces.get(mark)
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
 def _import(
     name: str,
     globals: dict[str, Any] | None = None,  # noqa: A002 - the builtin's own names
@@ -252,7 +276,7 @@ def _import(
     fromlist: Any = (),
     level: int = 0,
 ) -> ModuleType:
-    ns = _namespaces.get(globals.get(MARK, "")) if globals else None
+    ns = _namespace_of(globals, 1)
     if ns is not None:
         module = ns.do_import(name, globals, fromlist, level)  # type: ignore[arg-type]
         if module is not None:
@@ -261,8 +285,7 @@ def _import(
 
 
 def _import_module(name: str, package: str | None = None) -> ModuleType:
-    caller = sys._getframe(1).f_globals
-    ns = _namespaces.get(caller.get(MARK, ""))
+    ns = _namespace_of(sys._getframe(1).f_globals, 1)
     if ns is not None:
         fullname = importlib.util.resolve_name(name, package) if name.startswith(".") else name
         return ns.import_module(fullname)

@@ -78,6 +78,11 @@ class PyModules(Protocol):
         """The release of the mgr Python in use (``get_release_name``)."""
 
     @property
+    def embedded_api(self) -> bool:
+        """The modules run on ``mgr/api`` (no release tree): where releases
+        behave differently, the host does what the newest does."""
+
+    @property
     def module_log(self) -> logging.Logger:
         """Where ``MgrModule.log`` lines go (the mgr's log file)."""
 
@@ -124,6 +129,9 @@ class PyModules(Protocol):
     def writes(self) -> ModuleWrites: ...
     async def tell_osd(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
         """A command to ``osd.N``'s daemon (the fleet answers for it)."""
+
+    async def tell_mds(self, spec: str, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        """A command to an MDS named by gid or name (the fleet answers for it)."""
 
     def have_mon_connection(self) -> bool: ...
     async def apply_local_config(self, section: str, name: str, value: str | None) -> None:

@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 OSD_COMMAND_TIMEOUT = 60.0  # a module's send_command to an OSD the fleet cannot reach
 # releases whose ceph_set_module_option raises ValueError on a refused value (Reef's
-# mgr_module documents it, its selftest checks it); Pacific's only logs it
+# mgr_module documents it, its selftest checks it); Pacific's only logs it. The
+# embedded API follows the newest: it raises (docs/releases.md)
 RAISING_RELEASES = frozenset({"quincy", "reef", "squid", "tentacle"})
 
 
@@ -63,7 +64,7 @@ class Writes:
         try:
             self._set_module_option(caller, module, key, value)
         except ValueError as exc:
-            if self.host.ceph_release in RAISING_RELEASES:
+            if self.host.embedded_api or self.host.ceph_release in RAISING_RELEASES:
                 raise
             # Ceph 16.2's PyModuleConfig::set_config logs a refused ``config set``
             # and returns: the module goes on, the option unchanged
@@ -147,12 +148,14 @@ class Writes:
                 result.complete(-errno.ESHUTDOWN, "", str(exc))
                 return
             r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
-        elif svc_type == "osd":
+        elif svc_type in ("osd", "mds"):  # the fleet answers for its OSDs and MDSs
             try:
-                reply = await self.host.tell_osd(int(svc_id), cmd, OSD_COMMAND_TIMEOUT)
+                tell = self.host.tell_osd if svc_type == "osd" else self.host.tell_mds
+                target: Any = int(svc_id) if svc_type == "osd" else str(svc_id)
+                reply = await tell(target, cmd, OSD_COMMAND_TIMEOUT)
                 r, outb, outs = reply.retval, reply.outbuf.decode(errors="replace"), reply.outs
             except (TimeoutError, ConnectionError) as exc:
-                r, outb, outs = -errno.ETIMEDOUT, "", f"osd.{svc_id}: {exc}"
+                r, outb, outs = -errno.ETIMEDOUT, "", f"{svc_type}.{svc_id}: {exc}"
         else:
             r, outb, outs = (
                 -errno.ENXIO,

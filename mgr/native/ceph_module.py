@@ -248,7 +248,7 @@ class BaseMgrModule(_HostBound):
     def _ceph_unregister_client(self, *args: Any) -> None:
         return None
 
-    # OSD/MDS perf queries need daemons that report them (not simulated yet).
+    # OSD perf queries need OSDs that evaluate them (not simulated yet).
     def _ceph_add_osd_perf_query(self, query: Any) -> int | None:
         return None
 
@@ -258,17 +258,24 @@ class BaseMgrModule(_HostBound):
     def _ceph_get_osd_perf_counters(self, query_id: int) -> Any:
         return None
 
+    # MDS perf queries (the mgr's MDSPerfMetricCollector, `mgr.perf_queries`)
     def _ceph_add_mds_perf_query(self, query: Any) -> int | None:
-        return None
+        add = getattr(self._ceph_host_api, "add_mds_perf_query", None)
+        return add(query) if add is not None else None
 
     def _ceph_remove_mds_perf_query(self, query_id: int) -> None:
-        return None
+        remove = getattr(self._ceph_host_api, "remove_mds_perf_query", None)
+        if remove is not None:
+            remove(query_id)
 
     def _ceph_reregister_mds_perf_queries(self) -> None:
-        return None
+        again = getattr(self._ceph_host_api, "reregister_mds_perf_queries", None)
+        if again is not None:
+            again()
 
     def _ceph_get_mds_perf_counters(self, query_id: int) -> Any:
-        return None
+        get = getattr(self._ceph_host_api, "get_mds_perf_counters", None)
+        return get(query_id) if get is not None else None
 
 
 class BaseMgrStandbyModule(_HostBound):

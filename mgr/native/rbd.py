@@ -23,6 +23,20 @@ from _simnative.libstub import refusal
 RBD_MIRROR_MODE_DISABLED = 0
 RBD_MIRROR_MODE_IMAGE = 1
 RBD_MIRROR_MODE_POOL = 2
+RBD_MIRROR_IMAGE_DISABLING = 0  # rbd_mirror_image_state_t
+RBD_MIRROR_IMAGE_ENABLED = 1
+RBD_MIRROR_IMAGE_DISABLED = 2
+RBD_MIRROR_IMAGE_MODE_JOURNAL = 0  # rbd_mirror_image_mode_t
+RBD_MIRROR_IMAGE_MODE_SNAPSHOT = 1
+RBD_IMAGE_MIGRATION_STATE_UNKNOWN = -1  # rbd_image_migration_state_t
+RBD_IMAGE_MIGRATION_STATE_ERROR = 0
+RBD_IMAGE_MIGRATION_STATE_PREPARING = 1
+RBD_IMAGE_MIGRATION_STATE_PREPARED = 2
+RBD_IMAGE_MIGRATION_STATE_EXECUTING = 3
+RBD_IMAGE_MIGRATION_STATE_EXECUTED = 4
+RBD_IMAGE_MIGRATION_STATE_COMMITTING = 5
+RBD_IMAGE_MIGRATION_STATE_ABORTING = 6
+ECANCELED = 125
 RBD_IMAGE_STATE_NORMAL = 0  # list2's "state" (not in trash)
 
 DIRECTORY = "rbd_directory"
@@ -45,6 +59,27 @@ class ImageNotFound(OSError):
 
 
 class ObjectNotFound(OSError):
+    pass
+
+
+# the rest of rbd.pyx's exception classes the stock modules name (in except clauses)
+class InvalidArgument(OSError):
+    pass
+
+
+class ImageBusy(OSError):
+    pass
+
+
+class OperationNotSupported(OSError):
+    pass
+
+
+class OperationCanceled(OSError):
+    pass
+
+
+class ConnectionShutdown(OSError):
     pass
 
 

@@ -7,7 +7,8 @@ registered by importing a file for its side effect: importing
 `mon.commands` gives the whole table.
 
 `dispatch` is the one place where a command map is checked against the
-command's descriptor (`cmdmap`, as Ceph's mon does), caps are checked, and a
+command's descriptor (`cmdmap`, as Ceph's mon does), the sender's ``mon`` caps
+(from the auth database) are checked, and a
 handler's `CommandError` (or bug) becomes ``(-errno, outs)``.
 
 Who may import it: `mon.ops` (the request side of the shell) and tests.
@@ -19,11 +20,23 @@ import errno
 import logging
 from typing import Any
 
-from mon.commands import blocklist, cluster, config, fs, mgr, monmap, osd, osd_pool, pg, versions
+from mon.commands import (
+    auth,
+    blocklist,
+    cluster,
+    config,
+    fs,
+    mgr,
+    monmap,
+    osd,
+    osd_pool,
+    pg,
+    versions,
+)
 from mon.commands.table import CommandTable, Handler, MonCommand, Reply
 from mon.context import MonContext
 from mon.errors import CommandError
-from sim.caps import allows, caps_for
+from sim.caps import allows, service_cap
 from sim.cmdparse import CommandSig, Flag
 from sim.cmdparse.cmdmap import cmdmap_error, field_error
 
@@ -33,7 +46,7 @@ log = logging.getLogger(__name__)
 
 TABLES: tuple[CommandTable, ...] = (
     config.TABLE, mgr.TABLE, cluster.TABLE, monmap.TABLE, fs.TABLE, pg.TABLE, osd.TABLE,
-    osd_pool.TABLE, blocklist.TABLE, versions.TABLE,
+    osd_pool.TABLE, blocklist.TABLE, versions.TABLE, auth.TABLE,
 )  # fmt: skip
 
 
@@ -146,7 +159,7 @@ def dispatch(
     mc = COMMANDS.get(prefix)
     if mc is None:
         return None, Reply(-errno.EINVAL, outs="unrecognized command")
-    if not allows(caps_for(entity), mc.sig.perm):
+    if not allows(service_cap(mon.auth_monitor.caps(entity), "mon"), mc.sig.perm):
         return mc, Reply(-errno.EACCES, outs="access denied")
     bad = None if mc.sig.flags & Flag.HIDDEN else field_error(mc.sig, cmd)
     if bad:

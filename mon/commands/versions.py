@@ -1,4 +1,4 @@
-"""`ceph versions` and `ceph mon|mgr|osd|mds versions`: the running versions.
+"""`ceph versions`, `ceph mon|mgr|osd|mds versions` and `ceph version`: the running versions.
 
 As Ceph 16.2's mon counts them (``count_metadata("ceph_version")``): the mons
 in quorum, the mgrs of the MgrMap (active and standbys) by the version in
@@ -16,6 +16,7 @@ from typing import Any
 
 from mon.commands.table import CommandTable, Reply
 from mon.context import MonContext
+from sim.cmdparse import Flag
 from sim.version import CEPH_VERSION
 
 TABLE = CommandTable()
@@ -81,3 +82,10 @@ def osd_versions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
 @TABLE.command("mgr versions", "check running versions of ceph-mgr daemons")
 def mgr_versions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
     return Reply(data=mgr_counts(mon))
+
+
+@TABLE.command("version", "show mon daemon version", flags=Flag.NOFORWARD | Flag.HIDDEN)
+def mon_version(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    """The mon's own version (16.2's hidden ``version``; plain: the line alone)."""
+    return Reply(data={"version": CEPH_VERSION}, plain=lambda d: d["version"] + "\n",
+                 json_newline=True)  # fmt: skip

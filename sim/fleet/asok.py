@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sim.asok import AdminSocket, AsokTable, RunningConfig
 from sim.asok import common as asok_common
 from sim.fleet.mds import MDSDaemons
+from sim.fleet.mds_clients import CephFSClients
 from sim.fleet.members import Members
 from sim.fleet.metadata import osd_device
 from sim.fleet.pgs import OSDService, Waiting
@@ -43,6 +44,8 @@ class FleetView(Protocol):
     def members(self) -> Members: ...
     @property
     def mds_daemons(self) -> MDSDaemons: ...
+    @property
+    def mds_clients(self) -> CephFSClients: ...
     @property
     def populations(self) -> dict[str, Population]: ...
     @property
@@ -217,3 +220,18 @@ def mds_status(host: MemberAsok, cmd: dict[str, Any]) -> dict[str, Any]:
         "osdmap_epoch_barrier": epoch,
         "uptime": uptime,
     }
+
+
+@MDS_TABLE.command("client ls name=filters,type=CephString,n=N,req=false",
+                   "List client sessions based on a filter")  # fmt: skip
+@MDS_TABLE.command("session ls name=filters,type=CephString,n=N,req=false",
+                   "List client sessions based on a filter")  # fmt: skip
+def mds_client_ls(host: MemberAsok, cmd: dict[str, Any]) -> list[dict[str, Any]]:
+    """The MDS's client sessions: the workload's clients if it holds rank 0 of a
+    file system (`sim.fleet.mds_clients`), else none."""
+    mds = host.fleet.mds_daemons
+    state, rank = mds.state_of(host.daemon_id)
+    if rank != 0 or state != "up:active":
+        return []
+    uptime = max(0.0, time.time() - host.fleet.started_stamp)
+    return host.fleet.mds_clients.sessions(mds.fs_name_of(host.daemon_id), uptime)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import time
@@ -39,12 +40,16 @@ from pathlib import Path
 from typing import Any
 
 from sim.asok import AdminSocket
+from sim.auth.capspec import osd_allows
+from sim.auth.view import AUTHDB
 from sim.daemon import DaemonShell, main_entry
 from sim.fleet.asok import MemberAsok
 from sim.fleet.mds import MDSDaemons
+from sim.fleet.mds_clients import CephFSClients, rank0_reports
 from sim.fleet.members import FaultError, Members, RunState
 from sim.fleet.metadata import mds_metadata, osd_metadata, rgw_metadata
 from sim.fleet.mgr_session import MgrSession
+from sim.fleet.objops import is_write
 from sim.fleet.pgs import OSDService
 from sim.fleet.workload import PoolIO, Population
 from sim.maps import layout
@@ -87,6 +92,7 @@ class FleetDaemon(DaemonShell):
         self.started_stamp = time.time()
         self.pid = os.getpid()
         self.mds_daemons = MDSDaemons(self.members.mds, self.pid)
+        self.mds_clients = CephFSClients(seed)  # the CephFS clients' sessions on rank 0
         self.last_step = time.monotonic()  # the workload advances from here
         self.booting = False
         self.boots_sent = self.failures_sent = 0
@@ -110,7 +116,7 @@ class FleetDaemon(DaemonShell):
             self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
             self.metadata, self.service_info, self.emit,
         )  # fmt: skip
-        for name in ("osdmap", "mgrmap", "fsmap", "config"):
+        for name in ("osdmap", "mgrmap", "fsmap", "config", AUTHDB):
             self.monc.subscribe(name, 0)
         self.monc.start()
         loop = asyncio.get_running_loop()
@@ -157,6 +163,10 @@ class FleetDaemon(DaemonShell):
     def admin_socket(self, target: str | None) -> AdminSocket | None:
         if target in (None, self.name):
             return self.asok
+        dtype, _, did = target.partition(".")
+        if dtype == "mds" and did.isdigit():  # an MDS named by gid (Client::mds_command)
+            by_gid = {g: n for n, g in self.mds_daemons.gid.items()}
+            target = f"mds.{by_gid.get(int(did), did)}"
         member = self._member_asoks.get(target)
         if member is None:
             dtype, _, did = target.partition(".")
@@ -193,13 +203,28 @@ class FleetDaemon(DaemonShell):
             def reply(rep: OsdOpReply) -> None:
                 self.server.reply(ident, env, rep, epoch=rep.epoch)
 
+            if not self._op_allowed(env.sender, env.msg):  # the OSD's cap check: EPERM
+                reply(OsdOpReply(-errno.EPERM, epoch=self.osdmap.epoch))
+                return
             self.objects.submit(env.msg, reply, time.monotonic())
         else:
             self.me.drops.count("unexpected_type")
 
+    def _op_allowed(self, sender: str, op: OsdOp) -> bool:
+        """The sender's ``osd`` cap (auth database) allows the op on its pool."""
+        caps = self.auth_view.caps(sender)
+        if caps is None:  # a daemon, or the harness's service secret
+            return True
+        pool = self.osdmap.pools.get(op.pool)
+        perm = "w" if is_write(op.ops) else "r"
+        return osd_allows(caps.get("osd", ""), pool.name if pool else "", op.nspace, perm)
+
     # --- maps ----------------------------------------------------------------------------
 
     def on_map(self, name: str, epoch: int, body: dict[str, Any]) -> None:
+        if name == AUTHDB:
+            self.auth_view.update(epoch, body)
+            return
         if name == "osdmap":
             try:
                 self.osdmap = OSDMap.from_wire(body)
@@ -369,6 +394,8 @@ class FleetDaemon(DaemonShell):
         osd = self.populations.get("osd")
         if osd is not None:
             self._osd_gauges(osd)
+        mds_metrics = rank0_reports(self.mds_daemons, self.mds_clients,
+                                    self.populations.get("mds"), dt)  # fmt: skip
         status: dict[str, dict[str, Any]] = {
             "mds": self.mds_daemons.status(),
             "rgw": {name: {"task_status": {}} for name in m.rgw},
@@ -379,8 +406,9 @@ class FleetDaemon(DaemonShell):
         slow = self.objects.slow_ops(now, float(self.options["osd_op_complaint_time"]))
         health = {"osd": {str(o): [["SLOW_OPS", n, age]] for o, (n, age) in slow.items()}}
         self.mgr.report(
-            self.populations, running, status, self.pool_io.to_wire(), pg_objects, health
-        )
+            self.populations, running, status, self.pool_io.to_wire(), pg_objects, health,
+            mds_metrics,
+        )  # fmt: skip
 
     def _osd_gauges(self, osd: Population) -> None:
         om = self.osdmap

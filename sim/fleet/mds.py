@@ -82,6 +82,20 @@ class MDSDaemons:
             return ""
         return self.fsmap.filesystems[found[0]].fs_name
 
+    def rank_holders(self) -> list[tuple[str, int, str, str]]:
+        """(fs name, rank, MDS name, state) of every rank holder this fleet runs, as the
+        FSMap has them."""
+        out = []
+        for m in self.fsmap.filesystems.values():
+            for info in m.info.values():
+                if info.name in self.gid and self.gid[info.name] == info.gid and info.rank >= 0:
+                    out.append((m.fs_name, info.rank, info.name, info.state))
+        return out
+
+    def is_up(self, name: str) -> bool:
+        """Running and not paused: it beacons, reports and answers."""
+        return self.running.get(name, False) and name not in self.paused
+
     def status(self) -> dict[str, dict[str, Any]]:
         """What the running MDS daemons report to the mgr (state and rank)."""
         out = {}

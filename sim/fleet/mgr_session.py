@@ -125,9 +125,11 @@ class MgrSession:
         pools: dict[int, list[int]],
         pg_objects: dict[int, list[list[int]]] | None = None,
         health: dict[str, dict[str, list[list[Any]]]] | None = None,
+        mds_metrics: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         """Send this period's reports (only once the open is done). ``health``:
-        per daemon type, each daemon's health metrics (`MgrReport.health`)."""
+        per daemon type, each daemon's health metrics (`MgrReport.health`);
+        ``mds_metrics``: the rank-0 MDSs' client metrics (`MgrReport.mds_metrics`)."""
         if self.conn is None or not self.opened:
             return
         stamp = time.time()
@@ -148,6 +150,7 @@ class MgrSession:
                     pg_objects=(pg_objects or {}) if dtype == "osd" and start == 0 else {},
                     health={str(pop.ids[r]): metrics[str(pop.ids[r])] for r in chunk
                             if str(pop.ids[r]) in metrics},
+                    mds_metrics=(mds_metrics or {}) if dtype == "mds" and start == 0 else {},
                 )  # fmt: skip
                 if not self._send(msg):
                     return

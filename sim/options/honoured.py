@@ -25,6 +25,7 @@ HONOURED: dict[str, tuple[type, Any]] = {
     "mon_client_hunt_interval": (float, 0.3),  # client re-hunt for a mon (s)
     "mon_client_ping_interval": (float, 0.5),  # client keepalive to its mon (s)
     "mon_client_ping_timeout": (float, 2.0),  # keepalive timeout (s)
+    "mon_client_require_quorum": (bool, False),  # (simulator) sessions only with a quorum
     "mgr_standby_modules": (bool, True),  # run standby modules on standbys
     "mgr_stats_period": (float, 1.0),  # daemon -> mgr report period (s)
     "mon_cluster_log_keep": (int, 50),  # cluster log entries kept per channel
@@ -53,6 +54,10 @@ _O = OptionSpec
 SIM_ONLY: list[OptionSpec] = [
     _O("mon_cluster_log_keep", "int", "dev", 50, services=("mon",),
        desc="(simulator) cluster log entries kept per channel"),
+    _O("mon_client_require_quorum", "bool", "dev", False,
+       services=("mon", "mgr", "osd", "mds", "client"),
+       desc="(simulator) a MonClient keeps a session only with a mon in quorum, so "
+       "have_mon_connection() is False without a quorum (Ceph: True with a session on any mon)"),
     _O("mgr_module_shutdown_timeout", "secs", "dev", 3, services=("mgr",),
        desc="(simulator) how long a mgr waits for its modules' shutdown() and serve()"),
     _O("mgr_module_load_timeout", "secs", "dev", 10, services=("mgr",),

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from sim.auth.reject import PermissionDenied
+from sim.auth.signer import NoKeyring
 from sim.cluster import RunDir
 from sim.monc import MonUnavailable
 from sim.rados.errors import (
@@ -30,6 +32,7 @@ from sim.rados.errors import (
     IsConnected,
     ObjectExists,
     ObjectNotFound,
+    PermissionDeniedError,
     RadosStateError,
     TimedOut,
     make_ex,
@@ -188,8 +191,13 @@ class Rados:
         async def start() -> Any:
             from sim.rados.objecter import Objecter
 
-            ob = Objecter(self._run, self.name, self._addr)
-            await ob.wait_for_map(float(timeout or CONNECT_TIMEOUT))
+            keyring = self._conf.get("keyring")  # else DIR/ceph.<name>.keyring
+            ob = Objecter(self._run, self.name, self._addr, keyring)
+            try:
+                await ob.wait_for_map(float(timeout or CONNECT_TIMEOUT))
+            except BaseException:
+                await ob.close()
+                raise
             return ob
 
         try:
@@ -197,6 +205,14 @@ class Rados:
         except (TimeoutError, MonUnavailable) as exc:
             self.shutdown()
             raise TimedOut(f"connect: {exc or 'no osdmap from the mons'}", errno=110) from None
+        except PermissionDenied:  # the mons refused our key (`sim.auth.reject`)
+            self.shutdown()
+            raise PermissionDeniedError(
+                "RADOS permission denied (error connecting to the cluster)", errno=13
+            ) from None
+        except NoKeyring as exc:
+            self.shutdown()
+            raise ObjectNotFound(f"{exc} (error connecting to the cluster)", errno=2) from None
 
     def shutdown(self) -> None:
         if self.state == "shutdown":
@@ -337,16 +353,25 @@ class Rados:
     def osd_command(self, osdid: int, cmd: str, inbuf: bytes,
                     timeout: int = 0) -> tuple[int, bytes, str]:  # fmt: skip
         """``ceph tell osd.N …`` (the fleet's admin commands for its OSDs)."""
+        return self._daemon_command("osd_command", f"osd.{int(osdid)}", cmd, timeout)
+
+    def mds_command(self, mds_spec: str, cmd: str, timeout: int = 0) -> tuple[int, bytes, str]:
+        """A command to an MDS, by gid or name (libcephfs' ``mds_command``: the fleet
+        answers for its MDSs)."""
+        return self._daemon_command("mds_command", f"mds.{mds_spec}", cmd, timeout)
+
+    def _daemon_command(self, what: str, target: str, cmd: str,
+                        timeout: int) -> tuple[int, bytes, str]:  # fmt: skip
         self.require_state("connected")
         try:
             cmap = json.loads(cmd)
         except ValueError:
-            raise InvalidArgumentError("osd_command: the command is not JSON", errno=22) from None
+            raise InvalidArgumentError(f"{what}: the command is not JSON", errno=22) from None
         try:
-            rep = self._call(self.objecter.osd_command(int(osdid), cmap,
-                                                       float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
+            rep = self._call(self.objecter.daemon_command(target, cmap,
+                                                          float(timeout or CONNECT_TIMEOUT)))  # fmt: skip
         except (ConnectionError, TimeoutError) as exc:
-            return -110, b"", f"osd.{osdid}: {exc}"
+            return -110, b"", f"{target}: {exc}"
         return rep.retval, rep.outbuf, rep.outs
 
     def _client_command(self, kind: str, cmap: dict[str, Any], inbuf: bytes,

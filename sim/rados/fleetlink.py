@@ -3,7 +3,8 @@
 The fleet's address is in the run directory's address book (``fleet.0``),
 re-read whenever it changes: a restarted fleet binds a new port. Used by the
 RADOS client (`sim.rados.objecter`: ops and ``Rados.osd_command``) and by the
-mgr (``MgrModule.send_command`` to an OSD, as ceph-mgr sends an ``MCommand``).
+mgr (``MgrModule.send_command`` to an OSD or an MDS, as ceph-mgr sends an
+``MCommand``).
 """
 
 from __future__ import annotations
@@ -46,9 +47,16 @@ class FleetLink:
     async def osd_command(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
         """``ceph tell osd.N``: the fleet answers for its OSDs (their admin commands);
         `TimeoutError` once ``timeout`` passes without a connection."""
+        return await self.daemon_command(f"osd.{osd}", cmd, timeout)
+
+    async def daemon_command(
+        self, target: str, cmd: dict[str, Any], timeout: float
+    ) -> CommandReply:
+        """A command to one of the fleet's daemons (``osd.N``, ``mds.X``), answered by
+        its admin socket's table; `TimeoutError` once ``timeout`` passes unconnected."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        wrapped = {"prefix": "asok", "target": f"osd.{osd}", "cmd": cmd}
+        wrapped = {"prefix": "asok", "target": target, "cmd": cmd}
         while True:
             conn = self.conn()
             try:
@@ -58,7 +66,7 @@ class FleetLink:
                 env = await conn.request(Admin(cmd=wrapped), max(0.01, deadline - loop.time()))
             except NotConnected:
                 if loop.time() >= deadline:
-                    raise TimeoutError(f"osd.{osd} is not reachable") from None
+                    raise TimeoutError(f"{target} is not reachable") from None
                 await asyncio.sleep(0.05)
                 continue
             if not isinstance(env.msg, CommandReply):

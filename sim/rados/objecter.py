@@ -30,6 +30,8 @@ from typing import Any
 import zmq.asyncio
 
 from sim import wire
+from sim.auth.reject import PermissionDenied
+from sim.auth.signer import client_signer
 from sim.cluster import RunDir
 from sim.maps.osdmap import OSDMap
 from sim.maps.pgmap import object_pg
@@ -49,14 +51,14 @@ _instances = itertools.count(1)
 
 
 class Objecter:
-    def __init__(self, run: RunDir, name: str, addr: str = "") -> None:
+    def __init__(self, run: RunDir, name: str, addr: str = "", keyring: str | None = None) -> None:
         self.run = run
         self.addr = addr
         spec = run.spec()
         self.fsid = spec.fsid
         self.name = name
         self.instance = f"{os.getpid()}.{next(_instances)}.{secrets.token_hex(4)}"
-        self.me = Identity(name, spec.fsid, wire.Signer(run.secret()), wire.DropCounters())
+        self.me = Identity(name, spec.fsid, client_signer(run, name, keyring), wire.DropCounters())
         self.ctx = zmq.asyncio.Context()
         self.osdmap = OSDMap()
         self._map_changed = asyncio.Event()
@@ -107,7 +109,8 @@ class Objecter:
             try:
                 await asyncio.wait_for(self._map_changed.wait(), min(left, 0.5))
             except TimeoutError:
-                pass
+                if self.monc.denied:
+                    raise PermissionDenied("the mons refused our key") from None
         return self.osdmap
 
     async def command(self, cmd: dict[str, Any], inbuf: bytes, timeout: float) -> CommandReply:
@@ -141,6 +144,12 @@ class Objecter:
     async def osd_command(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
         """``ceph tell osd.N``: the fleet answers for its OSDs (their admin commands)."""
         return await self.fleet.osd_command(osd, cmd, timeout)
+
+    async def daemon_command(
+        self, target: str, cmd: dict[str, Any], timeout: float
+    ) -> CommandReply:
+        """A command to one of the fleet's daemons (``mds.<gid or name>``)."""
+        return await self.fleet.daemon_command(target, cmd, timeout)
 
     # --- ops --------------------------------------------------------------------------
 

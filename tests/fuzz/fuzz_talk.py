@@ -5,13 +5,16 @@ DEALER sockets, sprays of frames and bursts of requests whose replies are collec
 from __future__ import annotations
 
 import collections
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import zmq
 
 from sim import wire
+from sim.auth import reject
 from sim.messages import Admin, Envelope, MsgType
+from sim.replay import ReplayGuard
 from sim.testing import ConditionTimeout, wait_until
 
 from .fuzz_values import (
@@ -42,15 +45,26 @@ def oracle(frames: list[bytes], w: Wire) -> str:
 
 @dataclass
 class Report:
-    """What we sent to one daemon, and what its decoder must refuse."""
+    """What we sent to one daemon, and what its decoder and its replay guard
+    must refuse. ``guard`` is our model of the daemon's `ReplayGuard` (same
+    name and floor), fed every frame we send it, in order."""
 
+    guard: ReplayGuard | None = None
     sent: int = 0
     kinds: collections.Counter[str] = field(default_factory=collections.Counter)
     expected_drops: collections.Counter[str] = field(default_factory=collections.Counter)
     decoder_errors: list[str] = field(default_factory=list)
 
-    def account(self, frames: list[bytes], kind: str, w: Wire) -> str:
+    def verdict(self, frames: list[bytes], w: Wire) -> str:
+        """The daemon's verdict on these frames, sent now: the decoder's, then the guard's."""
         verdict = oracle(frames, w)
+        if verdict or self.guard is None:
+            return verdict
+        env = wire.decode(frames, w.signer, w.fsid)
+        return self.guard.check(env.sender, env.route, time.time()) if env.route else "malformed"
+
+    def account(self, frames: list[bytes], kind: str, w: Wire) -> str:
+        verdict = self.verdict(frames, w)
         if verdict.startswith("!"):
             self.decoder_errors.append(f"{kind}: {verdict[1:]}")
         elif verdict:
@@ -86,6 +100,8 @@ def collect_replies(
     def probe() -> bool:
         while sock.poll(50):
             frames = sock.recv_multipart()
+            if reject.refused_tid(frames, w.fsid) is not None:
+                continue  # a mangled client request refused (EACCES): `sim.auth.reject`
             try:
                 env = wire.decode(frames, w.signer, w.fsid)
             except wire.Dropped as exc:
@@ -98,7 +114,9 @@ def collect_replies(
     return probe
 
 
-def barrier(sock: zmq.Socket[bytes], w: Wire, who: str, problems: list[str]) -> bool:
+def barrier(
+    sock: zmq.Socket[bytes], w: Wire, who: str, report: Report, problems: list[str]
+) -> bool:
     """Everything sent on ``sock`` before has been read by the daemon once it
     answers this request (one pipe is read in order)."""
     tid = w.unique_tid()
@@ -108,6 +126,7 @@ def barrier(sock: zmq.Socket[bytes], w: Wire, who: str, problems: list[str]) -> 
     got: dict[int, Envelope] = {}
     try:
         sock.send_multipart(req.frames)
+        report.account(req.frames, "barrier", w)
         wait_until(
             collect_replies(sock, w, {tid: req}, got, problems, who),
             REPLY_TIMEOUT,
@@ -127,12 +146,14 @@ def spray(
     report: Report,
     problems: list[str],
 ) -> bool:
-    shots = [w.random_frames() for _ in range(N_RANDOM)]
-    shots += [w.signed_garbage() for _ in range(N_SIGNED_GARBAGE)]
-    shots += [w.mutated() for _ in range(N_MUTATED)]
-    w.rng.shuffle(shots)
+    # Each shot is made just before it is sent: its route's seq follows the
+    # order of sending, so the replay guard takes those the decoder accepts.
+    makers = [w.random_frames] * N_RANDOM + [w.signed_garbage] * N_SIGNED_GARBAGE
+    makers += [w.mutated] * N_MUTATED
+    w.rng.shuffle(makers)
     with dealer(ctx, endpoint) as sock:
-        for i, shot in enumerate(shots):
+        for i, make in enumerate(makers):
+            shot = make()
             try:
                 sock.send_multipart(shot.frames)
             except zmq.Again:
@@ -141,7 +162,7 @@ def spray(
             report.account(shot.frames, shot.kind, w)
             if i % 64 == 0:
                 drain(sock)  # replies to replayed requests: read them so they never back up
-        return barrier(sock, w, who, problems)
+        return barrier(sock, w, who, report, problems)
 
 
 def hostile(

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from sim import wire
 from sim.messages import Envelope, Message, MsgType, message_class
+from sim.replay import Route, Sequencer
 
 from .fuzz_values import MAX_FRAME, ME, Gen, field_types, harmless, pack, short
 
@@ -35,26 +37,44 @@ class Request:
 
 @dataclass
 class Wire:
+    """Frames from one fuzz incarnation (``seqs``: its nonce and numbering) to
+    the daemon aimed at now (``dest``)."""
+
     signer: wire.Signer
     fsid: str
     gen: Gen
+    dest: str = ""
+    seqs: Sequencer = field(default_factory=Sequencer)
+    mutants: Sequencer = field(default_factory=Sequencer)  # the re-signed mutations' incarnation
     tids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def rng(self) -> random.Random:
         return self.gen.rng
 
-    def header(self, t: MsgType | Any, tid: int = 0, sender: Any = ME, epoch: Any = 0) -> list[Any]:
+    def route(self, dest: str | None = None) -> Route:
+        """The next route of this incarnation, to ``dest`` (the daemon aimed at)."""
+        return self.seqs.route(self.dest if dest is None else dest, 0, time.time())
+
+    def header(
+        self,
+        t: MsgType | Any,
+        tid: int = 0,
+        sender: Any = ME,
+        epoch: Any = 0,
+        route: Route | None = None,
+    ) -> list[Any]:
         type_s = t.value if isinstance(t, MsgType) else t
-        return [type_s, sender, self.fsid, tid, epoch]
+        return [type_s, sender, self.fsid, tid, epoch, *(route or self.route()).fields()]
 
     def signed(self, header: Any, body: Any) -> list[bytes]:
         h = header if isinstance(header, bytes) else pack(header)
         b = body if isinstance(body, bytes) else pack(body)
         return [self.signer.sign(h, b), h, b]
 
-    def encode(self, msg: Message, tid: int = 0) -> list[bytes]:
-        return wire.encode(Envelope(msg.TYPE, ME, self.fsid, tid, msg), self.signer)
+    def encode(self, msg: Message, tid: int = 0, route: Route | None = None) -> list[bytes]:
+        env = Envelope(msg.TYPE, ME, self.fsid, tid, msg)
+        return wire.encode(env, self.signer, route or self.route())
 
     def unique_tid(self) -> int:
         """Unique, and hostile: small, negative or beyond int64."""
@@ -95,20 +115,24 @@ class Wire:
             [
                 "header_bytes", "header_arity", "header_types", "wrong_fsid", "unknown_type",
                 "body_not_map", "body_bytes", "field_mistyped", "field_hostile", "field_dropped",
-                "field_added", "key_types", "type_mismatch",
+                "field_added", "key_types", "type_mismatch", "route_range",
             ]
         )  # fmt: skip
         header: Any = self.header(t, tid=r.randint(0, 10))
         if variant == "header_bytes":
             header = r.randbytes(r.randint(0, 64))
         elif variant == "header_arity":
-            n = r.choice([0, 1, 2, 3, 4, 6, 7, 8])
+            n = r.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12])  # the header has 10
             header = (header + [g.value() for _ in range(4)])[:n] if n else []
             if r.random() < 0.3:
                 header = g.value()  # not even a list
         elif variant == "header_types":
-            i = r.choice([1, 3, 4])  # sender, tid, epoch
-            header[i] = g.not_of_type((str,) if i == 1 else (int,))
+            i = r.choice([1, 3, 4, 5, 6, 7, 8, 9])  # sender, tid, epoch and the route's five
+            header[i] = g.not_of_type((str,) if i in (1, 5) else (float, int) if i == 9 else (int,))
+        elif variant == "route_range":  # the route's numbers out of range: never taken
+            i = r.choice([6, 7, 8, 9])  # dest_nonce, nonce, seq, stamp
+            bad = {6: [-1, -(2**63)], 9: [float("nan"), float("inf"), float("-inf")]}
+            header[i] = r.choice(bad.get(i, [0, -1, -(2**63)]))
         elif variant == "wrong_fsid":
             header[2] = r.choice(
                 [g.value(), g.text(), g.deep(), self.fsid.upper(), self.fsid + " "]
@@ -149,8 +173,12 @@ class Wire:
     def mutated(self) -> Shot:
         r = self.rng
         t = r.choice(list(MsgType))
-        frames = self.encode(harmless(t, r), tid=r.randint(0, 1000))
         resign = r.random() < 0.5
+        # A re-signed mutation may change its own route (a seq far ahead, say):
+        # it comes from another incarnation, so it never disturbs the window
+        # the fuzz's requests rely on.
+        route = self.mutants.route(self.dest, 0, time.time()) if resign else None
+        frames = self.encode(harmless(t, r), tid=r.randint(0, 1000), route=route)
         how = r.choice(
             [
                 "flip", "flip", "flip", "truncate", "extend", "swap", "duplicate_frame",

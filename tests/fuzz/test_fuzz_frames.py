@@ -14,10 +14,17 @@ DEALER sockets:
    commands without or with mistyped prefixes and arguments, deeply nested
    values, weird subscriptions, beacons from made-up ``fuzz…`` mgrs, cluster
    log entries of the wrong shape, …), sent in bursts whose every request must
-   be answered.
+   be answered;
+5. correctly signed frames replayed, duplicated, reordered, sent to another
+   daemon or incarnation, or stamped too old or ahead (`fuzz_replay`): the
+   daemon answers each exactly as often as its replay guard may take it.
 
-The test's own copy of `wire.decode` is the oracle: every frame it refuses with
-a reason must be counted under that reason by the daemon. Afterwards every
+The test's own copy of `wire.decode`, and a model of the daemon's replay guard
+fed the same frames in the same order, are the oracle: every frame they refuse
+with a reason must be counted under that reason by the daemon, and the guard's
+reasons (``replayed``, ``misdirected``, ``stale``) exactly: nothing else the
+daemon receives meanwhile (its cluster's traffic, this test's client) may be
+refused as a replay. Afterwards every
 daemon must still run (same pid, never restarted or respawned), answer, keep
 its mgr map moving (the made-up standbys expire), and have printed no
 traceback.
@@ -25,7 +32,8 @@ traceback.
 The seed is printed; set ``SIM_FUZZ_SEED`` to replay a run.
 
 The pieces: `fuzz_values` (parameters, random values), `fuzz_wire` (frames),
-`fuzz_requests` (hostile requests), `fuzz_talk` (sockets, the oracle); this file
+`fuzz_requests` (hostile requests), `fuzz_talk` (sockets, the oracle),
+`fuzz_replay` (stage 5); this file
 holds the checks afterwards and the test.
 """
 
@@ -42,8 +50,10 @@ import zmq
 
 from sim import wire
 from sim.cmdparse import CommandSig
+from sim.replay import MISDIRECTED, REPLAYED, STALE, ReplayGuard, Sequencer
 from sim.testing import TestCluster, wait_until
 
+from .fuzz_replay import replay_stage
 from .fuzz_requests import mgr_requests, mon_requests, supervisor_requests
 from .fuzz_talk import Report, hostile, spray
 from .fuzz_values import MGRS, MON, SEED_ENV, SUPERVISOR, TARGETS, Gen
@@ -66,10 +76,19 @@ def readonly_commands(c: TestCluster) -> dict[str, list[str]]:
     return out
 
 
+def status(c: TestCluster, who: str) -> dict[str, Any]:
+    return c.supervisor("status", timeout=5.0) if who == SUPERVISOR else c.admin(who, "status")
+
+
 def dropped(c: TestCluster, who: str) -> collections.Counter[str] | None:
     """The daemon's drop counters (None for a daemon that does not report them)."""
-    st = c.supervisor("status", timeout=5.0) if who == SUPERVISOR else c.admin(who, "status")
+    st = status(c, who)
     return collections.Counter(st["dropped"]) if "dropped" in st else None
+
+
+def model_guard(c: TestCluster, who: str) -> ReplayGuard:
+    """Our model of the daemon's replay guard: its name and floor (its start)."""
+    return ReplayGuard(who, Sequencer(), started=status(c, who)["replay_guard"]["floor"])
 
 
 def settled(c: TestCluster) -> dict[str, Any] | None:
@@ -182,6 +201,14 @@ def check_drops(
         for reason in ("unauthenticated", "malformed", "wrong_fsid", "unknown_type"):
             if not grown[reason]:
                 problems.append(f"{who} never counted a {reason!r} drop")
+        # The guard's counts are exact: no legitimate frame (the cluster's own
+        # traffic, this test's client) may be refused as a replay.
+        for reason in (REPLAYED, MISDIRECTED, STALE):
+            if grown[reason] != rep.expected_drops[reason] or not grown[reason]:
+                problems.append(
+                    f"{who} counted {grown[reason]} {reason!r} drops, "
+                    f"the model of its guard {rep.expected_drops[reason]}"
+                )
 
 
 def check_decoder(reports: dict[str, Report], problems: list[str]) -> None:
@@ -233,7 +260,7 @@ def test_fuzz_frames_every_daemon_survives_and_answers(cluster: TestCluster) -> 
     assert "mgr stat" in readonly and "mgr fail" not in readonly, readonly
 
     problems: list[str] = []
-    reports = {n: Report() for n in TARGETS}
+    reports = {n: Report(guard=model_guard(cluster, n)) for n in TARGETS}
     makers = {
         MON: mon_requests,
         MGRS[0]: mgr_requests,
@@ -243,9 +270,12 @@ def test_fuzz_frames_every_daemon_survives_and_answers(cluster: TestCluster) -> 
     t0 = time.monotonic()
     with zmq.Context() as ctx:
         for who in TARGETS:
+            w.dest = who
             if spray(ctx, book[who], w, who, reports[who], problems):
                 reqs, shots = makers[who](w, readonly)
                 hostile(ctx, book[who], w, who, reqs, shots, reports[who], problems)
+                others = [n for n in TARGETS if n != who]
+                replay_stage(ctx, book[who], w, who, others, reports[who], problems)
     print(f"barrage took {time.monotonic() - t0:.1f}s")
     for who, rep in reports.items():
         refused = sum(rep.expected_drops.values())

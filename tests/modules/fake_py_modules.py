@@ -29,6 +29,7 @@ class FakePyModules:
     mgr_id: str = "x"
     ceph_version: str = "ceph version 16.2.15 (sim) pacific (stable)"
     ceph_release: str = "pacific"
+    embedded_api: bool = False  # behaves as a release tree of ceph_release
     module_log: logging.Logger = field(default_factory=lambda: logging.getLogger("fake.modules"))
     config: ConfigView = field(default_factory=lambda: ConfigView("mgr.x"))
     config_received: bool = True
@@ -81,6 +82,10 @@ class FakePyModules:
     async def tell_osd(self, osd: int, cmd: dict[str, Any], timeout: float) -> CommandReply:
         self.told.append((osd, cmd))
         return CommandReply(retval=0, outbuf=b"{}")
+
+    async def tell_mds(self, spec: str, cmd: dict[str, Any], timeout: float) -> CommandReply:
+        self.told.append((-1, {"mds": spec, **cmd}))
+        return CommandReply(retval=0, outbuf=b"[]")
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return asyncio.get_running_loop().create_task(coro)

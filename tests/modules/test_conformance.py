@@ -1,11 +1,14 @@
 """Conformance: one test per API entry of shared/reference/ceph_mgr_api.md §1.4,
-run inside a real active mgr.
+run inside a real active mgr, for the embedded API and for each release tree
+(Ceph's own mgr Python of 16.2, 18.2 and 20.2, docs/releases.md).
 
-Each test evaluates a snippet in the running ``selftest`` module (``mgr
+Each test evaluates a snippet in the running ``sim_selftest`` module (``mgr
 self-test eval``: ``mgr`` is the module instance) and checks what it
-printed, then, where the entry has an effect outside the mgr (health, the
-cluster log, services, config-key), checks that effect through the mon. One
-cluster serves the whole file.
+printed (tests/modules/conformance_entries.py), then, where the entry has an
+effect outside the mgr (health, the cluster log, services, config-key),
+checks that effect through the mon. One cluster per target serves the whole
+file (an xdist group each: under ``-n`` a target's cluster starts once). A
+release tree that is not fetched skips its target, or fails it with CI set.
 """
 
 from __future__ import annotations
@@ -17,18 +20,43 @@ from pathlib import Path
 import pytest
 
 from sim.testing import TestCluster, running_cluster, wait_until
+from tests.release.test_stock_selftest import release_tree
 
+from .conformance_entries import ENTRIES, TARGETS, expected
 from .helpers import enable_modules, mgr
 
 SNIPPET_TIMEOUT = 10.0
+START_TIMEOUT = 30.0
+
+pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def c(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCluster]:
-    path: Path = tmp_path_factory.mktemp("conformance")
-    with running_cluster(path / "c", mons=1, mgrs=2) as cl:
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param(t, marks=pytest.mark.xdist_group(f"conformance-{t}")) for t in TARGETS],
+)
+def c(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestCluster]:
+    target: str = request.param
+    release = None if target == "embedded" else target
+    options = {}
+    if release is not None:  # the tree's stock modules stay off: a faster start
+        stock = {p.name for p in release_tree(release).iterdir() if (p / "module.py").is_file()}
+        options["mgr_disabled_modules"] = " ".join(sorted(stock))
+    path: Path = tmp_path_factory.mktemp(f"conformance-{target}")
+    with running_cluster(path / "c", mons=1, mgrs=2, options=options, ceph_release=release) as cl:
         enable_modules(cl, "sim_selftest", "hello")
+        wait_until(
+            lambda: len(cl.json("mgr dump")["standbys"]) == 1, START_TIMEOUT, "the standby mgr"
+        )
         yield cl
+
+
+@pytest.fixture
+def target(request: pytest.FixtureRequest) -> str:
+    """The target the test's cluster runs: ``embedded``, ``16.2``, ``18.2`` or ``20.2``."""
+    return str(request.node.callspec.params["c"])
 
 
 def ev(c: TestCluster, source: str) -> str:
@@ -38,182 +66,10 @@ def ev(c: TestCluster, source: str) -> str:
     return out.strip()
 
 
-# API entry -> (snippet, expected output)
-ENTRIES: dict[str, tuple[str, str]] = {
-    "get": (
-        "print(mgr.get('mgr_map')['active_name'] == mgr.get_mgr_id(), mgr.get('__OBJ_DNE__'),"
-        " mgr.get('config_nonexistent'), sorted(mgr.get('osd_map'))[:3])",
-        "True None {} ['backfillfull_ratio', 'blocklist', 'cluster_snapshot']",
-    ),
-    "get(health)": (
-        "import json; print(sorted(json.loads(mgr.get('health')['json'])))",
-        "['checks', 'mutes', 'status']",
-    ),
-    "get(mon_status)": (
-        "import json; print(json.loads(mgr.get('mon_status')['json'])['quorum'])",
-        "[0]",
-    ),
-    "get(mon_map)": ("print([m['name'] for m in mgr.get('mon_map')['mons']])", "['a']"),
-    "get(config)": ("print(mgr.get('config')['mgr_standby_modules'])", "true"),
-    "get(fs_map/service_map/pg_*)": (
-        "print(mgr.get('fs_map')['filesystems'], mgr.get('service_map')['services'],"
-        " mgr.get('pg_summary')['all'], mgr.get('df')['pools'], mgr.get('pg_ready'))",
-        "[] {} {} [] {'pg_ready': True}",
-    ),
-    "get_osdmap": (
-        "m = mgr.get_osdmap(); print(m.get_epoch(), m.get_pools(), m.get_crush().find_roots())",
-        "1 {} [-1]",
-    ),
-    "get_server": (
-        "s = mgr.get_server(mgr.get_hostname()); print(sorted((x['type'], x['id']) for x in s['services']))",
-        "[('mgr', 'x'), ('mgr', 'y'), ('mon', 'a')]",
-    ),
-    "list_servers": (
-        "print(len(mgr.list_servers()), mgr.list_servers()[0]['ceph_version'][:12])",
-        "1 ceph version",
-    ),
-    "get_metadata": (
-        "print(mgr.get_metadata('mgr', mgr.get_mgr_id())['ceph_version_short'],"
-        " mgr.get_metadata('osd', '0'), mgr.get_metadata('osd', '0', {}))",
-        "16.2.15 None {}",
-    ),
-    "get_daemon_status": (
-        "print(mgr.get_daemon_status('mgr', mgr.get_mgr_id()), mgr.get_daemon_status('osd', '0'))",
-        "{} None",
-    ),
-    "get_daemon_health_metrics": ("print(mgr.get_daemon_health_metrics())", "{}"),
-    "have_mon_connection": ("print(mgr.have_mon_connection())", "True"),
-    "get_mgr_ip/get_hostname": (
-        "import socket; print(mgr.get_mgr_ip(), mgr.get_hostname() == socket.gethostname())",
-        "127.0.0.1 True",
-    ),
-    "version/release_name": (
-        "print(mgr.version.startswith('ceph version 16.2'), mgr.release_name, mgr.lookup_release_name(17))",
-        "True pacific quincy",
-    ),
-    "get_context/conf/rocksdb": (
-        # the context is the capsule `rados.Rados(context=…)` connects with (issue 12);
-        # `track`: the hook librados calls run inside (mgr/host/rados_calls.py)
-        "ctx = mgr.get_context(); print(sorted(ctx), ctx['name'] == 'mgr.' + mgr.get_mgr_id(),"
-        " repr(mgr.get_ceph_conf_path()), mgr.get_rocksdb_version())",
-        "['conf_get', 'name', 'run_dir', 'track'] True '' 6.8.1",
-    ),
-    "pool_exists/have_enough_osds": (
-        "print(mgr.pool_exists('rbd'), mgr.have_enough_osds())",
-        "False False",
-    ),
-    "get_ceph_option": (
-        "print(type(mgr.get_ceph_option('mgr_tick_period')).__name__,"
-        " type(mgr.get_ceph_option('mgr_stats_period')).__name__,"
-        " mgr.get_ceph_option('mgr_standby_modules'), mgr.get_ceph_option('debug_mgr'))\n"
-        "try:\n    mgr.get_ceph_option('no_such')\nexcept KeyError as e:\n    print(e)",
-        "float int True 2/5\n'option not found: no_such'",
-    ),
-    "get_foreign_ceph_option": (
-        "print(mgr.get_foreign_ceph_option('mon.a', 'mon_allow_pool_delete'))",
-        "False",
-    ),
-    "get_module_option": (
-        "print(mgr.get_module_option('roption2'), mgr.get_module_option('roption1'),"
-        " mgr.get_module_option('roption1', 'd'))\n"
-        "try:\n    mgr.get_module_option('nope')\nexcept RuntimeError as e:\n    print(e)",
-        "xyz None d\nConfig option 'nope' is not in Module.MODULE_OPTIONS",
-    ),
-    "set_module_option": (
-        "mgr.set_module_option('rwoption2', 10); a = mgr.get_module_option('rwoption2')\n"
-        "mgr.set_module_option('rwoption2', None); print(a, mgr.get_module_option('rwoption2'))\n"
-        # Pacific logs a refused value and returns (a real 16.2 mgr does); Quincy+ raise
-        "try:\n    mgr.set_module_option('rwoption7', 43)\nexcept ValueError as e:\n    print('ValueError', e)\n"
-        "print(mgr.get_module_option('rwoption7'))",
-        "10 None\nNone",
-    ),
-    "get_localized_module_option/set_localized_module_option": (
-        "mgr.set_module_option('testlkey', 'global'); a = mgr.get_localized_module_option('testlkey')\n"
-        "mgr.set_localized_module_option('testlkey', 'mine')\n"
-        "print(a, mgr.get_localized_module_option('testlkey'), mgr.get_module_option('testlkey'))",
-        "global mine global",
-    ),
-    "get_module_option_ex/set_module_option_ex": (
-        "mgr.set_module_option_ex('hello', 'place', 'mars')\n"
-        "print(mgr.get_module_option_ex('hello', 'place'), mgr.get_module_option_ex('hello', 'emphatic', 'd'),"
-        " mgr.get_module_option_ex('nomodule', 'x'))",
-        "mars d None",
-    ),
-    "get_store/set_store": (
-        "mgr.set_store('k1', 'v1'); a = mgr.get_store('k1'); mgr.set_store('k1', None)\n"
-        "print(a, mgr.get_store('k1'), mgr.get_store('k1', 'dflt'))",
-        "v1 None dflt",
-    ),
-    "get_store_prefix": (
-        "mgr.set_store('p/a', '1'); mgr.set_store('p/b', '2'); print(sorted(mgr.get_store_prefix('p/').items()))",
-        "[('p/a', '1'), ('p/b', '2')]",
-    ),
-    "get_localized_store/set_localized_store": (
-        "mgr.set_store('ls', 'g'); mgr.set_localized_store('ls', 'l')\n"
-        "print(mgr.get_localized_store('ls'), mgr.get_store('ls'), mgr.get_localized_store('none', 'd'))",
-        "l g d",
-    ),
-    "send_command": (
-        "import json; from mgr_module import CommandResult\n"
-        "r = CommandResult('t1'); mgr.send_command(r, 'mon', '', json.dumps({'prefix': 'mgr stat', 'format': 'json'}), 't1')\n"
-        "rc, out, err = r.wait(); print(rc, json.loads(out)['available'])\n"
-        "try:\n    mgr.send_command(CommandResult(), 'osd', 'x', '{}', '')\nexcept ValueError as e:\n    print(e)\n"
-        "try:\n    mgr.send_command(CommandResult(), 'nope', '0', '{}', '')\nexcept ValueError as e:\n    print(e)",
-        "0 True\ninvalid osd_id\nunknown service type",
-    ),
-    "mon_command": (
-        "rc, out, err = mgr.mon_command({'prefix': 'no such'}); print(rc, repr(out), err)",
-        "-22 '' unrecognized command",
-    ),
-    "check_mon_command": (
-        "from mgr_module import MonCommandFailed\n"
-        "print(mgr.check_mon_command({'prefix': 'mgr stat'}).retval)\n"
-        "try:\n    mgr.check_mon_command({'prefix': 'nope'})\nexcept MonCommandFailed as e:\n    print(e)",
-        "0\nnope failed: unrecognized command retval: -22",
-    ),
-    "osd_command/tell_command": (
-        "print(mgr.osd_command({'prefix': 'perf dump', 'id': 0})[0], mgr.tell_command('osd', '1', {'prefix': 'x'})[0])",
-        "-2 -2",  # no OSD in this cluster: Objecter's "osd dne"
-    ),
-    "get_perf_schema/get_counter/get_latest_counter": (
-        "print(mgr.get_perf_schema('osd', '0'), mgr.get_counter('osd', '0', 'osd.op'),"
-        " mgr.get_latest_counter('osd', '0', 'osd.op'), mgr.get_latest('osd', '0', 'osd.op'))",
-        "{} {'osd.op': []} {'osd.op': []} 0",
-    ),
-    "get_counter(mon)": (
-        "s = mgr.get_perf_schema('mon', '')\n"
-        "print(sorted(s.get('mon.a', {})), mgr.get_latest('mon', 'a', 'cluster.num_mon'))",
-        "['cluster.num_mon', 'cluster.num_mon_quorum'] 1",
-    ),
-    "get_all_perf_counters": (
-        "print(sorted(mgr.get_all_perf_counters().get('mon.a', {})))",
-        "['cluster.num_mon', 'cluster.num_mon_quorum']",
-    ),
-    "remote": (
-        "mgr._test_remote_calls(); print(mgr.remote('hello', 'get_module_option', 'foo'))",
-        "a",
-    ),
-    "progress events": (
-        "mgr.update_progress_event('e1', 'doing', 0.5, True); mgr.complete_progress_event('e1');"
-        " mgr.clear_all_progress_events(); print('ok')",
-        "ok",
-    ),
-    "is_authorized": ("print(mgr.is_authorized({'pool': 'x'}))", "True"),
-    "log": (
-        "mgr.log.info('conformance log line'); print(mgr.log.name, mgr.getLogger().name)",
-        "sim_selftest sim_selftest",
-    ),
-    "osd/mds perf queries": (
-        "print(mgr.add_osd_perf_query({}), mgr.get_osd_perf_counters(1), mgr.add_mds_perf_query({}))",
-        "None None None",
-    ),
-}
-
-
 @pytest.mark.parametrize("entry", list(ENTRIES))
-def test_api_entry(c, entry):
-    snippet, expected = ENTRIES[entry]
-    assert ev(c, snippet) == expected
+def test_api_entry(c: TestCluster, target: str, entry: str) -> None:
+    snippet, want = ENTRIES[entry]
+    assert ev(c, snippet) == expected(want, target)
 
 
 def test_notify_health_and_command(c):

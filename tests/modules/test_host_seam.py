@@ -42,8 +42,10 @@ def _as_protocol(host: PyModules) -> PyModules:  # mypy: the fake is a PyModules
 # --- command dispatch ------------------------------------------------------------------------
 
 
-def _run(host: FakePyModules, prefix: str, sender: str = "client.admin") -> CommandReply:
-    return asyncio.run(dispatch(_as_protocol(host), {"prefix": prefix}, b"", sender))
+def _run(
+    host: FakePyModules, prefix: str, sender: str = "client.admin", cap: str = "allow *"
+) -> CommandReply:
+    return asyncio.run(dispatch(_as_protocol(host), {"prefix": prefix}, b"", sender, cap))
 
 
 def test_dispatch_refusals_in_cephs_order() -> None:
@@ -63,8 +65,9 @@ def test_dispatch_refusals_in_cephs_order() -> None:
 
 def test_dispatch_checks_caps_first() -> None:
     host = _host(records={"m": _record("m", perms={"m set": "w"})})
-    reply = _run(host, "m set", sender="client.readonly")
+    reply = _run(host, "m set", sender="client.foo", cap="allow r")  # the mgr cap from the auth db
     assert reply.retval == -errno.EACCES
+    assert _run(host, "m set", sender="client.foo", cap="allow rw").retval != -errno.EACCES
 
 
 # --- a module's handle -------------------------------------------------------------------------
@@ -117,6 +120,14 @@ def test_pacific_logs_a_refused_module_option_and_returns(caplog: pytest.LogCapt
     assert host.ceph_release == "pacific"
     host.writes.set_module_option("m", "m", "count", "43")  # returns, as a 16.2 mgr does
     assert "`config set mgr/m/count 43` failed" in caplog.text and "42" in caplog.text
+
+
+def test_the_embedded_api_raises_on_a_refused_module_option_as_the_newest_release() -> None:
+    rec = _record("m", options=[{"name": "count", "type": "int", "min": 1, "max": 42}])
+    host = _host(records={"m": rec})
+    host.embedded_api = True  # ceph_release stays "pacific": the daemon's identity
+    with pytest.raises(ValueError, match="above maximum 42"):
+        host.writes.set_module_option("m", "m", "count", "43")
 
 
 # --- the digest --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from mgr.host.config_cache import ConfigView, KVStore
 from mgr.host.health import module_health
 from mgr.host.native import NativeOptions
 from mgr.host.registry import discover, load
-from sim.caps import allows, caps_for
+from sim.caps import allows, service_cap
 
 
 def write_module(base: Path, name: str, body: str, init: str | None = None) -> Path:
@@ -163,10 +163,11 @@ def test_module_health_texts():
     assert "MY_CHECK" in checks
 
 
-def test_caps_from_entity_names():
-    assert caps_for("client.admin") == "allow *"
-    assert caps_for("client.ro") == "allow r" and caps_for("client.ro.alice") == "allow r"
-    assert caps_for("client.robert") == "allow *"
+def test_caps_from_the_auth_database():
+    assert service_cap(None, "mgr") == "allow *"  # not in the database: a daemon
+    assert service_cap({"mon": "allow r"}, "mgr") == "allow r"  # no mgr cap: the mon's
+    assert service_cap({"mon": "allow *", "mgr": "allow r"}, "mgr") == "allow r"
+    assert service_cap({"mgr": "allow *"}, "mon") == ""
     assert allows("allow r", "r") and not allows("allow r", "rw") and not allows("allow r", "w")
     assert allows("allow *", "rw")
 

@@ -97,12 +97,22 @@ def client_loop(
 ) -> None:
     rng = random.Random(seed)
     try:
-        with Cluster(path, name=f"client.{name}") as cl:
+        # its own key (made by `own_keyring`), not the harness's service secret
+        with Cluster(path, name=f"client.{name}", keyring=path / f"client.{name}.keyring") as cl:
             while not stop.is_set():
                 body(cl, rng)
                 time.sleep(rng.uniform(*THINK))
     except BaseException as exc:
         errors.append(exc)
+
+
+def own_keyring(c: TestCluster, name: str) -> None:
+    """``auth get-or-create client.NAME mon 'allow rw'`` (a per-entity key, cephx-like),
+    written where `client_loop` reads it."""
+    cmd = {"prefix": "auth get-or-create", "entity": f"client.{name}", "caps": ["mon", "allow rw"]}
+    rc, out, err = c.mon_command(cmd)
+    assert rc == 0, err
+    (c.run.path / f"client.{name}.keyring").write_bytes(out)
 
 
 def kv(cl: Cluster, cmd: dict[str, str]) -> tuple[str, int, bytes]:
@@ -159,6 +169,10 @@ def test_history_under_kills_pauses_and_partitions(
     rng = random.Random(SEED + mons)
     bodies = [(f"w{i}", writer(i)) for i in range(WRITERS)]
     bodies += [(f"r{i}", reader(i)) for i in range(READERS)]
+    for n, _ in bodies:
+        own_keyring(c, n)
+    entities = {e["entity"] for e in c.json("auth ls")["auth_dump"]}
+    assert {f"client.{n}" for n, _ in bodies} <= entities
     threads = [
         threading.Thread(
             target=client_loop, args=(path, n, b, rng.randrange(1 << 30), stop, errors), daemon=True

@@ -134,11 +134,17 @@ def test_the_leaders_death_elects_the_next_and_writes_resume(three: TestCluster)
 
 
 def test_without_a_majority_writes_fail_cleanly_and_all_comes_back(three: TestCluster) -> None:
+    """Both meanings of have_mon_connection() at once: the active mgr has Ceph's (a
+    session with some mon, the default), the standby the simulator's quorum option."""
     c = three
     wait_quorum(c, ["a", "b", "c"])
     kv_set(c, "q/k", "before")
     name, gid = active(c)
-    pid = c.mgr_status(f"mgr.{name}")["pid"]
+    me = f"mgr.{name}"
+    pid = c.mgr_status(me)["pid"]
+    other = next(m for m in c.mgr_names() if m != me)
+    setting = {"prefix": "config set", "var": "mon_client_require_quorum", "val": ["true"]}
+    assert c.daemon_command(other, setting)[0] == 0  # `ceph daemon mgr.N config set …`
     for m in ("b", "c"):
         c.supervisor({"prefix": "kill", "daemon": f"mon.{m}"})
     wait_until(lambda: mon_status(c, "a")["state"] == "electing", 5, "mon.a out of quorum")
@@ -146,14 +152,20 @@ def test_without_a_majority_writes_fail_cleanly_and_all_comes_back(three: TestCl
     with pytest.raises(MonUnavailable):
         c.mon_command({"prefix": "config-key set", "key": "q/k", "val": "lost"}, timeout=1.5)
     assert time.monotonic() - t0 < 3.0  # bounded: the timeout, not forever
-    for mgr in c.mgr_names():
-        wait_until(
-            lambda n=mgr: not c.mgr_status(n)["have_mon_connection"],  # type: ignore[misc]
-            5,
-            f"{mgr} to report no mon connection",
-        )
-    st = c.mgr_status(f"mgr.{name}")
-    assert st["active"] and st["pid"] == pid  # keeps running on its last state
+    # the quorum semantics: no session while there is no quorum
+    wait_until(lambda: not c.mgr_status(other)["have_mon_connection"], 5, f"{other} without")
+    # Ceph's: attached to the lone mon.a, whose tick trims every client session once it
+    # has been out of quorum for 2 x mon_lease; the mgr is back on it at once, each time
+    before = c.mgr_status(me)["mon_sessions"]
+    wait_until(
+        lambda: (st := c.mgr_status(me))["mon_sessions"] >= before + 3 and st["mon"] == "a",
+        10,
+        f"{me} trimmed by mon.a and back on it, three times",
+    )
+    wait_until(lambda: c.mgr_status(me)["have_mon_connection"], 5, f"{me} on mon.a")
+    assert not c.mgr_status(other)["have_mon_connection"]
+    st = c.mgr_status(me)
+    assert st["role"] == "active" and st["pid"] == pid  # keeps running on its last state
     c.supervisor({"prefix": "restart", "daemon": "mon.b"})
     wait_quorum(c, ["a", "b"])
     kv_set(c, "q/k", "after", timeout=5.0)
@@ -165,7 +177,7 @@ def test_without_a_majority_writes_fail_cleanly_and_all_comes_back(three: TestCl
             f"{mgr} to reconnect",
         )
     assert active(c) == (name, gid)
-    assert c.mgr_status(f"mgr.{name}")["pid"] == pid
+    assert c.mgr_status(me)["pid"] == pid
     log = c.mon_command({"prefix": "log last", "num": 200, "level": "debug"})[1].decode()
     assert "unresponsive" not in log
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from mon.auth_monitor import AuthMonitor
 from mon.cluster_log import ClusterLog
 from mon.config_key import ConfigKeyService
 from mon.config_monitor import ConfigMonitor
@@ -103,6 +104,7 @@ class FakeMon:
         )
         self.health_service = HealthService()
         self.auth_service = AuthService()
+        self.auth_monitor = AuthMonitor(self._publish, self._emit)
         self.log_service = LogService(100, self._emit, self._publish)
         self.config_service = ConfigMonitor(
             FSID, self.id, self.options, lambda: self.mgrmon.map, self._publish, self._emit
@@ -121,6 +123,7 @@ class FakeMon:
             self.mgr_service,
             self.health_service,
             self.auth_service,
+            self.auth_monitor,
             self.log_service,
             self.config_service,
             self.kv_service,

@@ -48,6 +48,10 @@ API = {
             def later(self):
                 import alpha          # a runtime import: resolved in beta's namespace
                 return alpha
+            def repl(self, source):
+                # as Ceph's selftest `eval`: code run in a bare dict (no __name__)
+                from code import InteractiveInterpreter
+                InteractiveInterpreter(dict(mgr=self)).runsource(source, symbol="exec")
     """,
 }
 
@@ -57,6 +61,21 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = write(tmp_path / "tree", API)
     monkeypatch.syspath_prepend(str(root))
     return root
+
+
+def test_code_a_module_execs_in_a_bare_dict_imports_from_its_namespace(tree: Path) -> None:
+    """selftest's `eval` runs in the module's sub-interpreter in Ceph: its
+    ``from mgr_module import X`` is the module's own X (its exceptions catch)."""
+    policy = namespaces.folder_policy([tree])
+    ns_b = namespaces.create("beta", policy)
+    b = ns_b.load_package("beta", tree / "beta")
+    m = b.Module()
+    m.repl("import fakeapi, importlib; mgr.got = (fakeapi, importlib.import_module('fakeapi'))")
+    assert m.got == (ns_b.modules["fakeapi"], ns_b.modules["fakeapi"])
+    assert "fakeapi" not in sys.modules
+    exec("import fakeapi as f; got = f", host := {"__name__": "hostfile"})
+    assert host["got"] is sys.modules["fakeapi"]  # a host file's code is not a module's
+    del sys.modules["fakeapi"]
 
 
 def test_two_modules_see_their_own_registry(tree: Path) -> None:

@@ -147,3 +147,20 @@ def test_each_types_versions_has_the_real_shape() -> None:
         assert compact == "\n" + json.dumps(json.loads(ours), separators=(",", ":")) + end
         real_compact = golden_text(f"{t}_versions.compact.json")
         assert real_compact == "\n" + json.dumps(real, separators=(",", ":")) + end
+
+
+def test_version_is_the_mons_own_line_as_ceph16_prints_it() -> None:
+    mon = _mon_with([], 0)
+    real_sha = "618f440892089921c3e944a991122ddc44e60516"
+
+    def ours(fmt: str | None) -> str:
+        return (
+            _run(mon, "version", fmt)
+            .replace("ceph-mgr-sim", real_sha)
+            .replace(CEPH_VERSION.split()[2], "16.2.15")
+        )
+
+    assert ours(None) == golden_text("version.txt")
+    assert ours("json") == golden_text("version.compact.json")
+    assert ours("json-pretty") == golden_text("version.json")
+    assert COMMANDS["version"].sig.flags == Flag.NOFORWARD | Flag.HIDDEN

@@ -40,6 +40,7 @@ from sim.messages import (
     Subscribe,
     message_class,
 )
+from sim.replay import UNROUTED
 from sim.wire import DropCounters, Dropped, Signer
 
 KEY = b"cluster-secret-0123456789"
@@ -132,7 +133,7 @@ def signed(header: Any, body: Any, *, raw: bool = False) -> list[bytes]:
 def header(
     type_s: Any = "ping", sender: Any = "mgr.x", fsid: Any = FSID, tid: Any = 1, epoch: Any = 0
 ) -> list[Any]:
-    return [type_s, sender, fsid, tid, epoch]
+    return [type_s, sender, fsid, tid, epoch, *UNROUTED.fields()]
 
 
 def dropped(frames: list[bytes], fsid: str = FSID, signer: Signer = SIGNER) -> Dropped:
@@ -225,7 +226,17 @@ def flip(b: bytes, i: int) -> bytes:
         ),
         pytest.param(signed({"type": "ping"}, {}), "malformed", id="header-is-a-map"),
         pytest.param(signed(header()[:4], {}), "malformed", id="header-4-fields"),
-        pytest.param(signed([*header(), 0], {}), "malformed", id="header-6-fields"),
+        pytest.param(signed([*header(), 0], {}), "malformed", id="header-11-fields"),
+        pytest.param(signed(header()[:5], {}), "malformed", id="header-without-route"),
+        pytest.param(
+            signed([*header()[:5], 5, 0, 1, 1, 0.0], {}), "malformed", id="route-dest-int"
+        ),
+        pytest.param(signed([*header()[:8], 1.5, 0.0], {}), "malformed", id="route-seq-float"),
+        pytest.param(signed([*header()[:8], 0, 0.0], {}), "malformed", id="route-seq-0"),
+        pytest.param(signed([*header()[:7], 0, 1, 0.0], {}), "malformed", id="route-nonce-0"),
+        pytest.param(signed([*header()[:9], "now"], {}), "malformed", id="route-stamp-str"),
+        pytest.param(signed([*header()[:9], float("nan")], {}), "malformed", id="route-stamp-nan"),
+        pytest.param(signed([*header()[:7], -1, 1, 0.0], {}), "malformed", id="route-nonce-neg"),
         pytest.param(signed(header(sender=5), {}), "malformed", id="header-sender-int"),
         pytest.param(signed(header(tid="1"), {}), "malformed", id="header-tid-str"),
         pytest.param(signed(header(epoch=1.5), {}), "malformed", id="header-epoch-float"),

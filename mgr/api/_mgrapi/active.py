@@ -19,7 +19,7 @@ import ceph_module
 
 from _mgrapi import types as t
 from _mgrapi.cli import CLICommandBase, commands_for
-from _mgrapi.helpers import PerfHelpersMixin
+from _mgrapi.helpers import PerfHelpersMixin, labelled_schema
 from _mgrapi.logs import MgrModuleLoggingMixin
 from _mgrapi.mgrdb import MgrDBMixin
 from _mgrapi.osdmap import OSDMap
@@ -196,17 +196,34 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
         return self._ceph_get_daemon_status(svc_type, svc_id)
 
     def get_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
-        return self._ceph_get_perf_schema(svc_type, svc_name)
+        """Labelled, as 20.2's: ``{daemon: {section: [{"labels": {}, "counters":
+        {name: schema}}]}}`` (flat up to 18.2: ``get_unlabeled_perf_schema``)."""
+        flat = self._ceph_get_unlabeled_perf_schema(svc_type, svc_name)
+        return {daemon: labelled_schema(counters) for daemon, counters in flat.items()}
 
-    get_unlabeled_perf_schema = get_perf_schema
+    def get_unlabeled_perf_schema(self, svc_type: str, svc_name: str) -> dict[str, Any]:
+        return self._ceph_get_unlabeled_perf_schema(svc_type, svc_name)
 
     def get_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
         return self._ceph_get_counter(svc_type, svc_name, path)
 
     get_unlabeled_counter = get_counter
 
-    def get_latest_counter(self, svc_type: str, svc_name: str, path: str) -> dict[str, Any]:
-        return self._ceph_get_latest_counter(svc_type, svc_name, path)
+    def get_latest_counter(
+        self,
+        svc_type: str,
+        svc_name: str,
+        path: str,
+        sub_counter_name: str | None = None,
+        labels: list[tuple[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """``(type, name, path)`` as up to Reef, or Tentacle's labelled
+        ``(type, name, counter, sub_counter, labels)`` keyed by the counter."""
+        if sub_counter_name is None:
+            return self._ceph_get_latest_counter(svc_type, svc_name, path)
+        return self._ceph_get_latest_counter(
+            svc_type, svc_name, path, sub_counter_name, labels or []
+        )
 
     get_latest_unlabeled_counter = get_latest_counter
 
@@ -310,7 +327,7 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
         *,
         one_shot: bool = False,
     ) -> None:
-        self._ceph_send_command(result, svc_type, svc_id, command, tag, inbuf)
+        self._ceph_send_command(result, svc_type, svc_id, command, tag, inbuf, one_shot=one_shot)
 
     def mon_command(
         self, cmd_dict: dict[str, Any], inbuf: str | None = None
@@ -348,17 +365,48 @@ class MgrModule(ceph_module.BaseMgrModule, MgrModuleLoggingMixin, PerfHelpersMix
         one_shot: bool = False,
     ) -> tuple[int, str, str]:
         result = t.CommandResult()
-        self.send_command(result, daemon_type, daemon_id, json.dumps(cmd_dict), "", inbuf)
+        self.send_command(
+            result, daemon_type, daemon_id, json.dumps(cmd_dict), "", inbuf, one_shot=one_shot
+        )
         return result.wait()
+
+    def get_quiesce_leader_gid(self, fscid: str | int) -> int | None:
+        """The quiesce db leader of file system ``fscid`` (its MDSMap's ``qdb_leader``)."""
+        for fs in (self.get("fs_map") or {}).get("filesystems", []):
+            if fs.get("id") == fscid:
+                return fs.get("mdsmap", {}).get("qdb_leader")
+        return None
+
+    def tell_quiesce_leader(self, leader: int, cmd_dict: dict[str, Any]) -> tuple[int, str, str]:
+        """``tell_command`` to the leader MDS; follows ENOTTY's ``leader`` redirect (5 tries)."""
+        rc, out, err = -errno.ENOTTY, "", ""
+        for _ in range(5):
+            rc, out, err = self.tell_command("mds", str(leader), cmd_dict, one_shot=True)
+            if rc != -errno.ENOTTY:
+                break
+            try:
+                leader = int(json.loads(out)["leader"])
+            except (ValueError, KeyError, TypeError) as exc:
+                self.log.error("Couldn't parse ENOTTY response from an mds: %s\n%s", exc, out)
+                break
+            self.log.info("Retrying a quiesce db command with leader %d", leader)
+        return rc, out, err
 
     def tool_exec(
         self, args: list[str], timeout: int = 10, stdin: bytes | None = None
     ) -> tuple[int, str, str]:
+        """Run a Ceph tool as this mgr: ``tool -k KEYRING -n mgr.ID args…`` (as 20.2)."""
+        tool, *rest = args
+        cmd = [tool, "-k", str(self.get_ceph_option("keyring")), "-n", f"mgr.{self.get_mgr_id()}"]
+        cmd += rest
+        self.log.debug("exec: %s", " ".join(cmd))
         try:
-            p = subprocess.run(args, input=stdin, capture_output=True, timeout=timeout)
-        except (subprocess.TimeoutExpired, OSError) as ex:
+            p = subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired as ex:
             self.log.error("%s", ex)
             return -errno.ETIMEDOUT, "", str(ex)
+        if p.returncode:
+            self.log.error("Non-zero return from %s: %s", cmd, p.stderr.decode())
         return p.returncode, p.stdout.decode(), p.stderr.decode()
 
     # --- health, logs, services, progress -------------------------------------------

@@ -49,6 +49,8 @@ class CLICommandBase:
 
     COMMANDS: ClassVar[dict[str, CLICommandBase]] = {}
 
+    KNOWN_ARGS = KNOWN_ARGS  # parameter names that are not command arguments
+
     def __init__(self, prefix: str, perm: str = "rw", poll: bool = False) -> None:
         self.prefix = prefix
         self.perm = perm
@@ -114,6 +116,8 @@ class CLICommandBase:
                 self.arg_spec[name] = tp
                 self.defaults.add(name)
         self.args = " ".join(tokens)
+
+    store_func_metadata = _load_func_metadata  # 20.2's name
 
     def _collect_args(self, cmd_dict: dict[str, Any]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}

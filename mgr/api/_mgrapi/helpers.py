@@ -17,6 +17,31 @@ from _mgrapi.types import ServiceInfoT
 PERF_SERVICES = ("mds", "mon", "osd", "rbd-mirror", "rgw", "tcmu-runner")
 
 
+def labelled_schema(flat: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """One daemon's flat schema (``{"section.name": schema}``) in 20.2's labelled
+    shape, every counter unlabelled (no simulated daemon reports labels)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for path, schema in flat.items():
+        section, _, name = str(path).partition(".")
+        out.setdefault(section, [{"labels": {}, "counters": {}}])[0]["counters"][name] = dict(
+            schema
+        )
+    return out
+
+
+def _latest_value(data: Any) -> int:
+    """A latest counter sample ``[t, v]`` (or none) as its value."""
+    return data[1] if data else 0
+
+
+def _latest_avg(data: Any) -> tuple[int, int]:
+    """A latest long-run-average sample ``[t, sum, count]`` (or none) as (sum, count)."""
+    if data:
+        _, value, count = cast(tuple[float, int, int], data)
+        return value, count
+    return 0, 0
+
+
 class PerfHelpersMixin:
     PRIO_CRITICAL = 10
     PRIO_INTERESTING = 8
@@ -35,7 +60,7 @@ class PerfHelpersMixin:
     NONE = 1
 
     log: Any
-    get_perf_schema: Any
+    get_unlabeled_perf_schema: Any
     get_latest_counter: Any
     list_servers: Any
 
@@ -105,15 +130,10 @@ class PerfHelpersMixin:
         return dashes + self.get_pretty_row(elems, width) + "\n" + dashes
 
     def get_latest(self, daemon_type: str, daemon_name: str, counter: str) -> int:
-        data = self.get_latest_counter(daemon_type, daemon_name, counter)[counter]
-        return data[1] if data else 0
+        return _latest_value(self.get_latest_counter(daemon_type, daemon_name, counter)[counter])
 
     def get_latest_avg(self, daemon_type: str, daemon_name: str, counter: str) -> tuple[int, int]:
-        data = self.get_latest_counter(daemon_type, daemon_name, counter)[counter]
-        if data:
-            _, value, count = cast(tuple[float, int, int], data)
-            return value, count
-        return 0, 0
+        return _latest_avg(self.get_latest_counter(daemon_type, daemon_name, counter)[counter])
 
     def get_all_perf_counters(
         self, prio_limit: int = PRIO_USEFUL, services: Sequence[str] = PERF_SERVICES
@@ -124,7 +144,7 @@ class PerfHelpersMixin:
             for service in cast(list[ServiceInfoT], server["services"]):
                 if service["type"] not in services:
                     continue
-                schemas = self.get_perf_schema(service["type"], service["id"])
+                schemas = self.get_unlabeled_perf_schema(service["type"], service["id"])
                 full = f"{service['type']}.{service['id']}"
                 if not schemas or full not in schemas:
                     self.log.warning("No perf counter schema for %s", full)
@@ -155,3 +175,40 @@ class PerfHelpersMixin:
         self, daemon_type: str, daemon_name: str, counter: str
     ) -> tuple[int, int]:
         return self.get_latest_avg(daemon_type, daemon_name, counter)
+
+    # Tentacle's labelled forms (20.2 mgr_module.py); every counter here is unlabelled
+    def get_counter_latest(
+        self,
+        daemon_type: str,
+        daemon_name: str,
+        counter_name: str,
+        sub_counter_name: str,
+        labels: list[tuple[str, str]],
+    ) -> int:
+        return _latest_value(
+            self.get_latest_counter(
+                daemon_type, daemon_name, counter_name, sub_counter_name, labels
+            )[counter_name]
+        )
+
+    def get_counter_latest_avg(
+        self,
+        daemon_type: str,
+        daemon_name: str,
+        counter_name: str,
+        sub_counter_name: str,
+        labels: list[tuple[str, str]],
+    ) -> tuple[int, int]:
+        return _latest_avg(
+            self.get_latest_counter(
+                daemon_type, daemon_name, counter_name, sub_counter_name, labels
+            )[counter_name]
+        )
+
+    def get_perf_counters(
+        self, prio_limit: int = PRIO_USEFUL, services: Sequence[str] = PERF_SERVICES
+    ) -> dict[str, dict[str, Any]]:
+        """`get_all_perf_counters` in Tentacle's labelled shape:
+        ``{daemon: {section: [{"labels": {}, "counters": {name: info}}]}}``."""
+        flat = self.get_all_perf_counters(prio_limit, services)
+        return {daemon: labelled_schema(counters) for daemon, counters in flat.items()}

@@ -96,7 +96,7 @@ def ceph_level_to_python(debug_mgr: str) -> str:
 
 
 class MgrModuleLoggingMixin:
-    module_name: str
+    module_name: str = ""  # the instance's, set by the constructor
     _ceph_log: Any
     _ceph_cluster_log: Any
 

@@ -24,7 +24,9 @@ def test_command_descriptors_are_cephs() -> None:
     assert usage["config-key set"] == "config-key set <key> [<val>]"
     assert usage["config-key dump"] == "config-key dump [<key>]"
     deprecated = {p for p, c in commands.COMMANDS.items() if c.sig.flags & Flag.DEPRECATED}
-    assert deprecated == {"config-key put", "config-key del", "config-key list", "mon remove"}
+    assert deprecated == {
+        "config-key put", "config-key del", "config-key list", "mon remove", "auth list", "auth del",
+    }  # fmt: skip
     writes = {p for p, c in commands.COMMANDS.items() if p.startswith("config") and c.writes}
     assert writes == {
         "config set",
