@@ -1,0 +1,92 @@
+"""Fake mons on real ZeroMQ ROUTER sockets for `sim.oneshot.OneShot`'s unit
+tests: each runs in a thread on 127.0.0.1 at a random port, answers Hello,
+Ping and Command as a script says, and counts the commands it got.
+
+Who may import it: tests/unit only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import zmq
+
+from sim import wire
+from sim.auth import reject
+from sim.auth.keys import generate_key, secret_of
+from sim.cluster import ClusterSpec, RunDir
+from sim.messages import Command, CommandReply, Envelope, Hello, HelloReply, Message, Ping, Pong
+from sim.options import Profile, defaults
+from sim.replay import Sequencer
+
+Answer = Callable[[Command], Message | None]
+
+
+def make_run_dir(path: Path, ports: list[int]) -> tuple[RunDir, wire.Signer]:
+    """A run directory with mons a, b, ... at ``ports`` and a client.admin keyring."""
+    mons = [chr(ord("a") + i) for i in range(len(ports))]
+    run = RunDir(path)
+    run.create(ClusterSpec.new(mons, [], ports, options=dict(defaults(Profile.FAST))))
+    key = generate_key()
+    (path / "ceph.client.admin.keyring").write_text(f"[client.admin]\n\tkey = {key}\n")
+    return run, wire.Signer(secret_of(key))
+
+
+class FakeMon:
+    def __init__(self, ctx: zmq.Context, name: str) -> None:
+        """Bound at once; `start` it with the cluster's fsid and client key."""
+        self.name, self.fsid = name, ""
+        self.signer = wire.Signer(b"unset")  # the cluster's client key, given to start
+        self.sock = ctx.socket(zmq.ROUTER)
+        self.port = self.sock.bind_to_random_port("tcp://127.0.0.1")
+        self.in_quorum = True
+        self.answer: Answer = lambda c: CommandReply(retval=0, outbuf=b"ok " + self.name.encode())
+        self.commands: list[dict] = []
+        self.hellos = 0
+        self.refuse = False
+        self.seqs = Sequencer()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self, fsid: str, signer: wire.Signer) -> None:
+        self.fsid, self.signer = fsid, signer
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close(linger=0)
+
+    def _reply(self, ident: bytes, env: Envelope, msg: Message) -> None:
+        out = Envelope(msg.TYPE, self.name, self.fsid, env.tid, msg, 0)
+        route = self.seqs.route(env.sender, 0, time.time())
+        self.sock.send_multipart([ident, *wire.encode(out, self.signer, route)])
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self.sock.poll(20):
+                continue
+            ident, *frames = self.sock.recv_multipart()
+            env = wire.decode(frames, self.signer, self.fsid)
+            msg = env.msg
+            if isinstance(msg, Hello):
+                self.hellos += 1
+                mon = self.name.removeprefix("mon.")
+                self._reply(
+                    ident, env, HelloReply(global_id=4100, mon_name=mon, in_quorum=self.in_quorum)
+                )
+            elif isinstance(msg, Ping):
+                self._reply(ident, env, Pong(in_quorum=self.in_quorum))
+            elif isinstance(msg, Command):
+                self.commands.append(msg.cmd)
+                if self.refuse:  # `sim.auth.reject`: as a mon that does not know our key
+                    self.sock.send_multipart(
+                        [ident, *reject.refusal(self.name, self.fsid, env.tid)]
+                    )
+                    continue
+                got = self.answer(msg)
+                if got is not None:
+                    self._reply(ident, env, got)

@@ -1,0 +1,109 @@
+"""`sim.oneshot.OneShot` against fake mons on real ZeroMQ sockets (oneshot_fakes)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zmq
+
+from sim.auth.reject import PermissionDenied
+from sim.messages import CommandReply, Message, Retry
+from sim.monc_policy import MonUnavailable
+from sim.oneshot import OneShot
+from tests.unit.oneshot_fakes import FakeMon, make_run_dir
+
+
+def _dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def ctx() -> Iterator[zmq.Context]:
+    c = zmq.Context()
+    yield c
+    c.destroy(linger=0)
+
+
+def test_hunt_skips_a_dead_mon_and_one_out_of_quorum(tmp_path: Path, ctx: zmq.Context) -> None:
+    mons = [FakeMon(ctx, "mon.b"), FakeMon(ctx, "mon.c")]
+    run, signer = make_run_dir(tmp_path, [_dead_port()] + [m.port for m in mons])
+    try:
+        mons[0].in_quorum = False
+        for m in mons:
+            m.start(run.spec().fsid, signer)
+        shot = OneShot(tmp_path)
+        try:
+            reply = shot.mon_command({"prefix": "status"}, b"", 1.5)
+        finally:
+            shot.close()
+        assert reply.retval == 0 and reply.outbuf == b"ok mon.c"
+        assert mons[0].commands == [] and mons[1].commands == [{"prefix": "status"}]
+    finally:
+        for m in mons:
+            m.stop()
+
+
+def _cluster(tmp_path: Path, ctx: zmq.Context, n: int) -> list[FakeMon]:
+    mons = [FakeMon(ctx, f"mon.{chr(97 + i)}") for i in range(n)]
+    run, signer = make_run_dir(tmp_path, [m.port for m in mons])
+    for m in mons:
+        m.fsid, m.signer = run.spec().fsid, signer
+    return mons
+
+
+def test_retry_is_asked_again_until_answered(tmp_path: Path, ctx: zmq.Context) -> None:
+    (mon,) = _cluster(tmp_path, ctx, 1)
+    answers: list[Message] = [Retry(reason="electing"), Retry(reason="electing")]
+    mon.answer = lambda c: answers.pop(0) if answers else CommandReply(retval=0, outbuf=b"done")
+    mon.start(mon.fsid, mon.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            reply = shot.mon_command({"prefix": "health"}, b"", 1.5)
+        finally:
+            shot.close()
+    finally:
+        mon.stop()
+    assert reply.outbuf == b"done" and len(mon.commands) == 3
+
+
+def test_retries_past_the_deadline_time_out_with_the_reason(
+    tmp_path: Path, ctx: zmq.Context
+) -> None:
+    (mon,) = _cluster(tmp_path, ctx, 1)
+    mon.answer = lambda c: Retry(reason="paxos is recovering")
+    mon.start(mon.fsid, mon.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            with pytest.raises(MonUnavailable, match="timed out: paxos is recovering"):
+                shot.mon_command({"prefix": "health"}, b"", 0.6)
+        finally:
+            shot.close()
+    finally:
+        mon.stop()
+    assert len(mon.commands) >= 2
+
+
+def test_a_refused_key_is_permission_denied_not_a_timeout(tmp_path: Path, ctx: zmq.Context) -> None:
+    (mon,) = _cluster(tmp_path, ctx, 1)
+    mon.refuse = True
+    mon.start(mon.fsid, mon.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            t0 = time.monotonic()
+            with pytest.raises(PermissionDenied):
+                shot.mon_command({"prefix": "health"}, b"", 5.0)
+            assert time.monotonic() - t0 < 2.0
+        finally:
+            shot.close()
+    finally:
+        mon.stop()
+    assert len(mon.commands) == 1
