@@ -20,7 +20,7 @@ from sim.auth.keys import generate_key, secret_of
 from sim.cluster import ClusterSpec, RunDir
 from sim.messages import Command, CommandReply, Envelope, Hello, HelloReply, Message, Ping, Pong
 from sim.options import Profile, defaults
-from sim.replay import Sequencer
+from sim.replay import Route, Sequencer
 
 Answer = Callable[[Command], Message | None]
 
@@ -47,6 +47,7 @@ class FakeMon:
         self.commands: list[dict] = []
         self.hellos = 0
         self.refuse = False
+        self.raw: Callable[[Envelope], list[list[bytes]]] | None = None
         self.seqs = Sequencer()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -60,10 +61,14 @@ class FakeMon:
         self._thread.join(5)
         self.sock.close(linger=0)
 
-    def _reply(self, ident: bytes, env: Envelope, msg: Message) -> None:
+    def frames(self, env: Envelope, msg: Message, route: Route | None = None) -> list[bytes]:
+        """The signed frames answering ``env`` with ``msg`` (a fresh route unless given)."""
         out = Envelope(msg.TYPE, self.name, self.fsid, env.tid, msg, 0)
-        route = self.seqs.route(env.sender, 0, time.time())
-        self.sock.send_multipart([ident, *wire.encode(out, self.signer, route)])
+        route = route or self.seqs.route(env.sender, 0, time.time())
+        return wire.encode(out, self.signer, route)
+
+    def _reply(self, ident: bytes, env: Envelope, msg: Message) -> None:
+        self.sock.send_multipart([ident, *self.frames(env, msg)])
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -86,6 +91,10 @@ class FakeMon:
                     self.sock.send_multipart(
                         [ident, *reject.refusal(self.name, self.fsid, env.tid)]
                     )
+                    continue
+                if self.raw is not None:  # the test writes the frames itself
+                    for out in self.raw(env):
+                        self.sock.send_multipart([ident, *out])
                     continue
                 got = self.answer(msg)
                 if got is not None:

@@ -11,9 +11,12 @@ import pytest
 import zmq
 
 from sim.auth.reject import PermissionDenied
-from sim.messages import CommandReply, Message, Retry
+from sim.codec import MAX_FRAME_BYTES
+from sim.messages import CommandReply, Envelope, Message, Retry
 from sim.monc_policy import MonUnavailable
 from sim.oneshot import OneShot
+from sim.replay import Route
+from sim.wire import FrameTooLarge
 from tests.unit.oneshot_fakes import FakeMon, make_run_dir
 
 
@@ -100,6 +103,57 @@ def test_a_refused_key_is_permission_denied_not_a_timeout(tmp_path: Path, ctx: z
         try:
             t0 = time.monotonic()
             with pytest.raises(PermissionDenied):
+                shot.mon_command({"prefix": "health"}, b"", 5.0)
+            assert time.monotonic() - t0 < 2.0
+        finally:
+            shot.close()
+    finally:
+        mon.stop()
+    assert len(mon.commands) == 1
+
+
+def test_a_replayed_reply_is_ignored(tmp_path: Path, ctx: zmq.Context) -> None:
+    (mon,) = _cluster(tmp_path, ctx, 1)
+    first: list[Route] = []
+
+    def raw(env: Envelope) -> list[list[bytes]]:
+        route = mon.seqs.route(env.sender, 0, time.time())
+        if not first:  # the first command: answered, its route kept
+            first.append(route)
+            return [mon.frames(env, CommandReply(retval=0, outbuf=b"one"), route)]
+        # the second: the first's route again (a replay), then a genuine answer
+        replayed = mon.frames(env, CommandReply(retval=0, outbuf=b"replayed"), first[0])
+        return [replayed, mon.frames(env, CommandReply(retval=0, outbuf=b"two"), route)]
+
+    mon.raw = raw
+    mon.start(mon.fsid, mon.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            one = shot.mon_command({"prefix": "health"}, b"", 1.5)
+            two = shot.mon_command({"prefix": "status"}, b"", 1.5)
+        finally:
+            shot.close()
+    finally:
+        mon.stop()
+    assert (one.outbuf, two.outbuf) == (b"one", b"two")
+    assert len(mon.commands) == 2
+
+
+def test_a_reply_over_the_size_limit_fails_that_call(tmp_path: Path, ctx: zmq.Context) -> None:
+    (mon,) = _cluster(tmp_path, ctx, 1)
+
+    def raw(env: Envelope) -> list[list[bytes]]:
+        ok = mon.frames(env, CommandReply(retval=0, outbuf=b"x"))
+        return [[ok[0], ok[1], b"\0" * (MAX_FRAME_BYTES + 1)]]  # never decoded: too big
+
+    mon.raw = raw
+    mon.start(mon.fsid, mon.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            t0 = time.monotonic()
+            with pytest.raises(FrameTooLarge):
                 shot.mon_command({"prefix": "health"}, b"", 5.0)
             assert time.monotonic() - t0 < 2.0
         finally:
