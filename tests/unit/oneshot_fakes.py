@@ -47,6 +47,7 @@ class FakeMon:
         self.commands: list[dict] = []
         self.hellos = 0
         self.refuse = False
+        self.die_on_command = False
         self.raw: Callable[[Envelope], list[list[bytes]]] | None = None
         self.seqs = Sequencer()
         self._stop = threading.Event()
@@ -92,6 +93,9 @@ class FakeMon:
                         [ident, *reject.refusal(self.name, self.fsid, env.tid)]
                     )
                     continue
+                if self.die_on_command:  # gone while running it: the socket closes
+                    self.sock.close(linger=0)
+                    return
                 if self.raw is not None:  # the test writes the frames itself
                     for out in self.raw(env):
                         self.sock.send_multipart([ident, *out])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ import zmq
 
 from sim.auth.reject import PermissionDenied
 from sim.codec import MAX_FRAME_BYTES
-from sim.messages import CommandReply, Envelope, Message, Retry
+from sim.messages import Command, CommandReply, Envelope, Message, Retry
 from sim.monc_policy import MonUnavailable
 from sim.oneshot import OneShot
 from sim.replay import Route
@@ -161,3 +161,56 @@ def test_a_reply_over_the_size_limit_fails_that_call(tmp_path: Path, ctx: zmq.Co
     finally:
         mon.stop()
     assert len(mon.commands) == 1
+
+
+def test_retry_out_of_quorum_hunts_another_mon(tmp_path: Path, ctx: zmq.Context) -> None:
+    mons = _cluster(tmp_path, ctx, 2)
+    answered: list[str] = []
+
+    def answer_as(mon: FakeMon) -> Callable[[Command], Message | None]:
+        def answer(c: Command) -> Message | None:
+            if not answered:  # the first mon asked leaves the quorum
+                answered.append(mon.name)
+                mon.in_quorum = False
+                return Retry(reason="out of quorum", in_quorum=False)
+            return CommandReply(retval=0, outbuf=mon.name.encode())
+
+        return answer
+
+    for m in mons:
+        m.answer = answer_as(m)
+        m.start(m.fsid, m.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            reply = shot.mon_command({"prefix": "health"}, b"", 1.8)
+        finally:
+            shot.close()
+    finally:
+        for m in mons:
+            m.stop()
+    other = next(m for m in mons if m.name != answered[0])
+    assert reply.outbuf == other.name.encode()
+    assert [len(m.commands) for m in mons] == [1, 1]
+
+
+def test_a_session_lost_during_a_command_resends_it(tmp_path: Path, ctx: zmq.Context) -> None:
+    mons = _cluster(tmp_path, ctx, 2)
+    for m in mons:
+        m.die_on_command = True
+        m.start(m.fsid, m.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            shot._session(time.monotonic() + 1.5)  # noqa: SLF001 - which mon won the hunt
+            first = next(m for m in mons if m.name == f"mon.{shot.mon_name}")
+            other = next(m for m in mons if m is not first)
+            other.die_on_command = False
+            reply = shot.mon_command({"prefix": "health"}, b"", 1.8)
+        finally:
+            shot.close()
+    finally:
+        for m in mons:
+            m.stop()
+    assert reply.outbuf == b"ok " + other.name.encode()
+    assert (len(first.commands), len(other.commands)) == (1, 1)
