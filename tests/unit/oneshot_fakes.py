@@ -18,7 +18,18 @@ from sim import wire
 from sim.auth import reject
 from sim.auth.keys import generate_key, secret_of
 from sim.cluster import ClusterSpec, RunDir
-from sim.messages import Command, CommandReply, Envelope, Hello, HelloReply, Message, Ping, Pong
+from sim.messages import (
+    Command,
+    CommandReply,
+    Envelope,
+    Hello,
+    HelloReply,
+    MapUpdate,
+    Message,
+    Ping,
+    Pong,
+    Subscribe,
+)
 from sim.options import Profile, defaults
 from sim.replay import Route, Sequencer
 
@@ -48,6 +59,11 @@ class FakeMon:
         self.hellos = 0
         self.refuse = False
         self.die_on_command = False
+        self.on_die: Callable[[], None] = lambda: None
+        self.mgrmap: dict = {}  # sent on Subscribe and, when it changes, to the subscriber
+        self.mgrmap_epoch = 0
+        self._sent_epoch = 0
+        self._subscriber: tuple[bytes, str] | None = None
         self.raw: Callable[[Envelope], list[list[bytes]]] | None = None
         self.seqs = Sequencer()
         self._stop = threading.Event()
@@ -62,6 +78,12 @@ class FakeMon:
         self._thread.join(5)
         self.sock.close(linger=0)
 
+    def set_mgrmap(self, active: str, port: int) -> None:
+        """The MgrMap names ``active`` at ``port`` (pushed by the fake's thread)."""
+        addrs = {"addrvec": [{"type": "v2", "addr": f"127.0.0.1:{port}", "nonce": 0}]}
+        self.mgrmap = {"available": True, "active_name": active, "active_addrs": addrs}
+        self.mgrmap_epoch += 1
+
     def frames(self, env: Envelope, msg: Message, route: Route | None = None) -> list[bytes]:
         """The signed frames answering ``env`` with ``msg`` (a fresh route unless given)."""
         out = Envelope(msg.TYPE, self.name, self.fsid, env.tid, msg, 0)
@@ -73,7 +95,13 @@ class FakeMon:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            if not self.sock.poll(20):
+            sub = self._subscriber
+            if sub is not None and self._sent_epoch < self.mgrmap_epoch:
+                self._sent_epoch = self.mgrmap_epoch
+                up = MapUpdate(name="mgrmap", epoch=self.mgrmap_epoch, map=self.mgrmap)
+                hdr = Envelope(up.TYPE, sub[1], self.fsid, 0, up, 0)
+                self.sock.send_multipart([sub[0], *self.frames(hdr, up)])
+            if not self.sock.poll(5):
                 continue
             ident, *frames = self.sock.recv_multipart()
             env = wire.decode(frames, self.signer, self.fsid)
@@ -84,6 +112,8 @@ class FakeMon:
                 self._reply(
                     ident, env, HelloReply(global_id=4100, mon_name=mon, in_quorum=self.in_quorum)
                 )
+            elif isinstance(msg, Subscribe):
+                self._subscriber, self._sent_epoch = (ident, env.sender), 0
             elif isinstance(msg, Ping):
                 self._reply(ident, env, Pong(in_quorum=self.in_quorum))
             elif isinstance(msg, Command):
@@ -94,6 +124,7 @@ class FakeMon:
                     )
                     continue
                 if self.die_on_command:  # gone while running it: the socket closes
+                    self.on_die()
                     self.sock.close(linger=0)
                     return
                 if self.raw is not None:  # the test writes the frames itself

@@ -18,6 +18,7 @@ from sim.oneshot import OneShot
 from sim.replay import Route
 from sim.wire import FrameTooLarge
 from tests.unit.oneshot_fakes import FakeMon, make_run_dir
+from tests.unit.oneshot_fakes import FakeMon as FakeMgr
 
 
 def _dead_port() -> int:
@@ -214,3 +215,26 @@ def test_a_session_lost_during_a_command_resends_it(tmp_path: Path, ctx: zmq.Con
             m.stop()
     assert reply.outbuf == b"ok " + other.name.encode()
     assert (len(first.commands), len(other.commands)) == (1, 1)
+
+
+def test_mgr_command_follows_the_mgrmap_to_the_next_active(
+    tmp_path: Path, ctx: zmq.Context
+) -> None:
+    (mon,) = _cluster(tmp_path, ctx, 1)
+    x, y = FakeMgr(ctx, "mgr.x"), FakeMgr(ctx, "mgr.y")
+    x.die_on_command = True
+    x.on_die = lambda: mon.set_mgrmap("y", y.port)
+    mon.set_mgrmap("x", x.port)
+    for d in (mon, x, y):
+        d.start(mon.fsid, mon.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            reply = shot.mgr_command({"prefix": "mgr services"}, b"", 1.8)
+        finally:
+            shot.close()
+    finally:
+        for d in (mon, x, y):
+            d.stop()
+    assert reply.outbuf == b"ok mgr.y"
+    assert (len(x.commands), len(y.commands), len(mon.commands)) == (1, 1, 0)
