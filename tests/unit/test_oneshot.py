@@ -13,7 +13,7 @@ import zmq
 from sim.auth.reject import PermissionDenied
 from sim.codec import MAX_FRAME_BYTES
 from sim.messages import Command, CommandReply, Envelope, Message, Retry
-from sim.monc_policy import MonUnavailable
+from sim.monc_policy import MGR_RESENDS, MgrCommandLost, MonUnavailable
 from sim.oneshot import OneShot
 from sim.replay import Route
 from sim.wire import FrameTooLarge
@@ -238,3 +238,26 @@ def test_mgr_command_follows_the_mgrmap_to_the_next_active(
             d.stop()
     assert reply.outbuf == b"ok mgr.y"
     assert (len(x.commands), len(y.commands), len(mon.commands)) == (1, 1, 0)
+
+
+def test_mgr_command_lost_past_mgr_resends(tmp_path: Path, ctx: zmq.Context) -> None:
+    (mon,) = _cluster(tmp_path, ctx, 1)
+    mgrs = [FakeMgr(ctx, f"mgr.{n}") for n in "xyz"]
+    for i, m in enumerate(mgrs[:-1]):
+        m.die_on_command = True
+        m.on_die = lambda i=i: mon.set_mgrmap("xyz"[i + 1], mgrs[i + 1].port)
+    mon.set_mgrmap("x", mgrs[0].port)
+    for d in (mon, *mgrs):
+        d.start(mon.fsid, mon.signer)
+    try:
+        shot = OneShot(tmp_path)
+        try:
+            with pytest.raises(MgrCommandLost):
+                shot.mgr_command({"prefix": "mgr services"}, b"", 1.8)
+        finally:
+            shot.close()
+    finally:
+        for d in (mon, *mgrs):
+            d.stop()
+    assert MGR_RESENDS == 1  # x, then y once; z never asked
+    assert [len(m.commands) for m in mgrs] == [1, 1, 0]
