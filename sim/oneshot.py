@@ -257,7 +257,7 @@ class OneShot:
                     if isinstance(got, reject.PermissionDenied):
                         raise got  # as Ceph's MonClient: EACCES ends the hunt
                     if isinstance(got, Envelope) and hello_accepted(
-                        got.msg, 0, require_quorum=True
+                        got.msg, self.global_id, require_quorum=True
                     ):
                         assert isinstance(got.msg, HelloReply)
                         winner = (link, got.msg)

@@ -94,15 +94,12 @@ class _Link:
             try:
                 env = wire.decode(frames, self.shot.signer, self.shot.fsid)
             except wire.Oversized as o:  # a reply too big to take fails its request
-                if o.tid in self.waiting:
-                    self.waiting.discard(o.tid)
-                    self.replies[o.tid] = wire.FrameTooLarge(o.size)
+                self._fail(o.tid, wire.FrameTooLarge(o.size))
                 continue
             except wire.Dropped as exc:
-                tid = reject.refused_tid(frames, self.shot.fsid)
-                if exc.reason == "unauthenticated" and tid in self.waiting:
-                    self.waiting.discard(tid)  # `sim.auth.reject`: the peer refused our key
-                    self.replies[tid] = reject.PermissionDenied(f"{self.peer} refused our key")
+                if exc.reason == "unauthenticated":  # `sim.auth.reject`: our key was refused
+                    tid = reject.refused_tid(frames, self.shot.fsid)
+                    self._fail(tid, reject.PermissionDenied(f"{self.peer} refused our key"))
                 continue
             if not env.route or self.shot.guard.check(env.sender, env.route, time.time()):
                 continue  # a replayed or unrouted frame (`sim.replay`)
@@ -111,6 +108,12 @@ class _Link:
                 self.replies[env.tid] = env
             elif self is self.shot.mon:
                 self.shot.on_unsolicited(env)
+
+    def _fail(self, tid: int | None, exc: Exception) -> None:
+        """The request ``tid`` (if one is waiting) gets ``exc`` as its reply."""
+        if tid in self.waiting:
+            self.waiting.discard(tid)
+            self.replies[tid] = exc
 
     def close(self) -> None:
         if self not in self.shot.links:
