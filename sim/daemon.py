@@ -31,6 +31,7 @@ import zmq.asyncio
 from sim import codec, msglog, wire
 from sim.asok import AdminSocket, AsokTable, RunningConfig
 from sim.asok import common as asok_common
+from sim.auth.bootstrap import read_mkfs_keyring
 from sim.auth.signer import EntitySigner
 from sim.auth.view import AuthView
 from sim.cluster import RunDir
@@ -91,8 +92,11 @@ class DaemonShell:
         self.id = daemon_id
         self.name = f"{self.entity_type}.{daemon_id}"
         # the auth database as this daemon sees it (the mgr and the fleet follow
-        # the mon's ``authdb`` map; the mon overrides `client_secret`)
+        # the mon's ``authdb`` map; the mon overrides `client_secret`). Until the
+        # first map arrives it holds the keys the cluster was made with (the mkfs
+        # keyring): a daemon started while the mons are down still knows them.
         self.auth_view = AuthView()
+        self.auth_view.seed(read_mkfs_keyring(self.run))
         self.me = Identity(
             self.name,
             self.spec.fsid,

@@ -7,8 +7,10 @@ Who may import it: the daemon shells and tests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from sim.auth.keyring import EntityAuth
 from sim.auth.keys import BadKey, secret_of
 
 AUTHDB = "authdb"  # the mon's map of the auth database (`mon.auth_monitor`)
@@ -38,6 +40,12 @@ class AuthView:
             except BadKey:
                 continue
         self.epoch, self._caps, self._secrets = epoch, caps, secrets
+
+    def seed(self, entities: Mapping[str, EntityAuth]) -> None:
+        """Start from a keyring's entities (epoch 0: any map replaces them)."""
+        if self.epoch == 0:
+            body = {"entities": {n: {"key": e.key, "caps": e.caps} for n, e in entities.items()}}
+            self.update(0, body)
 
     def secret(self, entity: str) -> bytes | None:
         return self._secrets.get(entity)

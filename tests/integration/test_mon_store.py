@@ -74,3 +74,21 @@ def test_mon_restart_keeps_cluster_log_and_down_flag(cluster: TestCluster) -> No
     log_after = cluster.mon_command({"prefix": "log last", "num": 50, "level": "debug"})[1]
     last_line = log_before.decode().strip().splitlines()[-1]
     assert last_line in log_after.decode().splitlines()
+
+
+def test_a_mgr_started_while_the_mons_are_down_answers_the_admin_key(
+    cluster: TestCluster,
+) -> None:
+    # Before its first auth database map a daemon knows the keys the cluster
+    # was made with: the harness's client.admin (its own key) is not refused.
+    standby = next(
+        n for n in cluster.mgr_names() if n != f"mgr.{cluster.mgr_stat()['active_name']}"
+    )
+    cluster.supervisor({"prefix": "kill", "daemon": "mon.a"})
+    cluster.supervisor({"prefix": "restart", "daemon": standby})
+    st = wait_until(
+        lambda: (s := cluster.mgr_status(standby)) and not s["have_mon_connection"] and s,
+        10,
+        f"{standby} up without a mon",
+    )
+    assert st["pid"] > 0

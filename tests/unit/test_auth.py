@@ -213,3 +213,15 @@ def test_refusals_answer_client_requests_only() -> None:
     assert reject.to_refuse(refusal, "f") is None  # a refusal is never answered
     assert reject.refused_tid(refusal, "f") == 7 and reject.refused_tid(refusal, "g") is None
     assert reject.refused_tid(req("client.admin", 7), "f") is None
+
+
+def test_a_daemon_knows_the_mkfs_keys_until_the_first_authdb_map() -> None:
+    foo, later = generate_key(), generate_key()
+    view = AuthView()
+    view.seed({"client.foo": kr.EntityAuth(foo, {"mgr": "allow r"})})
+    assert view.epoch == 0 and view.secret("client.foo") == secret_of(foo)
+    assert view.caps("client.foo") == {"mgr": "allow r"}
+    view.update(3, {"entities": {"client.bar": {"key": later, "caps": {}}}})
+    assert view.secret("client.foo") is None and view.secret("client.bar") == secret_of(later)
+    view.seed({"client.foo": kr.EntityAuth(foo)})  # a map has arrived: the seed is ignored
+    assert view.epoch == 3 and view.secret("client.foo") is None
