@@ -8,6 +8,8 @@ Measured (perf_counter around each call, sequential, one caller):
     ``close()`` (what each CLI call pays besides the interpreter).
   * CLI: the whole ``python -m sim ceph mgr stat`` process (subprocess wall
     time; fetches the command descriptions from the mon, validates, sends).
+  * Child processes run with bytecode caches, as a user's do (the variable
+    ``PYTHONDONTWRITEBYTECODE`` is dropped; the warm-up run writes them).
   * For context: ``python -c pass`` (interpreter start alone) and
     ``python -c "import sim.ceph_cli"`` (start + imports).
 Real Ceph's ``ceph`` CLI costs 0.25-0.35 s per call.
@@ -51,6 +53,8 @@ def measure(args: Any) -> dict[str, Any]:
             conn.append(time.perf_counter() - t0)
         res["library: Cluster() + first mgr stat + close"] = stats(conn)
         env = dict(os.environ, SIM_DIR=str(path))
+        # As a user runs it: with bytecode caches (the warm-up run writes them).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         runs = {
             "`python -c pass` (interpreter alone)": [py, "-c", "pass"],
             "`python -c 'import sim.ceph_cli'`": [py, "-c", "import sim.ceph_cli"],

@@ -18,13 +18,14 @@ DIR defaults to $SIM_DIR, else ./.sim.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import argparse
+
     from sim.client import Cluster
 
 from sim.cluster import default_dir
@@ -32,6 +33,8 @@ from sim.release.errors import ReleaseError
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # not for `ceph` (the one-shot CLI's start-up time)
+
     p = argparse.ArgumentParser(prog="python -m sim", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="verb", required=True)
 

@@ -104,7 +104,9 @@ class OneShot:
         self.global_id = 0
         self.monmap_epoch = 0
         self.epochs: dict[str, int] = {}
-        self.wants = {"monmap": 0, "mgrmap": 0}  # as AsyncCluster: the monmap, the MgrMap
+        # The monmap; the MgrMap once a mgr command needs it (`_want_mgrmap`): a mon
+        # command does not wait for 16 KB it never reads.
+        self.wants = {"monmap": 0}
         self.mgrmap: dict[str, Any] = {}
         self.mgrs: dict[str, _Link] = {}
         self.backoff = HuntBackoff(float(self.options["mon_client_hunt_interval"]))
@@ -297,10 +299,20 @@ class OneShot:
         self._learn_monmap(reply.monmap)
         self._next_ping = time.monotonic() + self.ping_interval
         self.say(f"mon session open with mon.{self.mon_name} (global id {self.global_id})")
+        self._subscribe(link)
+        return True
+
+    def _subscribe(self, link: _Link) -> None:
+        """Every map wanted, from the epoch known (a subscription replaces the last)."""
         what = {n: max(start, self.epochs.get(n, 0)) for n, start in self.wants.items()}
         with contextlib.suppress(NotConnected):  # then the session is lost at once
             link.send(Subscribe(what=what), request=False)
-        return True
+
+    def _want_mgrmap(self) -> None:
+        if "mgrmap" not in self.wants:
+            self.wants["mgrmap"] = 0
+            if self.mon is not None:
+                self._subscribe(self.mon)
 
     # --- commands ---------------------------------------------------------------------
 
@@ -337,6 +349,7 @@ class OneShot:
 
     def _active_mgr(self, deadline: float) -> tuple[str, str]:
         """`AsyncCluster.active_mgr_addr`: (name, endpoint) of the available active."""
+        self._want_mgrmap()
         while True:
             found = active_mgr(self.mgrmap)
             if found is not None:

@@ -43,7 +43,7 @@ duplicated frames").
 from __future__ import annotations
 
 import math
-import secrets
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,7 +101,7 @@ UNROUTED = Route("", 0, 1, 1, 0.0)
 
 def new_nonce() -> int:
     """A random, non-zero 64-bit nonce."""
-    return secrets.randbits(64) or 1
+    return int.from_bytes(os.urandom(8), "little") or 1
 
 
 class Sequencer:

@@ -88,7 +88,25 @@ def signatures() -> list[CommandSig]:
     return [c.sig for c in COMMANDS.values()]
 
 
+#: The last published descriptions: (the MgrMap they were made from, format -> text).
+#: Every CLI call asks for them (30 KB); a committed MgrMap is never changed in place.
+_published: tuple[object, dict[str | None, str]] = (None, {})
+
+
 def get_command_descriptions(mon: MonContext, cmd: dict[str, Any]) -> Reply:
+    """The descriptions, rendered once per MgrMap and format (`_describe`)."""
+    global _published
+    mgrmap, texts = _published
+    if mgrmap is not mon.mgrmon.map:
+        mgrmap, texts = _published = (mon.mgrmon.map, {})
+    fmt = cmd.get("format")
+    key = fmt if isinstance(fmt, str) else None
+    if key not in texts:
+        texts[key] = _describe(mon).render(key).decode()
+    return Reply(text=texts[key])
+
+
+def _describe(mon: MonContext) -> Reply:
     """Ceph's order: the mgr's own commands (the active mgr's built-ins and
     those served here, in MgrCommands.h's order), the modules' commands (the
     active mgr's), then the mon's."""

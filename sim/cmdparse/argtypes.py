@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import string
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -45,6 +44,12 @@ class ArgType:
     def kw_chunk(self, name: str) -> str:
         """Usage text of a non-positional (`--name value`) argument."""
         return f"--{name} <value>"
+
+
+def _printable() -> str:
+    import string  # its import compiles a pattern: only a CephString with goodchars needs it
+
+    return string.printable
 
 
 def _parse_range(raw: str | None, conv: type[int] | type[float], tname: str) -> list:
@@ -123,13 +128,15 @@ class CephString(ArgType):
         except re.error:
             raise DescriptorError(f'CephString(): "{self.goodchars}" is not a valid RE') from None
         # As in Ceph: the allowed set is the printable characters the class matches.
-        self.goodset = frozenset(c for c in string.printable if pat.match(c))
+        self.goodset = (
+            frozenset(c for c in _printable() if pat.match(c)) if self.goodchars else None
+        )
         self.allowempty = params.get("allowempty", "true").lower() == "true"
 
     def convert(self, s: str, partial: bool = False) -> JSONScalar:
         if not self.allowempty and s == "":
             raise ArgumentFormat("argument can't be an empty string")
-        if self.goodchars:
+        if self.goodset is not None:
             bad = "".join(dict.fromkeys(c for c in s if c not in self.goodset))
             if bad:
                 raise ArgumentFormat(f"invalid chars {bad} in {s}")

@@ -19,7 +19,7 @@ from tests.golden import golden_text
 def published(mgr_descs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     mon = SimpleNamespace(mgrmon=SimpleNamespace(map=SimpleNamespace(command_descs=mgr_descs)))
     reply = get_command_descriptions(mon, {"prefix": "get_command_descriptions"})  # type: ignore[arg-type]
-    return list(reply.data)
+    return list(json.loads(reply.render(None)))
 
 
 def test_the_mgrs_builtins_come_first_in_cephs_order() -> None:
