@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -38,9 +37,10 @@ DEFAULT_TIMEOUT = 10.0
 WATCH_LEVELS = ("debug", "info", "sec", "warn", "error")  # --watch-<level>
 
 
-@dataclass
 class CliArgs:
-    dir: Path
+    """What `parse_cli` found. A plain class, not a dataclass: building one at
+    start-up costs the one-shot CLI about a millisecond (docs/cli.md)."""
+
     format: str | None = None
     inbuf_file: str | None = None
     output_file: str | None = None
@@ -51,11 +51,17 @@ class CliArgs:
     help: bool = False
     admin_daemon: str | None = None  # --admin-daemon PATH
     watch: bool = False  # -w / --watch (sim.ceph_watch)
-    watch_levels: set[str] = field(default_factory=set)  # --watch-debug …
     watch_channel: str | None = None  # -W / --watch-channel
     verbose: bool = False  # the mon session's hunting on stderr
     version: bool = False  # -v / --version: this CLI's Ceph version, no cluster needed
-    words: list[str] = field(default_factory=list)
+
+    def __init__(self, dir: Path) -> None:
+        self.dir = dir
+        self.watch_levels: set[str] = set()  # --watch-debug …
+        self.words: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"CliArgs({vars(self)!r})"
 
     @property
     def watching(self) -> bool:

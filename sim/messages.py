@@ -60,9 +60,20 @@ def built(cls: type[_T]) -> type[_T]:
     if "__dataclass_fields__" not in cls.__dict__:
         with _BUILDING:  # module threads of the mgr make messages too
             for c in reversed(cls.__mro__):  # bases first: their fields come first
-                if issubclass(c, FrozenOnUse) and "__dataclass_fields__" not in c.__dict__:
+                if (
+                    issubclass(c, FrozenOnUse)
+                    and "__dataclass_fields__" not in c.__dict__
+                    and (c is cls or _declares_fields(c))  # a base with none: left as it is
+                ):
                     dataclass(frozen=True)(c)  # in place: the same class object
     return cls
+
+
+def _declares_fields(cls: type) -> bool:
+    return any(
+        not (isinstance(t, str) and t.startswith("ClassVar"))
+        for t in cls.__dict__.get("__annotations__", {}).values()
+    )
 
 
 @typing.dataclass_transform(frozen_default=True, field_specifiers=(field,))

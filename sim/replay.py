@@ -46,7 +46,7 @@ import math
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The limits, stated once.
 MAX_FRAME_AGE = 300.0  # seconds: a frame sent longer ago (or stamped that far ahead) is stale
@@ -62,9 +62,10 @@ NONCE_MAX = 2**64 - 1
 MISDIRECTED, REPLAYED, STALE = "misdirected", "replayed", "stale"
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
-    """The anti-replay fields of a frame's signed header."""
+class Route(NamedTuple):
+    """The anti-replay fields of a frame's signed header (a named tuple: it is
+    the header's tail, and a one-shot CLI call makes one without building a
+    dataclass)."""
 
     dest: str  # the receiver's entity name
     dest_nonce: int  # the receiver's incarnation, 0 if the sender does not know it

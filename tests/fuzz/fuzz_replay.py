@@ -13,7 +13,6 @@ compared with the model's afterwards (`test_fuzz_frames.check_drops`).
 from __future__ import annotations
 
 import collections
-import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +46,7 @@ def status_request(w: Wire, route: Route, expect: str, what: str) -> Frame:
 
 def routed(w: Wire, **change: Any) -> Route:
     """The next route of the fuzz incarnation with some fields changed."""
-    return dataclasses.replace(w.route(), **change)
+    return w.route()._replace(**change)
 
 
 def legitimate(w: Wire) -> tuple[list[Frame], list[Frame]]:
