@@ -65,7 +65,9 @@ def built(cls: type[_T]) -> type[_T]:
                     and "__dataclass_fields__" not in c.__dict__
                     and (c is cls or _declares_fields(c))  # a base with none: left as it is
                 ):
-                    dataclass(frozen=True)(c)  # in place: the same class object
+                    # in place: the same class object; equality, hash and repr are
+                    # FrozenOnUse's (the same as a dataclass's, not compiled per class)
+                    dataclass(frozen=True, eq=False, repr=False)(c)
     return cls
 
 
@@ -81,16 +83,34 @@ class FrozenOnUse:
     """A frozen dataclass built when first instantiated, not at import.
 
     Building a dataclass compiles its methods (about a millisecond each, 25
-    here); a process uses a few message types, the one-shot CLI four or
-    five, so each is built the first time one is made (or its fields are
-    read through `built`). Type checkers see frozen dataclasses throughout
-    (``dataclass_transform``), and once built a class is exactly what
-    ``@dataclass(frozen=True)`` makes: same methods, ``replace``, ``fields``."""
+    here); a process uses a few message types, the one-shot CLI seven, so
+    each is built the first time one is made (or its fields are read through
+    `built`). Type checkers see frozen dataclasses throughout
+    (``dataclass_transform``). Once built a class is what
+    ``@dataclass(frozen=True)`` makes (``replace``, ``fields``, frozen
+    attributes), with equality, hash and repr defined once here, as a
+    dataclass's are: fields with ``compare`` (those of the same class), and
+    ``Name(field=value, …)``."""
 
     __slots__ = ()
 
     def __new__(cls, *_args: Any, **_kw: Any) -> Any:
         return object.__new__(built(cls))
+
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in dataclasses.fields(self) if f.compare)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)  # type: ignore[arg-type]
+        return f"{self.__class__.__qualname__}({', '.join(shown)})"
 
 
 _T = typing.TypeVar("_T", bound=FrozenOnUse)
@@ -165,6 +185,8 @@ def message_class(msg_type: MsgType) -> type[Message]:
 
 
 class Hello(Message):
+    """A client or daemon opens a mon session (Ceph's MAuth, without cephx's rounds)."""
+
     TYPE = MsgType.HELLO
     entity_type: str  # "mgr", "client", "osd", ...
     pid: int = 0
@@ -172,6 +194,8 @@ class Hello(Message):
 
 
 class HelloReply(Message):
+    """The session: the global id, the mon, whether it is in quorum, the monmap."""
+
     TYPE = MsgType.HELLO_REPLY
     global_id: int
     mon_name: str
@@ -180,11 +204,15 @@ class HelloReply(Message):
 
 
 class Ping(Message):
+    """A keepalive (Ceph's MSG_KEEPALIVE2); ``stamp`` is echoed."""
+
     TYPE = MsgType.PING
     stamp: float = 0.0
 
 
 class Pong(Message):
+    """The keepalive's answer; a mon out of quorum says so."""
+
     TYPE = MsgType.PONG
     stamp: float = 0.0
     in_quorum: bool = True
@@ -229,6 +257,8 @@ class Subscribe(Message):
 
 
 class MapUpdate(Message):
+    """A map pushed to a subscriber: its name, epoch and body."""
+
     TYPE = MsgType.MAP
     name: str
     epoch: int
@@ -239,6 +269,8 @@ class MapUpdate(Message):
 
 
 class MgrBeacon(Message):
+    """A mgr's beacon to the mon (Ceph's MMgrBeacon)."""
+
     TYPE = MsgType.MGR_BEACON
     gid: int
     name: str
@@ -435,6 +467,8 @@ class MonForwardReply(Message):
 
 
 class Envelope(FrozenOnUse):
+    """A frame's header and its message (`sim.wire` encodes and decodes it)."""
+
     type: MsgType
     sender: str
     fsid: str
