@@ -106,7 +106,12 @@ class FrozenOnUse:
         return self._compared() == other._compared()
 
     def __hash__(self) -> int:
-        return hash(self._compared())
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        return hash(
+            tuple(
+                getattr(self, f.name) for f in fields if (f.compare if f.hash is None else f.hash)
+            )
+        )
 
     def __repr__(self) -> str:
         shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)  # type: ignore[arg-type]

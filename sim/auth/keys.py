@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import secrets
+import os
 import struct
 import time
 
@@ -30,7 +30,7 @@ def generate_key(now: float | None = None) -> str:
     stamp = time.time() if now is None else now
     sec = int(stamp)
     nsec = int((stamp - sec) * 1e9)
-    raw = _HEAD.pack(KEY_TYPE_AES, sec, nsec, SECRET_BYTES) + secrets.token_bytes(SECRET_BYTES)
+    raw = _HEAD.pack(KEY_TYPE_AES, sec, nsec, SECRET_BYTES) + os.urandom(SECRET_BYTES)
     return base64.b64encode(raw).decode()
 
 

@@ -1,0 +1,52 @@
+"""Messages compare, hash and print as the frozen dataclasses they declare:
+`FrozenOnUse` defines equality, hash and repr once; a real dataclass made
+from the same fields is the reference."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from sim.messages import Envelope, Message, MsgType, Ping, Pong
+from sim.replay import UNROUTED
+from tests.unit.test_wire import SAMPLES
+
+
+def reference(msg: Message) -> object:
+    """The same value as an instance of ``@dataclass(frozen=True)``."""
+    fields = dataclasses.fields(msg)  # type: ignore[arg-type]
+    ref = dataclasses.make_dataclass(
+        type(msg).__qualname__,
+        [
+            (f.name, object, dataclasses.field(compare=f.compare, hash=f.hash, repr=f.repr))
+            for f in fields
+        ],  # fmt: skip
+        frozen=True,
+    )
+    return ref(**{f.name: getattr(msg, f.name) for f in fields})
+
+
+@pytest.mark.parametrize("msg", SAMPLES, ids=lambda m: type(m).__name__)
+def test_repr_equality_and_hash_are_a_dataclasses(msg: Message) -> None:
+    assert repr(msg) == repr(reference(msg))
+    same = dataclasses.replace(msg)  # type: ignore[type-var]
+    assert same == msg and (same != msg) is False and same is not msg
+    try:
+        expected = hash(reference(msg))
+    except TypeError:  # a dict or list field: unhashable, as a dataclass is
+        with pytest.raises(TypeError):
+            hash(msg)
+    else:
+        assert hash(msg) == expected == hash(same)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(msg, dataclasses.fields(msg)[0].name, None)  # type: ignore[arg-type]
+
+
+def test_other_values_and_classes_differ() -> None:
+    assert Ping(stamp=1.0) != Ping(stamp=2.0)
+    assert Ping() != Pong() and Ping().__eq__(Pong()) is NotImplemented
+    a = Envelope(MsgType.PING, "a", "f", 1, Ping())
+    # the route takes no part in equality (nor in the hash)
+    b = dataclasses.replace(a, route=UNROUTED)
+    assert a == b and hash(a) == hash(b) and a != dataclasses.replace(a, tid=2)
