@@ -33,7 +33,15 @@ from sim.asok import AsokTable
 from sim.auth.view import AUTHDB
 from sim.caps import service_cap
 from sim.daemon import PARENT_FD_ENV, DaemonShell, daemon_argparser
-from sim.messages import BeaconAck, Command, CommandReply, Envelope, MgrBeacon, MsgType
+from sim.messages import (
+    BeaconAck,
+    Command,
+    CommandReply,
+    Envelope,
+    MgrBeacon,
+    MgrConfigure,
+    MsgType,
+)
 from sim.monc import MonClient
 from sim.transport import NotConnected, Server
 from sim.version import CEPH_RELEASE, CEPH_VERSION, CEPH_VERSION_SHORT
@@ -91,6 +99,7 @@ class MgrDaemon(DaemonShell):
         self.beacons_sent = 0
         self.modules_loaded = False
         self._tasks: list[asyncio.Task[Any]] = []
+        self._sessions: dict[str, tuple[bytes, int]] = {}  # daemons opened: ROUTER id, nonce
 
     async def start(self) -> None:
         assert self.ctx is not None
@@ -100,6 +109,8 @@ class MgrDaemon(DaemonShell):
         self.listen_admin(self.server)
         self.server.start()
         self.addr = self.server.host_port
+        self._loop = asyncio.get_running_loop()
+        self.daemon_state.osd_queries.on_change = self._queries_changed
         self.admin_handlers["mgr_status"] = lambda cmd: self.status()
         self.admin_handlers["module_option"] = self._admin_module_option
         self.monc = MonClient(
@@ -319,11 +330,26 @@ class MgrDaemon(DaemonShell):
         elif env.type in (MsgType.MGR_OPEN, MsgType.MGR_REPORT):
             if self.role.claims_active:  # daemons report to the active only
                 self.daemon_state.on_message(env)
+                if env.type is MsgType.MGR_OPEN:  # DaemonServer::handle_open: configure it
+                    self._sessions[env.sender] = (ident, env.route.nonce if env.route else 0)
+                    self._send_configure(env.sender)
         elif env.type is MsgType.COMMAND:
             assert isinstance(env.msg, Command)
             asyncio.get_running_loop().create_task(self._command(ident, env, env.msg))
         else:
             self.me.drops.count("unexpected_type")
+
+    def _send_configure(self, only: str = "") -> None:
+        """`MgrConfigure` (the OSD perf queries, `mgr.osd_perf_queries`) to the daemons
+        that opened with this active (``only``: to that one)."""
+        msg = MgrConfigure(osd_perf_metric_queries=self.daemon_state.osd_queries.configure())
+        for name, (ident, nonce) in list(self._sessions.items()):
+            if not only or name == only:
+                self.server.send(ident, name, msg, peer_nonce=nonce)
+
+    def _queries_changed(self) -> None:  # from a module thread
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody to tell
+            self._loop.call_soon_threadsafe(self._send_configure)
 
     async def _command(self, ident: bytes, env: Envelope, c: Command) -> None:
         if not self.role.claims_active:

@@ -9,8 +9,9 @@ Inputs, all on the mgr's event loop:
 - `MgrOpen` from the fleet: daemon metadata, perf schemas, service daemons
   -> ``notify('perf_schema_update')`` (once per batch) and ``service_map``
   when that changes;
-- `MgrReport`: perf counters (`mgr.perf_counters`), daemon status and the
-  fleet's pool I/O totals. Only the active accepts them.
+- `MgrReport`: perf counters (`mgr.perf_counters`), daemon status, the
+  fleet's pool I/O totals, the MDSs' client metrics and the OSDs' perf query
+  counts (`mgr.osd_perf_queries`). Only the active accepts them.
 
 Outputs: the data behind ``get()`` (`get` answers the names it owns:
 ``osd_map*``, PG and pool statistics, ``df``, ``io_rate``, metadata,
@@ -33,7 +34,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mgr import daemon_health, device_views, fs_views, perf_queries, pg_views
+from mgr import daemon_health, device_views, fs_views, osd_perf_queries, perf_queries, pg_views
 from mgr.perf_counters import CounterTable
 from sim.maps import osd_dumps
 from sim.maps.fsmap import FSMap
@@ -70,6 +71,7 @@ class DaemonState:
         self.mds_queries = perf_queries.MDSPerfQueries()  # add_mds_perf_query's registry
         # rank-0 MDS name -> (time.monotonic() of its last report, its client metrics)
         self.mds_metrics: dict[str, tuple[float, dict[str, Any]]] = {}
+        self.osd_queries = osd_perf_queries.OSDPerfQueries()  # add_osd_perf_query's registry
         self._intern: dict[str, str] = {}
         self.opens = self.reports = 0
         self.last_report = 0.0  # time.time() when the last MgrReport arrived
@@ -140,6 +142,8 @@ class DaemonState:
         if msg.mds_metrics:
             mono = time.monotonic()
             self.mds_metrics.update((str(n), (mono, m)) for n, m in msg.mds_metrics.items())
+        if msg.osd_perf_metrics:
+            self.osd_queries.process_report(msg.osd_perf_metrics)
         self.health.on_report(msg.daemon_type, msg.ids, msg.health, float(msg.stamp))
         if msg.status:
             for daemon_id, st in msg.status.items():

@@ -43,6 +43,7 @@ class MsgType(str, enum.Enum):
     MON_FORWARD_REPLY = "mon_forward_reply"  # leader -> peon: its outcome
     MGR_OPEN = "mgr_open"  # daemons -> active mgr: metadata, perf schema (MMgrOpen)
     MGR_REPORT = "mgr_report"  # daemons -> active mgr: counters, status, stats (MMgrReport)
+    MGR_CONFIGURE = "mgr_configure"  # active mgr -> daemons: OSD perf queries (MMgrConfigure)
     OSD_OP = "osd_op"  # RADOS client -> the primary OSD's fleet: ops on one object (MOSDOp)
     OSD_OP_REPLY = "osd_op_reply"  # fleet -> client, once every up OSD of the PG has it
 
@@ -333,7 +334,11 @@ class MgrReport(Message):
     s) for the daemons of ``ids`` that have any: a daemon of ``ids`` not in it
     has none. ``mds_metrics``: what each rank-0 MDS sends of its CephFS clients
     (Ceph's MDSPerfMetricReport), ``{mds name: {"fs", "rank", "delayed_ranks",
-    "clients": [[inst, {metric: [a, b]}], …]}}`` (`sim.fleet.mds_clients`)."""
+    "clients": [[inst, {metric: [a, b]}], …]}}`` (`sim.fleet.mds_clients`).
+    ``osd_perf_metrics``: each OSD's counts for the active mgr's OSD perf queries
+    since its last report (Ceph's OSDPerfMetricReport), ``{osd id: [[query, [[key,
+    counters], …]], …]}`` (`sim.fleet.osd_perf_stats`; the query's wire form is
+    `MgrConfigure`'s)."""
 
     TYPE = MsgType.MGR_REPORT
     stamp: float
@@ -345,6 +350,18 @@ class MgrReport(Message):
     pg_objects: dict = field(default_factory=dict)
     health: dict = field(default_factory=dict)
     mds_metrics: dict = field(default_factory=dict)
+    osd_perf_metrics: dict = field(default_factory=dict)
+
+
+class MgrConfigure(Message):
+    """The active mgr to a fleet that opened (and again whenever they change): the
+    OSD perf queries its OSDs count (Ceph's MMgrConfigure ``osd_perf_metric_queries``).
+    ``osd_perf_metric_queries`` is ``[[query, limits], …]``, one per distinct query:
+    ``query`` ``[[[key type, regex], …], [counter, …]]``, ``limits`` ``[[order_by,
+    max_count], …]`` (empty: unlimited), `mgr.osd_perf_queries`."""
+
+    TYPE = MsgType.MGR_CONFIGURE
+    osd_perf_metric_queries: list = field(default_factory=list)
 
 
 # --- RADOS ------------------------------------------------------------------
@@ -368,6 +385,7 @@ class OsdOp(Message):
     reqid: str = ""
     mtime: float = 0.0
     addr: str = ""  # the client's address (``Rados.get_addrs``): blocklisted ones are refused
+    client: str = ""  # the client's entity name, ``client.<global id>`` (Ceph's reqid.name)
 
 
 class OsdOpReply(Message):

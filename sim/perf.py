@@ -228,3 +228,15 @@ MDS_CLIENT_METRICS = (
     "avg_read_latency", "stdev_read_latency", "avg_write_latency", "stdev_write_latency",
     "avg_metadata_latency", "stdev_metadata_latency",
 )  # fmt: skip
+
+# OSD perf queries (Ceph's OSDPerfMetricSubKeyType and PerformanceCounterType, in their
+# enum order): what ``add_osd_perf_query`` accepts (`mgr.osd_perf_queries`) and the OSDs
+# evaluate on their client ops (`sim.fleet.osd_perf_stats`)
+OSD_PERF_KEY_TYPES = (
+    "client_id", "client_address", "pool_id", "namespace", "osd_id", "pg_id",
+    "object_name", "snap_id",
+)  # fmt: skip
+OSD_PERF_COUNTERS = (
+    "ops", "write_ops", "read_ops", "bytes", "write_bytes", "read_bytes",
+    "latency", "write_latency", "read_latency",
+)  # fmt: skip

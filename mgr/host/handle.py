@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from _mgrapi.dispatch import call_remote
 from _mgrapi.types import CephReleases
 
+from mgr import osd_perf_queries
 from mgr.host.native import schema as native_schema
 from mgr.perf_queries import InvalidQuery
 from sim.options.modules import module_value
@@ -153,6 +154,32 @@ class ModuleHandle(_Common):
 
     def have_mon_connection(self) -> bool:
         return self.host.have_mon_connection()
+
+    # --- OSD perf queries (the mgr's OSDPerfMetricCollector: `mgr.osd_perf_queries`) -------
+
+    def add_osd_perf_query(self, query: Any) -> int | None:
+        fleet = self.host.state.fleet
+        if fleet is None:
+            return None
+        try:
+            return int(fleet.osd_queries.add(query))
+        except osd_perf_queries.InvalidQuery as exc:  # Ceph: derr, then None
+            log.error("mgr/%s: %s", self.module_name, exc)
+            return None
+
+    def remove_osd_perf_query(self, query_id: int) -> None:
+        fleet = self.host.state.fleet
+        if fleet is None or not fleet.osd_queries.remove(int(query_id)):
+            log.error("mgr/%s: remove_osd_perf_query for query_id=%s failed: (2) No such "
+                      "file or directory", self.module_name, query_id)  # fmt: skip
+
+    def get_osd_perf_counters(self, query_id: int) -> Any:
+        fleet = self.host.state.fleet
+        got = fleet.osd_queries.counters(int(query_id)) if fleet is not None else None
+        if got is None:
+            log.error("mgr/%s: get_osd_perf_counters for query_id=%s failed: (2) No such "
+                      "file or directory", self.module_name, query_id)  # fmt: skip
+        return got
 
     # --- MDS perf queries (the mgr's MDSPerfMetricCollector: `mgr.perf_queries`) ----------
 

@@ -248,15 +248,20 @@ class BaseMgrModule(_HostBound):
     def _ceph_unregister_client(self, *args: Any) -> None:
         return None
 
-    # OSD perf queries need OSDs that evaluate them (not simulated yet).
+    # OSD perf queries (the mgr's OSDPerfMetricCollector, `mgr.osd_perf_queries`)
     def _ceph_add_osd_perf_query(self, query: Any) -> int | None:
-        return None
+        add = getattr(self._ceph_host_api, "add_osd_perf_query", None)
+        return add(query) if add is not None else None
 
     def _ceph_remove_osd_perf_query(self, query_id: int) -> None:
-        return None
+        remove = getattr(self._ceph_host_api, "remove_osd_perf_query", None)
+        if remove is not None:
+            remove(_query_id(query_id))
 
     def _ceph_get_osd_perf_counters(self, query_id: int) -> Any:
-        return None
+        get = getattr(self._ceph_host_api, "get_osd_perf_counters", None)
+        qid = _query_id(query_id)
+        return get(qid) if get is not None else None
 
     # MDS perf queries (the mgr's MDSPerfMetricCollector, `mgr.perf_queries`)
     def _ceph_add_mds_perf_query(self, query: Any) -> int | None:
@@ -290,3 +295,10 @@ class BaseMgrStandbyModule(_HostBound):
 
     def _ceph_get_active_uri(self) -> str:
         return self._ceph_host_api.get_active_uri()
+
+
+def _query_id(value: Any) -> int:
+    """The binding's ``"i"`` argument: an int (a float or a string is a TypeError)."""
+    if not isinstance(value, int):
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    return value

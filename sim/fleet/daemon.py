@@ -12,7 +12,7 @@ do one by one, the fleet does in batches:
   daemons, ``mds beacon`` every ``mds_beacon_interval`` (`sim.fleet.mds`);
   the ``fsmap`` subscription says which of them holds a rank.
 - **to the active mgr** (`MgrSession`): metadata and perf schema on open,
-  perf counters, status and pool I/O every ``mgr_stats_period``.
+  perf counters, status, pool I/O and OSD perf query counts every ``mgr_stats_period``.
 
 RADOS: clients send `OsdOp` to this fleet's address (the run directory's
 address book); `sim.fleet.pgs.OSDService` places, blocks, replicates and
@@ -114,7 +114,7 @@ class FleetDaemon(DaemonShell):
         )  # fmt: skip
         self.mgr = MgrSession(
             self.ctx, self.me, self.link_allowed, float(self.options["mgr_stats_period"]),
-            self.metadata, self.service_info, self.emit,
+            self.metadata, self.service_info, self.emit, self.objects.perf.set_queries,
         )  # fmt: skip
         for name in ("osdmap", "mgrmap", "fsmap", "config", AUTHDB):
             self.monc.subscribe(name, 0)
@@ -407,7 +407,7 @@ class FleetDaemon(DaemonShell):
         health = {"osd": {str(o): [["SLOW_OPS", n, age]] for o, (n, age) in slow.items()}}
         self.mgr.report(
             self.populations, running, status, self.pool_io.to_wire(), pg_objects, health,
-            mds_metrics,
+            mds_metrics, self.objects.perf.take_reports(),
         )  # fmt: skip
 
     def _osd_gauges(self, osd: Population) -> None:

@@ -8,7 +8,10 @@ while, as many real daemons reconnecting would be. Until a daemon's open
 has arrived the new active knows it from the OSDMap only: in the map, no
 metadata. Reports (`MgrReport`) follow every ``mgr_stats_period`` with the
 counters of the running daemons; stopped and paused ones send nothing, so
-their counters on the mgr go stale.
+their counters on the mgr go stale. The active answers an open with its OSD
+perf queries (`MgrConfigure`, again whenever they change), which the session
+hands to ``configure`` (`sim.fleet.osd_perf_stats`); a new active's queries
+replace the old one's (none until its configure arrives).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 import zmq.asyncio
 
 from sim.fleet.workload import Population
-from sim.messages import MgrOpen, MgrReport
+from sim.messages import Envelope, MgrConfigure, MgrOpen, MgrReport
 from sim.transport import Connection, Identity, LinkFilter, NotConnected
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ class MgrSession:
         metadata: Callable[[str, str | int], dict[str, str]],
         service: Callable[[], dict[str, Any]],
         emit: Callable[..., None],
+        configure: Callable[[list[Any]], None] = lambda _queries: None,
     ) -> None:
         self.ctx = ctx
         self.me = me
@@ -50,7 +54,10 @@ class MgrSession:
         self.metadata = metadata
         self.service = service
         self.emit = emit
+        self.configure = configure
+        self.configures = 0
         self.target: tuple[int, str] | None = None  # (gid, endpoint)
+        self.active_name = ""
         self.conn: Connection | None = None
         self.opened = False
         self.opens_sent = 0
@@ -65,6 +72,7 @@ class MgrSession:
         if target == self.target:
             return
         self.close()
+        self.active_name = str(body.get("active_name", ""))
         self.target = target
         if target is None:
             return
@@ -72,11 +80,17 @@ class MgrSession:
         self.emit("mgr_target", gid=target[0], addr=target[1])
         self.conn = Connection(
             self.ctx, self.me, target[1], f"mgr.{body.get('active_name', '')}",
-            link_filter=self.link_filter,
+            link_filter=self.link_filter, on_message=self._on_message,
         )  # fmt: skip
         self._open_task = asyncio.get_running_loop().create_task(self._open(populations))
 
+    def _on_message(self, env: Envelope) -> None:
+        if isinstance(env.msg, MgrConfigure) and env.sender == f"mgr.{self.active_name}":
+            self.configures += 1
+            self.configure(list(env.msg.osd_perf_metric_queries))
+
     def close(self) -> None:
+        self.configure([])  # the old active's queries end with its session
         if self._open_task is not None:
             self._open_task.cancel()
             self._open_task = None
@@ -126,10 +140,12 @@ class MgrSession:
         pg_objects: dict[int, list[list[int]]] | None = None,
         health: dict[str, dict[str, list[list[Any]]]] | None = None,
         mds_metrics: dict[str, dict[str, Any]] | None = None,
+        osd_perf: dict[str, list[Any]] | None = None,
     ) -> None:
         """Send this period's reports (only once the open is done). ``health``:
         per daemon type, each daemon's health metrics (`MgrReport.health`);
-        ``mds_metrics``: the rank-0 MDSs' client metrics (`MgrReport.mds_metrics`)."""
+        ``mds_metrics``: the rank-0 MDSs' client metrics (`MgrReport.mds_metrics`);
+        ``osd_perf``: the OSDs' perf query counts (`MgrReport.osd_perf_metrics`)."""
         if self.conn is None or not self.opened:
             return
         stamp = time.time()
@@ -151,6 +167,7 @@ class MgrSession:
                     health={str(pop.ids[r]): metrics[str(pop.ids[r])] for r in chunk
                             if str(pop.ids[r]) in metrics},
                     mds_metrics=(mds_metrics or {}) if dtype == "mds" and start == 0 else {},
+                    osd_perf_metrics=(osd_perf or {}) if dtype == "osd" and start == 0 else {},
                 )  # fmt: skip
                 if not self._send(msg):
                     return
@@ -172,6 +189,7 @@ class MgrSession:
             "opened": self.opened,
             "opens_sent": self.opens_sent,
             "reports_sent": self.reports_sent,
+            "configures": self.configures,
         }
 
 

@@ -45,6 +45,7 @@ from typing import Any
 from sim.cluster import RunDir
 from sim.fleet import objops
 from sim.fleet.objstore import ObjectStore, split_key
+from sim.fleet.osd_perf_stats import DynamicPerfStats, OpFacts, op_bytes
 from sim.maps.osdmap import OSDMap
 from sim.maps.pgmap import object_pg, pg_acting, placement_hosts, up_acting
 from sim.messages import OsdOp, OsdOpReply
@@ -76,6 +77,7 @@ class OSDService:
         self.peered: dict[PG, tuple[int, ...]] = {}
         self.pg_version: dict[PG, int] = {}
         self.dups: OrderedDict[str, OsdOpReply] = OrderedDict()
+        self.perf = DynamicPerfStats()  # the active mgr's OSD perf queries, counted
         self.ops_done = self.recovered = self.failed = 0
         # OSDs with a store on disk: only those are opened to read (10,000 OSDs with no
         # objects open no file at all)
@@ -111,7 +113,7 @@ class OSDService:
         """Serve what can be served now (after a map or run-state change)."""
         waiting, self.waiting = self.waiting, []
         for w in waiting:
-            rep = self._try(w.op)
+            rep = self._try(w.op, w.since)
             if rep is None:
                 self.waiting.append(w)
             else:
@@ -121,7 +123,7 @@ class OSDService:
         if op.reqid and op.reqid in self.dups:
             reply(self.dups[op.reqid])
             return
-        rep = self._try(op)
+        rep = self._try(op, now)
         if rep is None:
             self.waiting.append(Waiting(op, reply, now))
         else:
@@ -191,7 +193,8 @@ class OSDService:
             return None
         return (op.pool, ps), up
 
-    def _try(self, op: OsdOp) -> OsdOpReply | None:
+    def _try(self, op: OsdOp, since: float) -> OsdOpReply | None:
+        """Serve ``op`` if its PG can (``since``: when it arrived, `time.monotonic`)."""
         if op.reqid and op.reqid in self.dups:  # a re-sent copy that waited here too
             return self.dups[op.reqid]
         target = self._target(op)
@@ -207,11 +210,22 @@ class OSDService:
             self.failed += 1
             return OsdOpReply(-errno.EIO, epoch=self.osdmap.epoch)
         self.ops_done += 1
+        if self.perf.enabled and op.oid and rep.retval >= 0:  # PrimaryLogPG::log_op_stats
+            self._count(op, pg, up[0], rep, since)
         if op.reqid and objops.is_write(op.ops):
             self.dups[op.reqid] = rep
             while len(self.dups) > DUPS_KEPT:
                 self.dups.popitem(last=False)
         return rep
+
+    def _count(self, op: OsdOp, pg: PG, primary: int, rep: OsdOpReply, since: float) -> None:
+        writes = objops.is_write(op.ops)
+        reads = any(isinstance(o, list) and o and o[0] in objops.OPS
+                    and not objops.OPS[o[0]][2] for o in op.ops)  # fmt: skip
+        inb, outb = op_bytes(op.ops, rep.results)
+        latency = max(0, int((time.monotonic() - since) * 1e9))
+        self.perf.add(OpFacts(primary, pg[0], pg[1], op.nspace, op.oid, op.client, op.addr,
+                              reads, writes, inb, outb, latency))  # fmt: skip
 
     def _execute(self, op: OsdOp, pg: PG, up: list[int]) -> OsdOpReply:
         primary = self.store(up[0])

@@ -181,7 +181,8 @@ class Objecter:
                 return OsdOpReply(-errno.ENOENT, epoch=m.epoch)
             place_ps = object_pg(m, pool, oid, nspace)[0] if oid else ps
             msg = OsdOp(pool=pool, ps=place_ps, oid=oid, ops=ops, nspace=nspace,
-                        epoch=m.epoch, reqid=reqid, mtime=mtime, addr=self.addr)  # fmt: skip
+                        epoch=m.epoch, reqid=reqid, mtime=mtime, addr=self.addr,
+                        client=f"client.{self.monc.global_id}")  # fmt: skip
             conn = self._conn()
             try:
                 if conn is None:

@@ -24,6 +24,7 @@ from sim.messages import (
     MapUpdate,
     Message,
     MgrBeacon,
+    MgrConfigure,
     MgrOpen,
     MgrReport,
     MonElection,
@@ -101,8 +102,17 @@ SAMPLES: list[Message] = [
         service={"rgw0": {"gid": 5000}},
     ),
     MgrReport(
-        stamp=12.5, daemon_type="osd", ids=[3], values=b"\x00" * 8, status={}, pools={2: [1] * 6}
+        stamp=12.5,
+        daemon_type="osd",
+        ids=[3],
+        values=b"\x00" * 8,
+        status={},
+        pools={2: [1] * 6},
+        osd_perf_metrics={
+            "3": [[[[["client_id", "^(.+)$"]], ["ops"]], [[[["client.4"]], [[2, 0]]]]]]
+        },
     ),
+    MgrConfigure(osd_perf_metric_queries=[[[[["pool_id", "^(.+)$"]], ["ops"]], [["ops", 10]]]]),
     OsdOp(
         pool=2,
         ps=5,
