@@ -1,0 +1,3 @@
+from .module import OSDPerfProbe
+
+__all__ = ["OSDPerfProbe"]
