@@ -118,7 +118,7 @@ def _limit(value: Any) -> Limit:
         elif name == "max_count":
             if isinstance(v, bool) or not isinstance(v, int):
                 raise InvalidQuery(f"{FUNC} max_count not an int")
-            max_count = v
+            max_count = v % 2**64  # Ceph stores it in a uint64_t: -1 is "no limit"
         else:
             raise InvalidQuery(f"{FUNC} unknown limit param: {name}")
     return order_by or OSD_PERF_COUNTERS[0], max_count

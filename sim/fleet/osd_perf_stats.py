@@ -26,7 +26,9 @@ of that query. The counters, as Ceph's pairs:
 Every report (`take_reports`) carries and forgets what each OSD counted
 since the previous one. A query whose ids all have a limit is cut per OSD
 to ``max_count`` keys by weighted random sampling on ``order_by`` (Ceph's
-algorithm A-Chao), but only when the OSD has more keys than every limit.
+algorithm A-Chao), but only when the OSD has more keys than every limit. A
+limit of 0 keys (a ``limit`` without ``max_count``) reports no key of that
+query: a Ceph 16.2.15 OSD crashes there (measured; docs/behaviour.md).
 
 Who may import it: `sim.fleet.pgs`, `sim.fleet.daemon` and tests.
 """

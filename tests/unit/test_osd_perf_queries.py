@@ -234,3 +234,16 @@ def test_op_bytes_counts_the_data_written_and_returned():
     results = [None, None, None, b"12345", b"v", [4, 0.0]]
     assert op_bytes(ops, results) == (4 + 2 + 3, 5 + 1)
     assert op_bytes([["write_full", b"x" * 10]], []) == (10, 0)
+
+
+def test_a_limit_of_zero_keys_reports_none_and_a_negative_one_is_no_limit():
+    qs = OSDPerfQueries()
+    qs.add({"key_descriptor": [CLIENT], "performance_counter_descriptors": ["ops"],
+            "limit": {"order_by": "ops"}})  # fmt: skip
+    stats = DynamicPerfStats(random.Random(2))
+    stats.set_queries(qs.configure())
+    stats.add(facts(client="client.1"))
+    assert stats.take_reports()["0"][0][1] == []  # (a real 16.2 OSD crashes here)
+    _q, limit = parse_query({"key_descriptor": [CLIENT], "performance_counter_descriptors": ["ops"],
+                             "limit": {"order_by": "ops", "max_count": -1}})  # fmt: skip
+    assert limit == ("ops", 2**64 - 1)
