@@ -335,10 +335,8 @@ class MgrReport(Message):
     has none. ``mds_metrics``: what each rank-0 MDS sends of its CephFS clients
     (Ceph's MDSPerfMetricReport), ``{mds name: {"fs", "rank", "delayed_ranks",
     "clients": [[inst, {metric: [a, b]}], …]}}`` (`sim.fleet.mds_clients`).
-    ``osd_perf_metrics``: each OSD's counts for the active mgr's OSD perf queries
-    since its last report (Ceph's OSDPerfMetricReport), ``{osd id: [[query, [[key,
-    counters], …]], …]}`` (`sim.fleet.osd_perf_stats`; the query's wire form is
-    `MgrConfigure`'s)."""
+    ``osd_perf_metrics``: each OSD's counts for the OSD perf queries since its last
+    report, ``{osd: [[query, [[key, counters], …]], …]}`` (`sim.fleet.osd_perf_stats`)."""
 
     TYPE = MsgType.MGR_REPORT
     stamp: float
@@ -354,11 +352,9 @@ class MgrReport(Message):
 
 
 class MgrConfigure(Message):
-    """The active mgr to a fleet that opened (and again whenever they change): the
-    OSD perf queries its OSDs count (Ceph's MMgrConfigure ``osd_perf_metric_queries``).
-    ``osd_perf_metric_queries`` is ``[[query, limits], …]``, one per distinct query:
-    ``query`` ``[[[key type, regex], …], [counter, …]]``, ``limits`` ``[[order_by,
-    max_count], …]`` (empty: unlimited), `mgr.osd_perf_queries`."""
+    """Active mgr -> a fleet on its open and when they change: the OSD perf queries
+    (MMgrConfigure), ``[[query, limits], …]``: ``query`` ``[[[key type, regex], …],
+    [counter, …]]``, ``limits`` ``[[order_by, max_count], …]`` (`mgr.osd_perf_queries`)."""
 
     TYPE = MsgType.MGR_CONFIGURE
     osd_perf_metric_queries: list = field(default_factory=list)

@@ -484,7 +484,8 @@ class FleetDaemon(DaemonShell):
             "failures_sent": self.failures_sent,
             "mgr": self.mgr.status(),
             "rados": {"ops": self.objects.ops_done, "waiting": len(self.objects.waiting),
-                      "recovered": self.objects.recovered, "failed": self.objects.failed},
+                      "recovered": self.objects.recovered, "failed": self.objects.failed,
+                      "perf_counted": self.objects.perf.counted},
         }  # fmt: skip
 
 

@@ -56,6 +56,7 @@ class MgrSession:
         self.emit = emit
         self.configure = configure
         self.configures = 0
+        self.osd_perf_queries = 0  # distinct queries of the last MgrConfigure
         self.target: tuple[int, str] | None = None  # (gid, endpoint)
         self.active_name = ""
         self.conn: Connection | None = None
@@ -87,10 +88,12 @@ class MgrSession:
     def _on_message(self, env: Envelope) -> None:
         if isinstance(env.msg, MgrConfigure) and env.sender == f"mgr.{self.active_name}":
             self.configures += 1
+            self.osd_perf_queries = len(env.msg.osd_perf_metric_queries)
             self.configure(list(env.msg.osd_perf_metric_queries))
 
     def close(self) -> None:
         self.configure([])  # the old active's queries end with its session
+        self.osd_perf_queries = 0
         if self._open_task is not None:
             self._open_task.cancel()
             self._open_task = None
@@ -190,6 +193,7 @@ class MgrSession:
             "opens_sent": self.opens_sent,
             "reports_sent": self.reports_sent,
             "configures": self.configures,
+            "osd_perf_queries": self.osd_perf_queries,
         }
 
 

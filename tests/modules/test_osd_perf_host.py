@@ -67,6 +67,14 @@ class Sums:
                           f"counters of {key}")  # fmt: skip
 
 
+def configured(c: TestCluster) -> int:
+    """The distinct queries of the fleet's last `MgrConfigure`, if it is from the active."""
+    st = c.admin("fleet.0", "fleet_status")["mgr"]
+    active = c.json("mgr dump")["active_gid"]
+    ok = st["opened"] and st["target"] and st["target"][0] == active
+    return int(st["osd_perf_queries"]) if ok else -1
+
+
 def ops(c: TestCluster, image: str, writes: int, reads: int) -> str:
     with rados.Rados(conffile=str(c.run.path)) as r, r.open_ioctx("rbd") as io:
         for i in range(writes):
@@ -80,11 +88,13 @@ def test_a_modules_query_counts_the_clients_ops_across_a_failover(
     module_cluster: Callable[..., TestCluster],
 ) -> None:
     c = module_cluster("osdperfprobe", mgrs=2, osds=3, options={"mgr_module_path": str(TESTMODS)})
+    wait_until(lambda: configured(c) == 0, 20.0, "the fleet open with the active")
     assert add(c, {"key_descriptor": [{"type": "pool_id", "regex": ".*"}],
                    "performance_counter_descriptors": ["ops"]}) == "None"  # fmt: skip
     assert add(c, QUERY) == "0"  # an invalid query takes no id
     qid = add(c, QUERY)  # the same query again: counted once by the OSDs, for both ids
     assert qid == "1"
+    wait_until(lambda: configured(c) == 1, 10.0, "the fleet configured")  # one query, 2 ids
     pool = ops(c, "first", writes=5, reads=2)
     for q in ("0", qid):
         got = Sums(c, q).until([[pool], ["first"]], lambda g: g[0][0] >= 5 and g[1][0] >= 2)
@@ -98,6 +108,7 @@ def test_a_modules_query_counts_the_clients_ops_across_a_failover(
     wait_modules(c, "osdperfprobe")
     qid = add(c, {**QUERY, "performance_counter_descriptors": ["ops"]})
     assert qid == "0"  # the new active's own registry
+    wait_until(lambda: configured(c) == 1, 10.0, "the fleet configured by the new active")
     ops(c, "second", writes=3, reads=0)
     sums = Sums(c, qid)
     assert sums.until([[pool], ["second"]], lambda g: g[0][0] >= 3) == [[3, 0]]

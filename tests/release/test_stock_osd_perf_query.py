@@ -18,7 +18,7 @@ import pytest
 from sim import rados
 from sim.maps.osdmap import OSDMap
 from sim.maps.pgmap import object_pg
-from sim.testing import TestCluster, running_cluster, wait_until
+from sim.testing import ConditionTimeout, TestCluster, running_cluster, wait_until
 from tests.modules.helpers import enable_modules
 from tests.release.test_stock_selftest import release_tree
 
@@ -50,6 +50,15 @@ def add_query(c: TestCluster, kind: str) -> int:
     return wait_until(added, 30.0, f"osd perf query add {kind}") - 1
 
 
+def configured(c: TestCluster) -> int:
+    """How many distinct OSD perf queries the fleet counts (its last `MgrConfigure`),
+    once its session is open with the current active (-1 before)."""
+    st = c.admin("fleet.0", "fleet_status")["mgr"]
+    active = c.json("mgr dump")["active_gid"]
+    ok = st["opened"] and st["target"] and st["target"][0] == active
+    return int(st["osd_perf_queries"]) if ok else -1
+
+
 class Totals:
     """The rows of every ``get`` of one query, added up by a key of the row."""
 
@@ -65,8 +74,12 @@ class Totals:
         return self.sums
 
     def reach(self, key: tuple[str, ...], want: list[int], timeout: float = 20.0) -> None:
-        wait_until(lambda: self.poll().get(key) == want or self._past(key, want), timeout,
-                   f"query {self.qid} at {want} for {key}")  # fmt: skip
+        try:
+            wait_until(lambda: self.poll().get(key) == want or self._past(key, want), timeout,
+                       f"query {self.qid} at {want} for {key}")  # fmt: skip
+        except ConditionTimeout as exc:
+            fleet = self.c.admin("fleet.0", "fleet_status")
+            raise AssertionError(f"{exc} (so far {self.sums}; fleet {fleet})") from None
         assert self.sums[key] == want, f"query {self.qid}: {self.sums[key]} != {want}"
 
     def _past(self, key: tuple[str, ...], want: list[int]) -> bool:
@@ -83,10 +96,15 @@ def test_stock_osd_perf_query_counts_the_ops_done(series: str, tmp_path: Path) -
         tmp_path / "run", mons=1, mgrs=1, osds=3, options=options, ceph_release=series
     ) as c:
         enable_modules(c, "osd_perf_query")
+        # enabling respawns the mgr: wait for the new active's session with the fleet
+        wait_until(lambda: configured(c) == 0, 20.0, "the fleet open with the new active")
+        gid = c.json("mgr dump")["active_gid"]
         by_client = add_query(c, "client_id")
         by_image = add_query(c, "rbd_image_id")
         by_object = add_query(c, "all_subkeys")
         assert (by_client, by_image, by_object) == (0, 1, 2)
+        # the OSDs learn the queries a moment later (MgrConfigure), as Ceph's do
+        wait_until(lambda: configured(c) == 3, 10.0, "the fleet configured with 3 queries")
 
         image = secrets.token_hex(6)
         names = [f"rbd_data.{image}.{i:016x}" for i in range(WRITES)]
@@ -117,6 +135,7 @@ def test_stock_osd_perf_query_counts_the_ops_done(series: str, tmp_path: Path) -
             key = (client, addr, pool, "", str(primary), f"{pool}.{ps:x}", name, "head")
             objects.reach(key, [1, 1 if i < READS else 0])
 
+        assert c.json("mgr dump")["active_gid"] == gid  # one active throughout
         # removing a query: the module forgets it, and so does the mgr
         rc, _out, err = c.mgr_command({"prefix": "osd perf query remove", "query_id": by_image})
         assert (rc, err) == (0, f"removed query with id {by_image}")
