@@ -350,7 +350,9 @@ class Runtime:
             self.held[daemon] = "paused"
         elif action in ("restart", "resume", "start"):
             self.held.pop(daemon, None)
-        self.record("fault", action=action, target=daemon, pid=r.get("pid"))
+        # a (re)start is stamped when it began: the new process may be talking by now
+        at = {"stamp": self.last_fault} if starts else {}
+        self.record("fault", action=action, target=daemon, pid=r.get("pid"), **at)
         return dict(r)
 
     def mgr_fail(self, who: str = "") -> str:
