@@ -8,7 +8,10 @@ Theory of operation:
   effect after the client has given up on it. A hello that reclaims a known
   global id is the exception: it gets a session (``in_quorum=False``), as
   Ceph's messenger authenticates a client on any mon; whether the client
-  keeps it is the client's choice (`sim.monc`).
+  keeps it is the client's choice (`sim.monc`). A message sent without a tid
+  (fire and forget: the mgr's ``pg digest``, the fleet's beacons) gets no
+  `Retry`: it is sent again anyway, and a tidless `Retry` is the mon trimming
+  the session, which would send the client hunting.
 - Reads (commands without ``w``, hellos that reclaim a global id) wait until
   the mon may serve reads — a peon under a valid lease with no accepted value
   pending, a leader that has recovered — then run locally.
@@ -220,6 +223,11 @@ class Router:
             if not isinstance(env.msg, Command):
                 return
             reply = CommandReply(-errno.EINVAL, outs=f"{exc.__class__.__name__}: {exc}"[:500])
+        if isinstance(reply, Retry) and not env.tid:
+            # Fire and forget (the mgr's pg digest, the fleet's beacons): sent again
+            # anyway, and nobody waits for this answer. A Retry without a tid tells a
+            # client its session was trimmed (`Monitor::tick`), so it would hunt.
+            return
         if reply is not None:
             self.reply(ident, env, reply)
 

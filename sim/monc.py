@@ -65,6 +65,7 @@ from sim.monc_policy import (
     HELLO_TRY,
     HUNT_PARALLEL,
     NOT_CONNECTED_PAUSE,
+    NOT_IN_QUORUM_PAUSE,
     CommandRetries,
     HuntBackoff,
     MonUnavailable,
@@ -324,7 +325,12 @@ class MonClient:
             if hello_accepted(env.msg, self.global_id, require_quorum=self.requires_quorum):
                 assert isinstance(env.msg, HelloReply)
                 return env.msg
-            raise NotConnected(f"{conn.peer_name} is not in quorum")
+            # Out of quorum. Ceph's mon waitlists such a client and answers once it is in
+            # a quorum; ask again within the round rather than wait it out on the others
+            # (up to a round of 10 x mon_client_hunt_interval after a long outage).
+            if loop.time() + NOT_IN_QUORUM_PAUSE >= deadline:
+                raise NotConnected(f"{conn.peer_name} is not in quorum")
+            await asyncio.sleep(NOT_IN_QUORUM_PAUSE)
         raise asyncio.CancelledError
 
     async def _keepalive(self, conn: Connection) -> None:

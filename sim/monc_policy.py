@@ -34,6 +34,7 @@ from sim.messages import HelloReply, Retry
 HUNT_PARALLEL = 3  # mons tried at once while hunting (mon_client_hunt_parallel)
 HELLO_TRY = 0.5  # one hello's wait for its reply, within a round
 HELLO_PAUSE = 0.02  # before saying hello again on a connection that failed it
+NOT_IN_QUORUM_PAUSE = 0.1  # before saying hello again to a mon out of quorum, within a round
 NOT_CONNECTED_PAUSE = 0.01  # a mon command found no session: wait for the hunt
 MGR_RESENDS = 1  # re-sends of a mgr command whose mgr went away while running it
 MGR_CONNECT_WAIT = 0.25  # for the handshake with the active mgr before sending

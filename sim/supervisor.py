@@ -5,6 +5,9 @@ tick (reaps exits, records whether a fault or a crash ended them), carries out
 operator faults (kill, stop, pause, resume, restart), starts daemons on
 request (an exited one, or a mon added by ``ceph mon add``), collects the event
 stream every daemon sends into ``events.jsonl``, and keeps the address book.
+A restart or a start answers once the new process listens (its
+``daemon_started`` event), it exits, or `START_WAIT` passes: what follows it
+then times the daemon, not the interpreter's start-up on a loaded machine.
 When it stops — `down`, SIGTERM, or killed outright — no daemon survives it.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -40,6 +44,7 @@ FLEET = "fleet.0"  # the process that runs the simulated OSDs, MDSs and RGWs
 OSD_NAME = re.compile(r"osd\.\d+")
 MON_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 MDS_NAME = re.compile(r"mds\.[A-Za-z0-9_-]+")
+START_WAIT = 10.0  # s a restart or start waits for the new process to listen
 
 
 class Supervisor:
@@ -57,6 +62,7 @@ class Supervisor:
         self.procs: dict[str, DaemonProcess] = {}
         self.book: dict[str, str] = {}
         self.active_mgr = ""
+        self.listening: dict[str, asyncio.Event] = {}  # set by a daemon's daemon_started
         self.events_file = open(run.events, "a", buffering=1)  # noqa: SIM115
         self._stop = asyncio.Event()
         self._pipe_r, self._pipe_w = os.pipe()  # children watch _pipe_r for EOF
@@ -97,6 +103,7 @@ class Supervisor:
         )
 
     def _start(self, p: DaemonProcess) -> None:
+        self.listening[p.name] = asyncio.Event()
         p.start()
         self.write_records()
         self.record("daemon_spawned", p.name, pid=p.pid)
@@ -166,6 +173,8 @@ class Supervisor:
         if kind == "daemon_started" and isinstance(data.get("addr"), str):
             self.book[who] = data["addr"]
             self.run.write_addresses(self.book)
+            if who in self.listening:
+                self.listening[who].set()
 
     def on_message(self, ident: bytes, env: Envelope) -> None:
         if env.type is MsgType.EVENT:
@@ -214,6 +223,7 @@ class Supervisor:
                 result = await self.fault(prefix, daemon)
             elif prefix == "start":
                 result = self.start_daemon(daemon)
+                await self._until_listening(self.procs[result["daemon"]])
             else:
                 return CommandReply(-22, outs=f"unknown supervisor command '{prefix[:64]}'")
         except KeyError as exc:
@@ -239,11 +249,25 @@ class Supervisor:
             await asyncio.to_thread(p.stop)
             self._reap(p)
             self._start(p)
+            await self._until_listening(p)
         else:
             if p.state is ProcState.EXITED:
                 raise KeyError(f"{p.name} is not running")
             p.signal(SIGNALS[action])
         return {"daemon": p.name, "pid": p.pid, "state": p.state.value}
+
+    async def _until_listening(self, p: DaemonProcess) -> None:
+        """After a (re)start: until the new process listens (its ``daemon_started``
+        event, which also puts its address in the book), it exits, or `START_WAIT`
+        passes. Python's start-up alone takes seconds on a loaded machine."""
+        ev = self.listening[p.name]
+        deadline = time.monotonic() + START_WAIT
+        while not ev.is_set():
+            self._reap(p)
+            if p.state is ProcState.EXITED or time.monotonic() > deadline:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ev.wait(), 0.05)
 
     def start_daemon(self, who: str) -> dict[str, Any]:
         """Start a daemon that is not running: one that exited, or a mon added by

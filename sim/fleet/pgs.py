@@ -26,7 +26,8 @@ A write gets the PG's next version, is applied by `objops.apply` to the
 primary's copy and written to every up OSD of the acting set (one SQLite
 transaction each) before the reply goes out: acknowledged means on every up
 replica. A re-sent op (same ``reqid``) is answered from a small table of
-recent replies and not applied twice.
+recent replies and not applied twice; one re-sent while its first copy still
+waits takes that copy's place (one op in flight, as old as the first copy).
 
 Who may import it: `sim.fleet.daemon` and tests.
 """
@@ -124,10 +125,17 @@ class OSDService:
             reply(self.dups[op.reqid])
             return
         rep = self._try(op, now)
-        if rep is None:
-            self.waiting.append(Waiting(op, reply, now))
-        else:
+        if rep is not None:
             reply(rep)
+            return
+        for w in self.waiting:
+            if op.reqid and w.op.reqid == op.reqid:
+                # the client re-sent an op that waits here: still one op, as old as the
+                # first copy, answered on the newest copy's route (the client has given
+                # up on the older ones)
+                w.op, w.reply = op, reply
+                return
+        self.waiting.append(Waiting(op, reply, now))
 
     def blocked(self, now: float, older_than: float) -> int:
         return sum(1 for w in self.waiting if now - w.since >= older_than)

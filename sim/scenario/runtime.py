@@ -16,6 +16,7 @@ import contextlib
 import inspect
 import io
 import json
+import math
 import os
 import random
 import shlex
@@ -328,21 +329,30 @@ class Runtime:
     def fault(self, action: str, daemon: str) -> dict[str, Any]:
         """kill | stop | pause | resume | restart | start through the supervisor."""
         self.last_fault = time.time()
-        if daemon.startswith("mon."):
-            self.last_mon_change = self.last_fault
+        mon = daemon.startswith("mon.")
+        starts = action in ("restart", "start")
+        if mon:
+            # a (re)started mon counts from when it listens (the supervisor answers
+            # then): its interpreter's start-up is no part of quorum_within's limit
+            self.last_mon_change = math.inf if starts else self.last_fault
         try:
             r = self._probe().supervisor({"prefix": action, "daemon": daemon}, timeout=30.0)
         except RuntimeError as exc:
             raise StepFailed(f"{action} {daemon}: {exc}") from None
         except (ConnectionError, TimeoutError) as exc:
             raise SimulatorFailure(f"the supervisor did not answer ({exc})") from None
+        finally:
+            if mon and starts:
+                self.last_mon_change = time.time()
         if action in ("kill", "stop"):
             self.held[daemon] = "down"
         elif action == "pause":
             self.held[daemon] = "paused"
         elif action in ("restart", "resume", "start"):
             self.held.pop(daemon, None)
-        self.record("fault", action=action, target=daemon, pid=r.get("pid"))
+        # a (re)start is stamped when it began: the new process may be talking by now
+        at = {"stamp": self.last_fault} if starts else {}
+        self.record("fault", action=action, target=daemon, pid=r.get("pid"), **at)
         return dict(r)
 
     def mgr_fail(self, who: str = "") -> str:

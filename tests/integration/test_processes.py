@@ -117,3 +117,18 @@ def test_two_clusters_cannot_talk(tmp_path: Path) -> None:
             sock.close()
             ctx.term()
         assert a.mgr_stat()["available"] and b.mgr_stat()["available"]
+
+
+def test_a_restart_answers_once_the_new_process_listens(tmp_path: Path) -> None:
+    """Like a service manager told the daemon is ready: what follows a restart (a
+    wait with a deadline, an admin command) times the daemon, not Python's start-up."""
+    with running_cluster(tmp_path / "c", mgrs=1) as c:
+        for daemon in ("mon.a", "mgr.x"):
+            old = c.supervisor("status")["daemons"][daemon]["pid"]
+            r = c.supervisor({"prefix": "restart", "daemon": daemon})
+            assert r["pid"] != old and r["state"] == "running", r
+            mine = [e for e in c.events() if e["daemon"] == daemon]
+            spawned = max(i for i, e in enumerate(mine) if e["kind"] == "daemon_spawned")
+            assert mine[spawned]["pid"] == r["pid"]
+            assert any(e["kind"] == "daemon_started" for e in mine[spawned:]), mine[spawned:]
+            assert c.admin(daemon, "status", timeout=5.0)["pid"] == r["pid"]

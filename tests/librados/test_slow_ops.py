@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.maps.pgmap import object_pg, up_acting
+from sim.messages import OsdOp
 from tests.librados.test_osd_service import Harness
 from tests.librados.test_placement_objops import osdmap
 
@@ -42,3 +43,21 @@ def test_an_op_of_a_pg_with_no_up_osd_is_nobodys_slow_op(tmp_path: Path) -> None
     assert len(h.svc.waiting) == 1
     assert up_acting(h.m, object_pg(h.m, 1, "a")[1]) == []
     assert h.svc.slow_ops(60.0, 30.0) == {}  # in Ceph the client holds it, no OSD
+
+
+def test_an_op_re_sent_while_it_waits_is_one_slow_op_answered_once(tmp_path: Path) -> None:
+    h = Harness(tmp_path, osdmap())
+    _ps, acting = object_pg(h.m, 1, "a")
+    others = set(acting[1:])
+    h.running -= others
+    h.new_map(down=others)
+    answers: list[tuple[str, int]] = []
+    op = OsdOp(pool=1, ps=0, oid="a", ops=[["append", b"x"]], epoch=h.m.epoch, reqid="c.t/1")
+    h.svc.submit(op, lambda rep: answers.append(("first", rep.retval)), 0.0)
+    h.svc.submit(op, lambda rep: answers.append(("re-sent", rep.retval)), 5.0)  # RESEND later
+    assert len(h.svc.waiting) == 1
+    assert h.svc.slow_ops(6.5, 1.0) == {acting[0]: (1, 6)}  # as old as the first copy
+    h.running |= others
+    h.new_map(up=others)
+    assert answers == [("re-sent", 0)]  # on the route the client still listens to
+    assert h.run("a", [["read", 0, 0]]).results == [b"x"]

@@ -111,6 +111,8 @@ class Resume(ProcessFault):
 class Restart(ProcessFault):
     """Start a daemon again (stopping it first if it runs). A restarted mon
     keeps its address and its store; a restarted mgr comes back with a new gid.
+    The step ends once the new process listens (at most 10 s), so the timeout
+    of the next wait_for, and quorum_within, count from there.
 
         - restart: mon.a"""
 
