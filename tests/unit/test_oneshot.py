@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,25 @@ def test_hunt_skips_a_dead_mon_and_one_out_of_quorum(tmp_path: Path, ctx: zmq.Co
             m.stop()
 
 
+@contextmanager
+def _running(tmp_path: Path, *fakes: FakeMon) -> Iterator[OneShot]:
+    """The fakes up (with the first's fsid and key), a `OneShot` on the run
+    directory; both closed afterwards, whatever happens."""
+    started: list[FakeMon] = []
+    try:
+        for f in fakes:
+            f.start(fakes[0].fsid, fakes[0].signer)
+            started.append(f)
+        shot = OneShot(tmp_path)
+        try:
+            yield shot
+        finally:
+            shot.close()
+    finally:
+        for f in started:
+            f.stop()
+
+
 def _cluster(tmp_path: Path, ctx: zmq.Context, n: int) -> list[FakeMon]:
     mons = [FakeMon(ctx, f"mon.{chr(97 + i)}") for i in range(n)]
     run, signer = make_run_dir(tmp_path, [m.port for m in mons])
@@ -65,15 +85,8 @@ def test_retry_is_asked_again_until_answered(tmp_path: Path, ctx: zmq.Context) -
     (mon,) = _cluster(tmp_path, ctx, 1)
     answers: list[Message] = [Retry(reason="electing"), Retry(reason="electing")]
     mon.answer = lambda c: answers.pop(0) if answers else CommandReply(retval=0, outbuf=b"done")
-    mon.start(mon.fsid, mon.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            reply = shot.mon_command({"prefix": "health"}, b"", 1.5)
-        finally:
-            shot.close()
-    finally:
-        mon.stop()
+    with _running(tmp_path, mon) as shot:
+        reply = shot.mon_command({"prefix": "health"}, b"", 1.5)
     assert reply.outbuf == b"done" and len(mon.commands) == 3
 
 
@@ -82,34 +95,20 @@ def test_retries_past_the_deadline_time_out_with_the_reason(
 ) -> None:
     (mon,) = _cluster(tmp_path, ctx, 1)
     mon.answer = lambda c: Retry(reason="paxos is recovering")
-    mon.start(mon.fsid, mon.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            with pytest.raises(MonUnavailable, match="timed out: paxos is recovering"):
-                shot.mon_command({"prefix": "health"}, b"", 0.6)
-        finally:
-            shot.close()
-    finally:
-        mon.stop()
+    timed_out = pytest.raises(MonUnavailable, match="timed out: paxos is recovering")
+    with _running(tmp_path, mon) as shot, timed_out:
+        shot.mon_command({"prefix": "health"}, b"", 0.6)
     assert len(mon.commands) >= 2
 
 
 def test_a_refused_key_is_permission_denied_not_a_timeout(tmp_path: Path, ctx: zmq.Context) -> None:
     (mon,) = _cluster(tmp_path, ctx, 1)
     mon.refuse = True
-    mon.start(mon.fsid, mon.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            t0 = time.monotonic()
-            with pytest.raises(PermissionDenied):
-                shot.mon_command({"prefix": "health"}, b"", 5.0)
-            assert time.monotonic() - t0 < 2.0
-        finally:
-            shot.close()
-    finally:
-        mon.stop()
+    with _running(tmp_path, mon) as shot:
+        t0 = time.monotonic()
+        with pytest.raises(PermissionDenied):
+            shot.mon_command({"prefix": "health"}, b"", 5.0)
+        assert time.monotonic() - t0 < 2.0
     assert len(mon.commands) == 1
 
 
@@ -127,16 +126,9 @@ def test_a_replayed_reply_is_ignored(tmp_path: Path, ctx: zmq.Context) -> None:
         return [replayed, mon.frames(env, CommandReply(retval=0, outbuf=b"two"), route)]
 
     mon.raw = raw
-    mon.start(mon.fsid, mon.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            one = shot.mon_command({"prefix": "health"}, b"", 1.5)
-            two = shot.mon_command({"prefix": "status"}, b"", 1.5)
-        finally:
-            shot.close()
-    finally:
-        mon.stop()
+    with _running(tmp_path, mon) as shot:
+        one = shot.mon_command({"prefix": "health"}, b"", 1.5)
+        two = shot.mon_command({"prefix": "status"}, b"", 1.5)
     assert (one.outbuf, two.outbuf) == (b"one", b"two")
     assert len(mon.commands) == 2
 
@@ -149,18 +141,11 @@ def test_a_reply_over_the_size_limit_fails_that_call(tmp_path: Path, ctx: zmq.Co
         return [[ok[0], ok[1], b"\0" * (MAX_FRAME_BYTES + 1)]]  # never decoded: too big
 
     mon.raw = raw
-    mon.start(mon.fsid, mon.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            t0 = time.monotonic()
-            with pytest.raises(FrameTooLarge):
-                shot.mon_command({"prefix": "health"}, b"", 5.0)
-            assert time.monotonic() - t0 < 2.0
-        finally:
-            shot.close()
-    finally:
-        mon.stop()
+    with _running(tmp_path, mon) as shot:
+        t0 = time.monotonic()
+        with pytest.raises(FrameTooLarge):
+            shot.mon_command({"prefix": "health"}, b"", 5.0)
+        assert time.monotonic() - t0 < 2.0
     assert len(mon.commands) == 1
 
 
@@ -180,16 +165,8 @@ def test_retry_out_of_quorum_hunts_another_mon(tmp_path: Path, ctx: zmq.Context)
 
     for m in mons:
         m.answer = answer_as(m)
-        m.start(m.fsid, m.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            reply = shot.mon_command({"prefix": "health"}, b"", 1.8)
-        finally:
-            shot.close()
-    finally:
-        for m in mons:
-            m.stop()
+    with _running(tmp_path, *mons) as shot:
+        reply = shot.mon_command({"prefix": "health"}, b"", 1.8)
     other = next(m for m in mons if m.name != answered[0])
     assert reply.outbuf == other.name.encode()
     assert [len(m.commands) for m in mons] == [1, 1]
@@ -199,20 +176,12 @@ def test_a_session_lost_during_a_command_resends_it(tmp_path: Path, ctx: zmq.Con
     mons = _cluster(tmp_path, ctx, 2)
     for m in mons:
         m.die_on_command = True
-        m.start(m.fsid, m.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            shot._session(time.monotonic() + 1.5)  # noqa: SLF001 - which mon won the hunt
-            first = next(m for m in mons if m.name == f"mon.{shot.mon_name}")
-            other = next(m for m in mons if m is not first)
-            other.die_on_command = False
-            reply = shot.mon_command({"prefix": "health"}, b"", 1.8)
-        finally:
-            shot.close()
-    finally:
-        for m in mons:
-            m.stop()
+    with _running(tmp_path, *mons) as shot:
+        shot._session(time.monotonic() + 1.5)  # noqa: SLF001 - which mon won the hunt
+        first = next(m for m in mons if m.name == f"mon.{shot.mon_name}")
+        other = next(m for m in mons if m is not first)
+        other.die_on_command = False
+        reply = shot.mon_command({"prefix": "health"}, b"", 1.8)
     assert reply.outbuf == b"ok " + other.name.encode()
     assert (len(first.commands), len(other.commands)) == (1, 1)
 
@@ -225,17 +194,8 @@ def test_mgr_command_follows_the_mgrmap_to_the_next_active(
     x.die_on_command = True
     x.on_die = lambda: mon.set_mgrmap("y", y.port)
     mon.set_mgrmap("x", x.port)
-    for d in (mon, x, y):
-        d.start(mon.fsid, mon.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            reply = shot.mgr_command({"prefix": "mgr services"}, b"", 1.8)
-        finally:
-            shot.close()
-    finally:
-        for d in (mon, x, y):
-            d.stop()
+    with _running(tmp_path, mon, x, y) as shot:
+        reply = shot.mgr_command({"prefix": "mgr services"}, b"", 1.8)
     assert reply.outbuf == b"ok mgr.y"
     assert (len(x.commands), len(y.commands), len(mon.commands)) == (1, 1, 0)
 
@@ -247,17 +207,7 @@ def test_mgr_command_lost_past_mgr_resends(tmp_path: Path, ctx: zmq.Context) -> 
         m.die_on_command = True
         m.on_die = lambda i=i: mon.set_mgrmap("xyz"[i + 1], mgrs[i + 1].port)
     mon.set_mgrmap("x", mgrs[0].port)
-    for d in (mon, *mgrs):
-        d.start(mon.fsid, mon.signer)
-    try:
-        shot = OneShot(tmp_path)
-        try:
-            with pytest.raises(MgrCommandLost):
-                shot.mgr_command({"prefix": "mgr services"}, b"", 1.8)
-        finally:
-            shot.close()
-    finally:
-        for d in (mon, *mgrs):
-            d.stop()
+    with _running(tmp_path, mon, *mgrs) as shot, pytest.raises(MgrCommandLost):
+        shot.mgr_command({"prefix": "mgr services"}, b"", 1.8)
     assert MGR_RESENDS == 1  # x, then y once; z never asked
     assert [len(m.commands) for m in mgrs] == [1, 1, 0]
