@@ -6,8 +6,8 @@ does what `sim.client.AsyncCluster` does for it, with the same policy
 (`sim.monc_policy`, written once for both):
 
 - a mon session as `sim.monc.MonClient` opens one: hello to up to
-  `HUNT_PARALLEL` mons at once, the first in quorum wins, rounds that find none
-  are retried with backoff; the session follows the monmap and the MgrMap, is
+  `HUNT_PARALLEL` mons at once, the first in quorum wins (one out of quorum is
+  asked again within the round), rounds that find none are retried with backoff; the session follows the monmap and the MgrMap, is
   kept alive with pings, and is lost on a disconnect, unanswered pings or a mon
   out of quorum (then the next call hunts again, avoiding that mon);
 - `mon_command`: `Retry` answers are asked again (`CommandRetries`), a session
@@ -58,6 +58,7 @@ from sim.monc_policy import (
     MGR_NOT_CONNECTED_PAUSE,
     MGRMAP_WAIT,
     NOT_CONNECTED_PAUSE,
+    NOT_IN_QUORUM_PAUSE,
     CommandRetries,
     HuntBackoff,
     MgrResends,
@@ -264,9 +265,13 @@ class OneShot:
                         assert isinstance(got.msg, HelloReply)
                         winner = (link, got.msg)
                         break
-                    if isinstance(got, Envelope):  # answered from outside a quorum
-                        del trying[link]
-                        link.close()
+                    if isinstance(got, Envelope):  # answered from outside a quorum:
+                        # asked again shortly, as `MonClient` does (Ceph's mon waitlists
+                        # such a client until it is in a quorum)
+                        link.forget(tid)
+                        del hello[link]
+                        not_before[link] = now + NOT_IN_QUORUM_PAUSE
+                        wake = min(wake, not_before[link])
                         continue
                     if got is None and now < sent + HELLO_TRY:
                         wake = min(wake, sent + HELLO_TRY)

@@ -36,11 +36,12 @@ from sim.replay import Route, Sequencer
 Answer = Callable[[Command], Message | None]
 
 
-def make_run_dir(path: Path, ports: list[int]) -> tuple[RunDir, wire.Signer]:
-    """A run directory with mons a, b, ... at ``ports`` and a client.admin keyring."""
+def make_run_dir(path: Path, ports: list[int], **options: object) -> tuple[RunDir, wire.Signer]:
+    """A run directory with mons a, b, ... at ``ports`` and a client.admin keyring
+    (the fast profile's options, and ``options``)."""
     mons = [chr(ord("a") + i) for i in range(len(ports))]
     run = RunDir(path)
-    run.create(ClusterSpec.new(mons, [], ports, options=dict(defaults(Profile.FAST))))
+    run.create(ClusterSpec.new(mons, [], ports, options={**defaults(Profile.FAST), **options}))
     key = generate_key()
     (path / "ceph.client.admin.keyring").write_text(f"[client.admin]\n\tkey = {key}\n")
     return run, wire.Signer(secret_of(key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,12 +74,34 @@ def _running(tmp_path: Path, *fakes: FakeMon) -> Iterator[OneShot]:
             f.stop()
 
 
-def _cluster(tmp_path: Path, ctx: zmq.Context, n: int) -> list[FakeMon]:
+def _cluster(tmp_path: Path, ctx: zmq.Context, n: int, **options: object) -> list[FakeMon]:
     mons = [FakeMon(ctx, f"mon.{chr(97 + i)}") for i in range(n)]
-    run, signer = make_run_dir(tmp_path, [m.port for m in mons])
+    run, signer = make_run_dir(tmp_path, [m.port for m in mons], **options)
     for m in mons:
         m.fsid, m.signer = run.spec().fsid, signer
     return mons
+
+
+def test_a_mon_out_of_quorum_is_asked_again_within_the_round(
+    tmp_path: Path, ctx: zmq.Context
+) -> None:
+    # a round of 5 s (Ceph's default is 3 s), so that the quorum comes within the first
+    (mon,) = _cluster(tmp_path, ctx, 1, mon_client_hunt_interval=5.0)
+    mon.in_quorum = False
+    joins = threading.Timer(
+        0.3, lambda: setattr(mon, "in_quorum", True)
+    )  # the fault: a late quorum
+    failed_rounds: list[float] = []
+    with _running(tmp_path, mon) as shot:
+        fail = shot.backoff.failed
+        shot.backoff.failed = lambda: failed_rounds.append(fail()) or failed_rounds[-1]  # type: ignore[method-assign]
+        joins.start()
+        try:
+            reply = shot.mon_command({"prefix": "health"}, b"", 2.5)
+        finally:
+            joins.cancel()
+    assert reply.retval == 0 and mon.hellos >= 2
+    assert failed_rounds == []  # found in the first round: no round failed and paused
 
 
 def test_retry_is_asked_again_until_answered(tmp_path: Path, ctx: zmq.Context) -> None:
