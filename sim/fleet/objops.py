@@ -20,7 +20,7 @@ versions of a PG's objects, it says which OSD must copy what from whom
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -253,12 +253,21 @@ OPS: dict[str, tuple[OpFn, int, bool]] = {
 }
 
 
+def _writes(ops: list[Any]) -> Iterator[bool]:
+    """For each known op of ``ops``: whether it changes the object."""
+    for op in ops:
+        if isinstance(op, list) and op and isinstance(op[0], str) and op[0] in OPS:
+            yield OPS[op[0]][2]
+
+
 def is_write(ops: list[Any]) -> bool:
     """True if any op changes the object (unknown ops count as reads: they fail)."""
-    return any(
-        isinstance(op, list) and op and isinstance(op[0], str) and op[0] in OPS and OPS[op[0]][2]
-        for op in ops
-    )
+    return any(_writes(ops))
+
+
+def is_read(ops: list[Any]) -> bool:
+    """True if any known op only reads the object."""
+    return not all(_writes(ops))
 
 
 @dataclass(frozen=True)

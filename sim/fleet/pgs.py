@@ -228,8 +228,7 @@ class OSDService:
 
     def _count(self, op: OsdOp, pg: PG, primary: int, rep: OsdOpReply, since: float) -> None:
         writes = objops.is_write(op.ops)
-        reads = any(isinstance(o, list) and o and o[0] in objops.OPS
-                    and not objops.OPS[o[0]][2] for o in op.ops)  # fmt: skip
+        reads = objops.is_read(op.ops)
         inb, outb = op_bytes(op.ops, rep.results)
         latency = max(0, int((time.monotonic() - since) * 1e9))
         self.perf.add(OpFacts(primary, pg[0], pg[1], op.nspace, op.oid, op.client, op.addr,
