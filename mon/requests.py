@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import errno
 import itertools
 import logging
@@ -48,6 +47,7 @@ from typing import Any
 
 from mon.context import CommitPort, Finish, Op, QuorumPort, RequestOps
 from mon.paxos import NotWriteable
+from sim import record
 from sim.messages import (
     Command,
     CommandReply,
@@ -239,7 +239,7 @@ class Router:
                 # the messenger): it gets a session, told the mon is out of quorum.
                 reply = self.ops.serve_read(sender, msg)
                 if isinstance(reply, HelloReply):
-                    return dataclasses.replace(reply, in_quorum=False)
+                    return record.replace(reply, in_quorum=False)
             return self._not_now(msg, f"mon.{self.mon_id} is not in quorum", in_quorum=False)
         if self.ops.is_read(msg):
             if not await q.wait_readable(READ_WAIT):

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sim.record import Record, asdict, field
 
 DEFAULT_DIR_NAME = ".sim"
 MGR_NAMES = ["x", "y", "z", "w", "v", "u", "t", "s"]
@@ -43,8 +44,7 @@ def mgr_names(n: int) -> list[str]:
 PRIVATE_UMASK = 0o077
 
 
-@dataclass
-class ClusterSpec:
+class ClusterSpec(Record, frozen=False):
     fsid: str
     mons: list[str]
     mgrs: list[str]

@@ -1,4 +1,4 @@
-"""Wire messages: one frozen dataclass per message type, and the envelope.
+"""Wire messages: one frozen record (`sim.record`) per message type, and the envelope.
 
 Every message travels inside one `Envelope` (type, sender, cluster fsid,
 request id, epoch). Requests carry a `tid`; replies echo it. Bodies are plain
@@ -11,12 +11,11 @@ simulator's own processes are ``sim.supervisor``.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import threading
 import typing
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from sim.record import Record, field, fields
 
 if TYPE_CHECKING:
     from sim.replay import Route
@@ -53,76 +52,9 @@ class ProtocolError(ValueError):
 
 
 _REGISTRY: dict[MsgType, type[Message]] = {}
-_BUILDING = threading.Lock()
 
 
-def built(cls: type[_T]) -> type[_T]:
-    """``cls`` made the frozen dataclass it declares, once (on first use)."""
-    if "__dataclass_fields__" not in cls.__dict__:
-        with _BUILDING:  # module threads of the mgr make messages too
-            for c in reversed(cls.__mro__):  # bases first: their fields come first
-                if (
-                    issubclass(c, FrozenOnUse)
-                    and "__dataclass_fields__" not in c.__dict__
-                    and (c is cls or _declares_fields(c))  # a base with none: left as it is
-                ):
-                    # in place: the same class object; equality, hash and repr are
-                    # FrozenOnUse's (the same as a dataclass's, not compiled per class)
-                    dataclass(frozen=True, eq=False, repr=False)(c)
-    return cls
-
-
-def _declares_fields(cls: type) -> bool:
-    return any(
-        not (isinstance(t, str) and t.startswith("ClassVar"))
-        for t in cls.__dict__.get("__annotations__", {}).values()
-    )
-
-
-@typing.dataclass_transform(frozen_default=True, field_specifiers=(field,))
-class FrozenOnUse:
-    """A frozen dataclass built when first instantiated, not at import.
-
-    Building a dataclass compiles its methods (about a millisecond each, 25
-    here); a process uses a few message types, the one-shot CLI seven, so
-    each is built the first time one is made (or its fields are read through
-    `built`). Type checkers see frozen dataclasses throughout
-    (``dataclass_transform``). Once built a class is what
-    ``@dataclass(frozen=True)`` makes (``replace``, ``fields``, frozen
-    attributes), with equality, hash and repr defined once here, as a
-    dataclass's are: fields with ``compare`` (those of the same class), and
-    ``Name(field=value, …)``."""
-
-    __slots__ = ()
-
-    def __new__(cls, *_args: Any, **_kw: Any) -> Any:
-        return object.__new__(built(cls))
-
-    def _compared(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in dataclasses.fields(self) if f.compare)  # type: ignore[arg-type]
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._compared() == other._compared()
-
-    def __hash__(self) -> int:
-        fields = dataclasses.fields(self)  # type: ignore[arg-type]
-        return hash(
-            tuple(
-                getattr(self, f.name) for f in fields if (f.compare if f.hash is None else f.hash)
-            )
-        )
-
-    def __repr__(self) -> str:
-        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)  # type: ignore[arg-type]
-        return f"{self.__class__.__qualname__}({', '.join(shown)})"
-
-
-_T = typing.TypeVar("_T", bound=FrozenOnUse)
-
-
-class Message(FrozenOnUse):
+class Message(Record):
     TYPE: ClassVar[MsgType]
     _FIELD_TYPES: ClassVar[dict[str, tuple[type, ...]]]
 
@@ -132,7 +64,7 @@ class Message(FrozenOnUse):
             _REGISTRY[cls.TYPE] = cls
 
     def to_body(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_body(cls, body: Any) -> Message:
@@ -172,10 +104,9 @@ def _field_types(cls: type[Message]) -> dict[str, tuple[type, ...]]:
     cached = cls.__dict__.get("_FIELD_TYPES")
     if cached is not None:
         return cached
-    built(cls)
     hints = typing.get_type_hints(cls)
     out: dict[str, tuple[type, ...]] = {}
-    for f in dataclasses.fields(cls):
+    for f in fields(cls):
         hint = hints[f.name]
         origin = typing.get_origin(hint) or hint
         out[f.name] = _PY_TYPES.get(origin, (object,))
@@ -485,7 +416,7 @@ class MonForwardReply(Message):
     retry: str = ""
 
 
-class Envelope(FrozenOnUse):
+class Envelope(Record):
     """A frame's header and its message (`sim.wire` encodes and decodes it)."""
 
     type: MsgType

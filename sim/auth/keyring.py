@@ -16,19 +16,18 @@ Who may import it: anything (pure).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim import ini
 from sim.auth.keys import BadKey, secret_of
+from sim.record import Record, field
 
 
 class KeyringError(ValueError):
     """A keyring that cannot be parsed (with the line that failed)."""
 
 
-@dataclass
-class EntityAuth:
+class EntityAuth(Record, frozen=False):
     key: str
     caps: dict[str, str] = field(default_factory=dict)  # service -> cap string
 

@@ -6,12 +6,12 @@ See the package docstring (`sim.cmdparse`) for the grammar.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import IntFlag
 from typing import Any, Literal
 
 from sim.cmdparse.argtypes import ArgType, CephChoices, JSONScalar, make_argtype
 from sim.cmdparse.errors import ArgumentFormat, DescriptorError
+from sim.record import Record, field
 
 #: The `n=N` marker: one or more values, collected into a JSON list.
 N: Literal["N"] = "N"
@@ -54,8 +54,7 @@ def _parse_n(raw: str | None, token: str) -> int | Literal["N"] | None:
     return None if n == 1 else n
 
 
-@dataclass(frozen=True)
-class ArgDesc:
+class ArgDesc(Record):
     """One argument descriptor, e.g. ``name=who,type=CephString,req=false``.
 
     `n` is None for a single value, an int > 1 for exactly that many, or ``"N"`` for one or
@@ -176,8 +175,7 @@ class ArgDesc:
         return s if self.req else f"[{s}]"
 
 
-@dataclass(frozen=True)
-class CommandSig:
+class CommandSig(Record):
     """One command: literal prefix `words`, argument descriptors, help and metadata.
 
     `raw` keeps the descriptor string as declared (whitespace normalised) so `to_json()`

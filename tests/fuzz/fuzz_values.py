@@ -5,7 +5,6 @@ every type.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import time
 import typing
@@ -13,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sim import codec
+from sim import codec, record
 from sim.messages import (
     Admin,
     BeaconAck,
@@ -218,18 +217,14 @@ _WIRE_TYPES: dict[Any, tuple[type, ...]] = {
 def field_types(cls: type[Message]) -> dict[str, tuple[type, ...]]:
     hints = typing.get_type_hints(cls)
     out = {}
-    for f in dataclasses.fields(cls):
+    for f in record.fields(cls):
         origin = typing.get_origin(hints[f.name]) or hints[f.name]
         out[f.name] = _WIRE_TYPES.get(origin, (object,))
     return out
 
 
 def required_fields(cls: type[Message]) -> list[str]:
-    return [
-        f.name
-        for f in dataclasses.fields(cls)
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    ]
+    return [f.name for f in record.fields(cls) if f.required]
 
 
 # --- valid, harmless messages of every type ---------------------------------

@@ -1,6 +1,6 @@
-"""Messages compare, hash and print as the frozen dataclasses they declare:
-`FrozenOnUse` defines equality, hash and repr once; a real dataclass made
-from the same fields is the reference."""
+"""Messages compare, hash and print as the frozen dataclasses they declare
+(`sim.record.Record`, which defines equality, hash and repr once): a real
+dataclass made from the same fields is the reference."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import dataclasses
 
 import pytest
 
+from sim import record
 from sim.messages import Envelope, Message, MsgType, Ping, Pong
 from sim.replay import UNROUTED
 from tests.unit.test_wire import SAMPLES
@@ -15,7 +16,7 @@ from tests.unit.test_wire import SAMPLES
 
 def reference(msg: Message) -> object:
     """The same value as an instance of ``@dataclass(frozen=True)``."""
-    fields = dataclasses.fields(msg)  # type: ignore[arg-type]
+    fields = record.fields(msg)
     ref = dataclasses.make_dataclass(
         type(msg).__qualname__,
         [
@@ -30,7 +31,7 @@ def reference(msg: Message) -> object:
 @pytest.mark.parametrize("msg", SAMPLES, ids=lambda m: type(m).__name__)
 def test_repr_equality_and_hash_are_a_dataclasses(msg: Message) -> None:
     assert repr(msg) == repr(reference(msg))
-    same = dataclasses.replace(msg)  # type: ignore[type-var]
+    same = record.replace(msg)
     assert same == msg and (same != msg) is False and same is not msg
     try:
         expected = hash(reference(msg))
@@ -39,8 +40,8 @@ def test_repr_equality_and_hash_are_a_dataclasses(msg: Message) -> None:
             hash(msg)
     else:
         assert hash(msg) == expected == hash(same)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(msg, dataclasses.fields(msg)[0].name, None)  # type: ignore[arg-type]
+    with pytest.raises(record.FrozenInstanceError):
+        setattr(msg, record.fields(msg)[0].name, None)
 
 
 def test_other_values_and_classes_differ() -> None:
@@ -48,5 +49,5 @@ def test_other_values_and_classes_differ() -> None:
     assert Ping() != Pong() and Ping().__eq__(Pong()) is NotImplemented
     a = Envelope(MsgType.PING, "a", "f", 1, Ping())
     # the route takes no part in equality (nor in the hash)
-    b = dataclasses.replace(a, route=UNROUTED)
-    assert a == b and hash(a) == hash(b) and a != dataclasses.replace(a, tid=2)
+    b = record.replace(a, route=UNROUTED)
+    assert a == b and hash(a) == hash(b) and a != record.replace(a, tid=2)

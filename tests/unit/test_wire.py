@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sim import codec, wire
+from sim import codec, record, wire
 from sim.messages import (
     Admin,
     BeaconAck,
@@ -179,7 +179,7 @@ def test_round_trip(msg: Message) -> None:
 @pytest.mark.parametrize("cls", [Hello, Ping, Pong, MgrBeacon], ids=lambda c: c.TYPE.value)
 def test_round_trip_with_defaults(cls: type[Message]) -> None:
     required = {"entity_type": "client", "gid": 1, "name": "x", "available": False}
-    fields = cls.__dataclass_fields__
+    fields = {f.name for f in record.fields(cls)}
     msg = cls(**{k: v for k, v in required.items() if k in fields})
     assert wire.decode(wire.encode(env(msg), SIGNER), SIGNER, FSID).msg == msg
 
