@@ -100,17 +100,41 @@ _PY_TYPES: dict[Any, tuple[type, ...]] = {
 }
 
 
+#: A field's annotation as written (the modules use ``from __future__ import
+#: annotations``) when it names a type above, ``dict[str, Any]`` included.
+_BY_NAME: dict[str, tuple[type, ...]] = {t.__name__: allowed for t, allowed in _PY_TYPES.items()}
+
+
 def _field_types(cls: type[Message]) -> dict[str, tuple[type, ...]]:
+    """The types each field accepts from the wire (bool is never an int here)."""
     cached = cls.__dict__.get("_FIELD_TYPES")
     if cached is not None:
         return cached
-    hints = typing.get_type_hints(cls)
-    out: dict[str, tuple[type, ...]] = {}
-    for f in fields(cls):
-        hint = hints[f.name]
-        origin = typing.get_origin(hint) or hint
-        out[f.name] = _PY_TYPES.get(origin, (object,))
+    out = _written_types(cls)
+    if out is None:  # an annotation other than a plain type: typing resolves them all
+        hints = typing.get_type_hints(cls)
+        out = {}
+        for f in fields(cls):
+            origin = typing.get_origin(hints[f.name]) or hints[f.name]
+            out[f.name] = _PY_TYPES.get(origin, (object,))
     cls._FIELD_TYPES = out
+    return out
+
+
+def _written_types(cls: type[Message]) -> dict[str, tuple[type, ...]] | None:
+    """`_field_types` read off the annotations' text, or None if one is not a plain
+    type; `typing.get_type_hints` compiles every annotation of the class and its
+    bases, the costliest step of a one-shot CLI's first reply."""
+    written: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        written.update(klass.__dict__.get("__annotations__", {}))
+    out = {}
+    for f in fields(cls):
+        text = written[f.name]
+        allowed = _BY_NAME.get(text.partition("[")[0]) if isinstance(text, str) else None
+        if allowed is None:
+            return None
+        out[f.name] = allowed
     return out
 
 

@@ -5,6 +5,7 @@ dataclass made from the same fields is the reference."""
 from __future__ import annotations
 
 import dataclasses
+import typing
 
 import pytest
 
@@ -51,3 +52,27 @@ def test_other_values_and_classes_differ() -> None:
     # the route takes no part in equality (nor in the hash)
     b = record.replace(a, route=UNROUTED)
     assert a == b and hash(a) == hash(b) and a != record.replace(a, tid=2)
+
+
+def test_wire_types_read_off_the_annotations_are_typings() -> None:
+    """The annotations' text gives what `typing.get_type_hints` would, for every message."""
+    from sim.messages import _PY_TYPES, _REGISTRY, _written_types
+
+    for cls in _REGISTRY.values():
+        hints = typing.get_type_hints(cls)
+        expected = {
+            f.name: _PY_TYPES.get(typing.get_origin(hints[f.name]) or hints[f.name], (object,))
+            for f in record.fields(cls)
+        }
+        assert _written_types(cls) == expected, cls.__name__
+
+
+def test_an_annotation_that_is_not_a_plain_type_is_left_to_typing() -> None:
+    from sim.messages import _field_types, _written_types
+
+    class Odd(Message):  # no TYPE: not registered
+        stamp: float | None = None
+        n: dict[str, int] = record.field(default_factory=dict)
+
+    assert _written_types(Odd) is None
+    assert _field_types(Odd) == {"stamp": (object,), "n": (dict,)}
