@@ -9,7 +9,9 @@ Measured (perf_counter around each call, sequential, one caller):
   * CLI: the whole ``python -m sim ceph mgr stat`` process (subprocess wall
     time; fetches the command descriptions from the mon, validates, sends).
   * Child processes run with bytecode caches, as a user's do (the variable
-    ``PYTHONDONTWRITEBYTECODE`` is dropped; the warm-up run writes them).
+    ``PYTHONDONTWRITEBYTECODE`` is dropped; the warm-up run writes them), in
+    turn (pass, import, mgr stat, pass, …) so that a slow spell of the host
+    weighs on each alike; the ratio of medians to ``python -c pass`` is printed.
   * For context: ``python -c pass`` (interpreter start alone) and
     ``python -c "import sim.ceph_cli"`` (start + imports).
 Real Ceph's ``ceph`` CLI costs 0.25-0.35 s per call.
@@ -23,6 +25,12 @@ import time
 from typing import Any
 
 from _common import Cluster, bench_root, launcher, main, mgr_stat, parser, stats, table, timed_run
+
+PROCESS_NAMES = (
+    "`python -c pass` (interpreter alone)",
+    "`python -c 'import sim.ceph_cli'`",
+    "`python -m sim ceph mgr stat` (whole process)",
+)
 
 
 def measure(args: Any) -> dict[str, Any]:
@@ -55,28 +63,30 @@ def measure(args: Any) -> dict[str, Any]:
         env = dict(os.environ, SIM_DIR=str(path))
         # As a user runs it: with bytecode caches (the warm-up run writes them).
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        runs = {
-            "`python -c pass` (interpreter alone)": [py, "-c", "pass"],
-            "`python -c 'import sim.ceph_cli'`": [py, "-c", "import sim.ceph_cli"],
-            "`python -m sim ceph mgr stat` (whole process)": [
-                py,
-                "-m",
-                "sim",
-                "ceph",
-                "mgr",
-                "stat",
-            ],
-        }
-        for name, argv in runs.items():
-            timed_run(argv, env)  # warm the page cache
-            res[name] = stats([timed_run(argv, env) for _ in range(args.cli_runs)])
-            print(f"  {name}: done", file=sys.stderr)
+        argvs = [
+            [py, "-c", "pass"],
+            [py, "-c", "import sim.ceph_cli"],
+            [py, "-m", "sim", "ceph", "mgr", "stat"],
+        ]
+        runs = dict(zip(PROCESS_NAMES, argvs, strict=True))
+        for argv in runs.values():
+            timed_run(argv, env)  # warm the page cache (and write the bytecode caches)
+        # Round-robin, so that a slow spell of a shared host slows all three alike.
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(args.cli_runs):
+            for name, argv in runs.items():
+                times[name].append(timed_run(argv, env))
+        for name, got in times.items():
+            res[name] = stats(got)
+        print("  processes: done", file=sys.stderr)
     rate = res.pop("library_calls_per_s")
     return {"benchmark": "command_rtt", "unit": "s", "library_calls_per_s": rate, "results": res}
 
 
 def report(res: dict[str, Any]) -> str:
     rows = list(res["results"].items())
+    r = res["results"]
+    cli, bare = r[PROCESS_NAMES[2]], r[PROCESS_NAMES[0]]
     return "\n".join(
         [
             "`mgr stat` round trip (1 mon, 2 mgrs, fast profile; sequential; perf_counter per call)",
@@ -84,6 +94,9 @@ def report(res: dict[str, Any]) -> str:
             table(rows, ["min", "p50", "p90", "p99", "max"], "ms"),
             "",
             f"library throughput (one caller, sequential): {res['library_calls_per_s']:.0f} calls/s",
+            f"`ceph mgr stat` process / `python -c pass` (medians, same run): "
+            f"{cli['p50'] / bare['p50']:.2f}x; less the interpreter: "
+            f"{(cli['p50'] - bare['p50']) * 1000:.1f} ms",
             "real Ceph `ceph` CLI: 250-350 ms per call",
         ]
     )
