@@ -106,6 +106,11 @@ class Record:
             value = cls.__dict__.get(name, _MISSING)
             f = value if isinstance(value, Field) else Field(default=value)
             f.name = name
+            if f.default is not _MISSING and type(f.default).__hash__ is None:
+                raise ValueError(  # as dataclasses: one list shared by every instance
+                    f"mutable default {type(f.default)} for field {name} is not allowed: "
+                    "use default_factory"
+                )
             if isinstance(value, Field):  # the class attribute is the default, as dataclasses do
                 if f.default is _MISSING:
                     delattr(cls, name)

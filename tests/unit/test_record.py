@@ -30,18 +30,18 @@ def both(frozen: bool = True) -> tuple[dict[str, type], dict[str, type]]:
             def finish(cls: type) -> type:
                 return dataclasses.dataclass(frozen=frozen)(cls)
 
-        class Point(base, **kw):  # type: ignore[misc, valid-type]
+        class Point(base, **kw):
             """A point."""
 
             KIND: ClassVar[str] = "point"
             x: int
             y: int = 0
-            tags: list = fld(default_factory=list)  # type: ignore[type-arg]
+            tags: list = fld(default_factory=list)
             note: str = fld(default="", compare=False, repr=False)
 
         Point = finish(Point)
 
-        class Tagged(Point):  # type: ignore[misc, valid-type]
+        class Tagged(Point):
             """A point with a label and a cached length."""
 
             label: str = "p"
@@ -145,5 +145,17 @@ def test_declaration_errors_as_dataclasses() -> None:
             a: int = 0
             b: int
 
+    with pytest.raises(ValueError) as ours:
+
+        class Shared(record.Record):
+            items: list = []  # noqa: RUF012
+
+    with pytest.raises(ValueError) as theirs:
+
+        @dataclasses.dataclass
+        class SharedRef:
+            items: list = []  # noqa: RUF012
+
+    assert str(ours.value) == str(theirs.value)
     with pytest.raises(ValueError, match="cannot specify both default and default_factory"):
         record.field(default=1, default_factory=list)
