@@ -7,7 +7,9 @@ Measured (perf_counter around each call, sequential, one caller):
   * client library connect: ``Cluster(run_dir)`` + the first ``mgr stat`` +
     ``close()`` (what each CLI call pays besides the interpreter).
   * CLI: the whole ``python -m sim ceph mgr stat`` process (subprocess wall
-    time; fetches the command descriptions from the mon, validates, sends).
+    time; fetches the command descriptions from the mon, validates, sends);
+    for comparison ``ceph -s`` (a mon command with a text report) and
+    ``ceph osd df`` (a mgr command: the MgrMap, then a session with the active).
   * Child processes run with bytecode caches, as a user's do (the variable
     ``PYTHONDONTWRITEBYTECODE`` is dropped; the warm-up run writes them), in
     turn (pass, import, mgr stat, pass, …) so that a slow spell of the host
@@ -30,6 +32,8 @@ PROCESS_NAMES = (
     "`python -c pass` (interpreter alone)",
     "`python -c 'import sim.ceph_cli'`",
     "`python -m sim ceph mgr stat` (whole process)",
+    "`python -m sim ceph -s` (whole process)",
+    "`python -m sim ceph osd df` (whole process; a mgr command)",
 )
 
 
@@ -67,11 +71,13 @@ def measure(args: Any) -> dict[str, Any]:
             [py, "-c", "pass"],
             [py, "-c", "import sim.ceph_cli"],
             [py, "-m", "sim", "ceph", "mgr", "stat"],
+            [py, "-m", "sim", "ceph", "-s"],
+            [py, "-m", "sim", "ceph", "osd", "df"],
         ]
         runs = dict(zip(PROCESS_NAMES, argvs, strict=True))
         for argv in runs.values():
             timed_run(argv, env)  # warm the page cache (and write the bytecode caches)
-        # Round-robin, so that a slow spell of a shared host slows all three alike.
+        # Round-robin, so that a slow spell of a shared host slows each alike.
         times: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.cli_runs):
             for name, argv in runs.items():
