@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from sim.client import Cluster
 
 from sim.cluster import default_dir
-from sim.release.errors import ReleaseError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         from sim.release.cli import main as release_main
 
         return release_main(argv[1:])
+    from sim.release.errors import ReleaseError  # here: not for `ceph`
+
     args = _parser().parse_args(argv)
     if args.verb == "supervise":
         from sim import supervisor
