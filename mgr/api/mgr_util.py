@@ -20,9 +20,10 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+Module_T = TypeVar("Module_T")  # Ceph's name: the module a CephfsClient serves
 logger = logging.getLogger(__name__)
 
 (BLACK, RED, GREEN, YELLOW, BLUE, MAGENTA, CYAN, GRAY) = range(8)
@@ -138,10 +139,11 @@ class CephfsConnectionException(Exception):
         return f"{self.errno} ({self.error_str})"
 
 
-class CephfsClient:
-    """Needs libcephfs; every use raises `CephfsConnectionException`."""
+class CephfsClient(Generic[Module_T]):
+    """Needs libcephfs; every use raises `CephfsConnectionException`. Generic
+    in the module it serves, as Ceph's (``volumes``: ``CephfsClient["Module"]``)."""
 
-    def __init__(self, mgr: Any) -> None:
+    def __init__(self, mgr: Module_T) -> None:
         self.mgr = mgr
 
     def connection_pool(self) -> Any:
