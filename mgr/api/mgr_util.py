@@ -4,7 +4,8 @@ Formatting (``format_bytes``, ``format_dimless``, ``to_pretty_timedelta``,
 colours), networking (``get_default_addr``, ``build_url``), timing
 (``RTimer``, ``lock_timeout_log``, ``profile_method``) and time-series rates.
 The CephFS connection pool needs libcephfs, which the simulator does not
-have: ``CephfsClient`` raises `CephfsConnectionException` when used.
+have: ``CephfsClient`` answers from the FSMap and refuses a file system handle
+with `CephfsConnectionException`.
 """
 
 from __future__ import annotations
@@ -139,28 +140,63 @@ class CephfsConnectionException(Exception):
         return f"{self.errno} ({self.error_str})"
 
 
-class CephfsClient(Generic[Module_T]):
-    """Needs libcephfs; every use raises `CephfsConnectionException`. Generic
-    in the module it serves, as Ceph's (``volumes``: ``CephfsClient["Module"]``)."""
+class CephfsConnectionPool:
+    """Ceph's pool of libcephfs handles, without libcephfs: a handle is refused."""
 
-    def __init__(self, mgr: Module_T) -> None:
+    def __init__(self, mgr: Any) -> None:
         self.mgr = mgr
 
-    def connection_pool(self) -> Any:
+    def get_fs_handle(self, fs_name: str) -> Any:
         raise CephfsConnectionException(
             -errno.ENOTSUP, "libcephfs is not available in ceph-mgr-sim"
         )
 
-    def get_fs(self, fs_name: str) -> Any:
-        return self.connection_pool()
+    def put_fs_handle(self, fs_name: str, fs_handle: Any = None) -> None:
+        return None
 
-    def shutdown(self) -> None:
+    def del_all_connections(self) -> None:
         return None
 
 
+class CephfsClient(Generic[Module_T]):
+    """What modules ask of their file systems: the FSMap's answers work (``get_fs``
+    is a file system's FSMap entry, as in Ceph), a libcephfs handle is refused.
+    Generic in the module it serves, as Ceph's (``volumes``:
+    ``CephfsClient["Module"]``)."""
+
+    def __init__(self, mgr: Module_T) -> None:
+        self.mgr = mgr
+        self.connection_pool = CephfsConnectionPool(mgr)
+
+    def shutdown(self) -> None:
+        self.connection_pool.del_all_connections()
+
+    def _filesystems(self) -> list[dict[str, Any]]:
+        return list(self.mgr.get("fs_map")["filesystems"])  # type: ignore[attr-defined]
+
+    def get_fs(self, fs_name: str) -> dict[str, Any] | None:
+        return next((f for f in self._filesystems() if f["mdsmap"]["fs_name"] == fs_name), None)
+
+    def get_mds_names(self, fs_name: str) -> list[str]:
+        fs = self.get_fs(fs_name)
+        return [] if fs is None else [mds["name"] for mds in fs["mdsmap"]["info"].values()]
+
+    def get_metadata_pool(self, fs_name: str) -> Any:
+        fs = self.get_fs(fs_name)
+        return fs["mdsmap"]["metadata_pool"] if fs else None
+
+    def get_all_filesystems(self) -> list[str]:
+        return [f["mdsmap"]["fs_name"] for f in self._filesystems()]
+
+
 @contextlib.contextmanager
-def open_filesystem(fsc: CephfsClient, fs_name: str) -> Iterator[Any]:
-    yield fsc.get_fs(fs_name)
+def open_filesystem(fsc: CephfsClient[Any], fs_name: str) -> Iterator[Any]:
+    """A shared handle on ``fs_name`` (refused here: `CephfsConnectionException`)."""
+    fs_handle = fsc.connection_pool.get_fs_handle(fs_name)
+    try:
+        yield fs_handle
+    finally:
+        fsc.connection_pool.put_fs_handle(fs_name, fs_handle)
 
 
 class RTimer(threading.Timer):

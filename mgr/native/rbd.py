@@ -2,11 +2,13 @@
 
 An RBD pool's images are listed in its ``rbd_directory`` object, whose omap
 holds ``name_<image>`` -> the image's id (a length-prefixed string, librbd's
-encoding), and its mirroring mode in the ``rbd_mirroring`` object's omap
-(``mirror_mode``, a little-endian u32). `RBD.list`, `RBD.list2` and
-`RBD.mirror_mode_get` read those objects through the ``rados`` binding, so
-``telemetry`` counts the images a test wrote there (none in a fresh pool: a
-missing ``rbd_directory`` is an empty pool, as in librbd). Images
+encoding), its namespaces in the ``rbd_namespace`` object's (``name_<ns>``),
+and its mirroring mode in the ``rbd_mirroring`` object's omap
+(``mirror_mode``, a little-endian u32). `RBD.list`, `RBD.list2`,
+`RBD.namespace_list` and `RBD.mirror_mode_get` read those objects through the
+``rados`` binding, so ``telemetry`` counts the images a test wrote there and
+``rbd_support`` walks the namespaces (none in a fresh pool: a missing object is
+an empty pool, as in librbd). Images
 themselves (``Image``, creating, mapping, snapshots) are not simulated:
 those calls raise `OSError` with ENOTCONN and say so.
 """
@@ -40,6 +42,7 @@ ECANCELED = 125
 RBD_IMAGE_STATE_NORMAL = 0  # list2's "state" (not in trash)
 
 DIRECTORY = "rbd_directory"
+NAMESPACES = "rbd_namespace"
 MIRRORING = "rbd_mirroring"
 MAX_LIST = 1 << 20
 
@@ -113,6 +116,11 @@ class RBD:
         for key, raw in sorted(_omap(ioctx, DIRECTORY, "name_").items()):
             yield {"id": _string(raw), "name": key[len("name_") :],
                    "state": RBD_IMAGE_STATE_NORMAL}  # fmt: skip
+
+    def namespace_list(self, ioctx: Any) -> list[str]:
+        """The pool's namespaces (its ``rbd_namespace`` object's omap, ``name_<ns>``
+        keys; none in a fresh pool, as in librbd)."""
+        return sorted(k[len("name_") :] for k in _omap(ioctx, NAMESPACES, "name_"))
 
     def mirror_mode_get(self, ioctx: Any) -> int:
         raw = _omap(ioctx, MIRRORING, "mirror_mode").get("mirror_mode")

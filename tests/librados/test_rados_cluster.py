@@ -107,6 +107,18 @@ def test_rbd_lists_the_pools_directory_as_librbd_does(c: TestCluster, r: rados.R
     assert refused == "107 True"
 
 
+def test_rbd_namespaces_are_the_rbd_namespace_objects_keys(c: TestCluster, r: rados.Rados) -> None:
+    """``rbd.RBD().namespace_list`` reads ``rbd_namespace``'s ``name_`` omap: none in a
+    fresh pool (rbd_support's schedules list them on every pool with the rbd application)."""
+    enable(c, "sim_selftest")
+    source = "import rbd\nprint(rbd.RBD().namespace_list(mgr.rados.open_ioctx('rbd')))\n"
+    assert ev(c, source) == "[]"
+    with r.open_ioctx("rbd") as io, rados.WriteOpCtx() as op:
+        io.set_omap(op, ("name_tenant-b", "name_tenant-a"), (b"", b""))
+        io.operate_write_op(op, "rbd_namespace")
+    assert ev(c, source) == "['tenant-a', 'tenant-b']"
+
+
 def test_pools_through_the_mon_and_df_counts_objects(c: TestCluster, r: rados.Rados) -> None:
     r.create_pool("mine")
     assert "mine" in r.list_pools()

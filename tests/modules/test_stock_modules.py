@@ -147,14 +147,19 @@ def test_a_stock_module_that_cannot_import_is_reported(c):
 def test_every_always_on_module_runs_with_nothing_disabled(tmp_path: Path) -> None:
     """RADOS is simulated: no always-on module needs disabling. Each runs on the
     embedded API; `volumes` failed its import before (``CephfsClient["Module"]``
-    needs the class to be generic, as Ceph's mgr_util has it)."""
+    needs the class to be generic, as Ceph's mgr_util has it), `snap_schedule`
+    its start (``CephfsClient.get_all_filesystems``, read off the FSMap)."""
     options = {"mgr_module_path": str(STOCK)}
     with running_cluster(tmp_path / "c", mons=1, mgrs=1, osds=3, options=options) as cl:
         always = cl.json("mgr module ls")["always_on_modules"]
         assert set(NEED_RADOS.split()) <= set(always)
-        wait_modules(cl, *always)
+        enable_modules(cl, "snap_schedule")  # its CephfsClient lists the file systems
+        wanted = [*always, "snap_schedule"]
+        wait_modules(cl, *wanted)
         states = module_states(cl)
-        assert {m: states.get(m) for m in always} == dict.fromkeys(always, "running")
+        assert {m: states.get(m) for m in wanted} == dict.fromkeys(wanted, "running")
         assert not {code for code in health_codes(cl) if code.startswith("MGR_MODULE")}
         rc, out, err = mgr(cl, "fs volume ls")
         assert (rc, json.loads(out), err) == (0, [], "")
+        rc, _out, err = mgr(cl, "fs snap-schedule list", path="/")
+        assert (rc, err) == (-errno.ENOENT, "no filesystem found")  # the module's own answer
