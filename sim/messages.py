@@ -125,13 +125,9 @@ def _written_types(cls: type[Message]) -> dict[str, tuple[type, ...]] | None:
     """`_field_types` read off the annotations' text, or None if one is not a plain
     type; `typing.get_type_hints` compiles every annotation of the class and its
     bases, the costliest step of a one-shot CLI's first reply."""
-    written: dict[str, Any] = {}
-    for klass in reversed(cls.__mro__):
-        written.update(klass.__dict__.get("__annotations__", {}))
     out = {}
     for f in fields(cls):
-        text = written[f.name]
-        allowed = _BY_NAME.get(text.partition("[")[0]) if isinstance(text, str) else None
+        allowed = _BY_NAME.get(f.type.partition("[")[0]) if isinstance(f.type, str) else None
         if allowed is None:
             return None
         out[f.name] = allowed

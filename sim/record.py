@@ -35,7 +35,7 @@ class FrozenInstanceError(AttributeError):
 class Field:
     """One field: what ``dataclasses.Field`` holds."""
 
-    __slots__ = ("name", "default", "default_factory", "init", "repr", "compare", "hash")
+    __slots__ = ("name", "type", "default", "default_factory", "init", "repr", "compare", "hash")
 
     def __init__(
         self,
@@ -49,6 +49,7 @@ class Field:
         if default is not _MISSING and default_factory is not None:
             raise ValueError("cannot specify both default and default_factory")
         self.name = ""
+        self.type: Any = None  # the annotation as written (a string, as modules postpone them)
         self.default, self.default_factory = default, default_factory
         self.init, self.repr, self.compare, self.hash = init, repr, compare, hash
 
@@ -105,7 +106,7 @@ class Record:
                 continue
             value = cls.__dict__.get(name, _MISSING)
             f = value if isinstance(value, Field) else Field(default=value)
-            f.name = name
+            f.name, f.type = name, annotation
             if f.default is not _MISSING and type(f.default).__hash__ is None:
                 raise ValueError(  # as dataclasses: one list shared by every instance
                     f"mutable default {type(f.default)} for field {name} is not allowed: "

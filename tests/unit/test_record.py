@@ -97,7 +97,9 @@ def test_equality_hash_fields_replace_asdict(frozen: bool) -> None:
         ("Tagged", lambda c: c(1, label="ab")),
     ]:
         a, b = make(rec[name]), make(ref[name])
-        assert [f.name for f in record.fields(a)] == [f.name for f in dataclasses.fields(b)]
+        assert [(f.name, f.type) for f in record.fields(a)] == [
+            (f.name, f.type) for f in dataclasses.fields(b)
+        ]
         assert a.__match_args__ == b.__match_args__
         assert record.asdict(a) == dataclasses.asdict(b)
         assert record.asdict(a)["tags"] is not a.tags  # a copy
