@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sim.maps import clusterdata, pgmap
@@ -26,6 +27,21 @@ KB = 1024
 FULL_RATIO = 0.95
 DETAIL_MAX = 50
 POOL_FIELDS = ("num_bytes", "num_objects", "num_read", "num_read_kb", "num_write", "num_write_kb")
+
+
+def client_io_rate(delta: Sequence[float], span: float) -> dict[str, int]:
+    """Ceph's client IO rate (PGMap's ``client_io_rate_summary``) of a `POOL_FIELDS` delta
+    over ``span`` seconds: none without ops; with any, ops per second both ways, and bytes
+    per second for a direction that moved bytes (``status``, ``osd pool stats``)."""
+    rd, rd_kb, wr, wr_kb = delta[2:6]
+    if span <= 0 or not (rd or wr):
+        return {}
+    out = {}
+    if rd_kb:
+        out["read_bytes_sec"] = int(rd_kb * KB / span)
+    if wr_kb:
+        out["write_bytes_sec"] = int(wr_kb * KB / span)
+    return out | {"read_op_per_sec": int(rd / span), "write_op_per_sec": int(wr / span)}
 
 
 PG_STATS_SUM: dict[str, Any] = clusterdata.pg_data("pg_dump")["pg_stats_sum"]  # type: ignore[index]
@@ -273,12 +289,8 @@ class PGState:
                 "degraded_total": copies,
                 "degraded_ratio": deg / copies,
             }
-        if span > 0:
-            d = [sum(v[i] for v in deltas.values()) for i in range(len(POOL_FIELDS))]
-            if any(d[2:]):
-                out |= {"read_bytes_sec": int(d[3] * KB / span), "write_bytes_sec": int(d[5] * KB / span),
-                        "read_op_per_sec": int(d[2] / span), "write_op_per_sec": int(d[4] / span)}  # fmt: skip
-        return out
+        d = [sum(v[i] for v in deltas.values()) for i in range(len(POOL_FIELDS))]
+        return out | client_io_rate(d, span)
 
     def io_rate(self) -> dict[str, Any]:
         _, deltas, span = self.pool_totals()
@@ -372,11 +384,7 @@ class PGState:
         _, deltas, span = self.pool_totals()
         out = []
         for p in self.ds.osdmap.pools.values():
-            d = deltas.get(p.pool)
-            rate: dict[str, int] = {}
-            if d and span > 0 and any(d[2:]):
-                rate = {"read_bytes_sec": int(d[3] * KB / span), "write_bytes_sec": int(d[5] * KB / span),
-                        "read_op_per_sec": int(d[2] / span), "write_op_per_sec": int(d[4] / span)}  # fmt: skip
+            rate = client_io_rate(deltas.get(p.pool) or [0] * len(POOL_FIELDS), span)
             out.append({"pool_name": p.name, "pool_id": p.pool, "recovery": {},
                         "recovery_rate": {}, "client_io_rate": rate})  # fmt: skip
         return out

@@ -1,19 +1,32 @@
-"""The mgr's ``osd perf`` and ``osd df`` (Ceph's DaemonServer).
+"""The mgr's ``osd perf``, ``osd pool stats`` and ``osd df`` (Ceph's DaemonServer).
 
 ``osd perf``: each OSD's commit/apply latency from its ``osd_stats``
 ``perf_stat`` (the fleet's ``bluestore.commit_lat`` counter), descending id
-as Ceph's unordered map gives them. ``osd df``: `mgr.commands.osd_df`.
+as Ceph's unordered map gives them. ``osd pool stats``: each pool's client IO
+rate (``recovery`` stays empty: no recovery is simulated between samples).
+``osd df``: `mgr.commands.osd_df`.
 
 Who may import it: `mgr.commands` and tests.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from mgr.commands import osd_df as df_view
 from mgr.commands.pg import pg_ready
-from mgr.commands.table import Cluster, CommandTable, R, Reply, choices, string, text_table
+from mgr.commands.table import (
+    Cluster,
+    CommandError,
+    CommandTable,
+    R,
+    Reply,
+    choices,
+    string,
+    text_table,
+)
+from sim.formatting import byte_u_t, si_u_t
 
 TABLE = CommandTable("osd")
 
@@ -37,6 +50,60 @@ def perf_plain(data: dict[str, Any]) -> str:
 def osd_perf(c: Cluster, cmd: dict[str, Any]) -> Reply:
     data = {"pg_ready": pg_ready(c), "osdstats": {"osd_perf_infos": perf_infos(c)}}
     return Reply(data=data, plain=perf_plain, flush_newline=True)
+
+
+def pool_stats_plain(pools: list[dict[str, Any]]) -> str:
+    """Ceph's text: the pool; its recovery (objects degraded, misplaced, unfound; the
+    recovery rate) and client IO, or "nothing is going on"; a blank line."""
+    out = []
+    for p in pools:
+        lines = _recovery_lines(p["recovery"], p["recovery_rate"])
+        rate = p["client_io_rate"]
+        if rate:
+            moved = "".join(
+                f"{byte_u_t(rate[k])}/s {way}, "
+                for k, way in (("read_bytes_sec", "rd"), ("write_bytes_sec", "wr"))
+                if k in rate
+            )
+            lines.append(
+                f"client io {moved}{si_u_t(rate['read_op_per_sec'])} op/s rd, "
+                f"{si_u_t(rate['write_op_per_sec'])} op/s wr"
+            )
+        body = "".join(f"  {line}\n" for line in lines or ["nothing is going on"])
+        out.append(f"pool {p['pool_name']} id {p['pool_id']}\n{body}\n")
+    return "".join(out)
+
+
+def _recovery_lines(recovery: dict[str, Any], rate: dict[str, Any]) -> list[str]:
+    lines = [
+        f"{recovery[kind + '_objects']}/{recovery[kind + '_total']} objects {kind} "
+        f"({recovery[kind + '_ratio'] * 100:.3f}%)"
+        for kind in ("degraded", "misplaced", "unfound")
+        if kind + "_objects" in recovery
+    ]
+    if rate:
+        keys = (
+            f", {si_u_t(rate['recovering_keys_per_sec'])} keys/s"
+            if rate["num_keys_recovered"]
+            else ""
+        )
+        objects = f", {si_u_t(rate['recovering_objects_per_sec'])} objects/s"
+        lines.append(f"recovery io {byte_u_t(rate['recovering_bytes_per_sec'])}/s{keys}{objects}")
+    return lines
+
+
+@TABLE.command(
+    "osd pool stats name=pool_name,type=CephPoolname,req=false",
+    "obtain stats from all pools, or from specified pool",
+)
+def osd_pool_stats(c: Cluster, cmd: dict[str, Any]) -> Reply:
+    name = string(cmd, "pool_name")
+    pools = c.pg.osd_pool_stats()
+    if name is not None:
+        pools = [p for p in pools if p["pool_name"] == name]
+        if not pools:
+            raise CommandError(errno.ENOENT, f"unrecognized pool '{name}'")
+    return Reply(data=pools, plain=pool_stats_plain)
 
 
 def pool_pgs(c: Cluster) -> dict[str, dict[int, int]]:
