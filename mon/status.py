@@ -34,7 +34,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mon.health import HealthMute, mutes_text
-from sim.formatting import byte_u_t, si_u_t, timespan_str
+from sim.formatting import (
+    byte_u_t,
+    client_io_rate_summary,
+    recovery_rate_summary,
+    recovery_summary,
+    si_u_t,
+    timespan_str,
+)
 
 __all__ = [
     "mgrmap_summary",
@@ -108,37 +115,8 @@ def osdmap_summary(
     return lines
 
 
-def _recovery_items(pgmap: Mapping[str, Any]) -> list[str]:
-    items: list[str] = []
-    for kind, total_key in (
-        ("degraded", "degraded_total"),
-        ("misplaced", "misplaced_total"),
-        ("unfound", "unfound_total"),
-    ):
-        num = int(pgmap.get(f"{kind}_objects", 0) or 0)
-        total = int(pgmap.get(total_key, 0) or 0)
-        if num and total:
-            items.append(f"{num}/{total} objects {kind} ({num / total * 100.0:.3f}%)")
-    return items
-
-
 def _io_lines(pgmap: Mapping[str, Any]) -> list[str]:
-    client = ""
-    if "read_op_per_sec" in pgmap or "write_op_per_sec" in pgmap:
-        if "read_bytes_sec" in pgmap:
-            client += byte_u_t(pgmap["read_bytes_sec"]) + "/s rd, "
-        if "write_bytes_sec" in pgmap:
-            client += byte_u_t(pgmap["write_bytes_sec"]) + "/s wr, "
-        client += (
-            f"{si_u_t(pgmap.get('read_op_per_sec', 0))} op/s rd, "
-            f"{si_u_t(pgmap.get('write_op_per_sec', 0))} op/s wr"
-        )
-    recovery = ""
-    if "recovering_objects_per_sec" in pgmap:
-        recovery = byte_u_t(pgmap.get("recovering_bytes_per_sec", 0)) + "/s"
-        if pgmap.get("num_keys_recovered"):
-            recovery += f", {si_u_t(pgmap.get('recovering_keys_per_sec', 0))} keys/s"
-        recovery += f", {si_u_t(pgmap['recovering_objects_per_sec'])} objects/s"
+    client, recovery = client_io_rate_summary(pgmap), recovery_rate_summary(pgmap)
     lines = []
     if client:
         lines.append("    client:   " + client)
@@ -161,7 +139,7 @@ def pgmap_summary(pgmap: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         items.append(f"{float(pgmap['unknown_pgs_ratio']) * 100.0:.3f}% pgs unknown")
     if "inactive_pgs_ratio" in pgmap:
         items.append(f"{float(pgmap['inactive_pgs_ratio']) * 100.0:.3f}% pgs not active")
-    items.extend(_recovery_items(pgmap))
+    items.extend(recovery_summary(pgmap))
     states = [(int(s["count"]), str(s["state_name"])) for s in pgmap.get("pgs_by_state", [])]
     width = max([1] + [len(str(count)) for count, _ in states])
     items.extend(f"{count:<{width}} {name}" for count, name in states)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -231,3 +231,44 @@ def si_u_t(value: int) -> str:
         index += 1
         mult *= 1000
     return _format_u(value, n, index, mult, units[index])
+
+
+# --- PGMapDigest's summaries: `status` (mon/status.py) and `osd pool stats` (the mgr) ---
+
+
+def recovery_summary(stats: Mapping[str, Any]) -> list[str]:
+    """``X/Y objects degraded (Z%)``, then misplaced, then unfound: those that have any."""
+    items: list[str] = []
+    for kind in ("degraded", "misplaced", "unfound"):
+        num = int(stats.get(f"{kind}_objects", 0) or 0)
+        total = int(stats.get(f"{kind}_total", 0) or 0)
+        if num and total:
+            items.append(f"{num}/{total} objects {kind} ({num / total * 100.0:.3f}%)")
+    return items
+
+
+def client_io_rate_summary(rate: Mapping[str, Any]) -> str:
+    """``6.9 MiB/s rd, 3.1 MiB/s wr, 1.77k op/s rd, 793 op/s wr`` ("" without ops); a
+    byte rate only where the rate has one."""
+    if "read_op_per_sec" not in rate and "write_op_per_sec" not in rate:
+        return ""
+    text = ""
+    if "read_bytes_sec" in rate:
+        text += byte_u_t(rate["read_bytes_sec"]) + "/s rd, "
+    if "write_bytes_sec" in rate:
+        text += byte_u_t(rate["write_bytes_sec"]) + "/s wr, "
+    return text + (
+        f"{si_u_t(rate.get('read_op_per_sec', 0))} op/s rd, "
+        f"{si_u_t(rate.get('write_op_per_sec', 0))} op/s wr"
+    )
+
+
+def recovery_rate_summary(rate: Mapping[str, Any]) -> str:
+    """``63 KiB/s, 15 objects/s`` (keys/s between them when keys were recovered); ""
+    when nothing is recovering."""
+    if "recovering_objects_per_sec" not in rate:
+        return ""
+    text = byte_u_t(rate.get("recovering_bytes_per_sec", 0)) + "/s"
+    if rate.get("num_keys_recovered"):
+        text += f", {si_u_t(rate.get('recovering_keys_per_sec', 0))} keys/s"
+    return text + f", {si_u_t(rate['recovering_objects_per_sec'])} objects/s"

@@ -26,7 +26,7 @@ from mgr.commands.table import (
     string,
     text_table,
 )
-from sim.formatting import byte_u_t, si_u_t
+from sim.formatting import client_io_rate_summary, recovery_rate_summary, recovery_summary
 
 TABLE = CommandTable("osd")
 
@@ -57,39 +57,16 @@ def pool_stats_plain(pools: list[dict[str, Any]]) -> str:
     recovery rate) and client IO, or "nothing is going on"; a blank line."""
     out = []
     for p in pools:
-        lines = _recovery_lines(p["recovery"], p["recovery_rate"])
-        rate = p["client_io_rate"]
-        if rate:
-            moved = "".join(
-                f"{byte_u_t(rate[k])}/s {way}, "
-                for k, way in (("read_bytes_sec", "rd"), ("write_bytes_sec", "wr"))
-                if k in rate
-            )
-            lines.append(
-                f"client io {moved}{si_u_t(rate['read_op_per_sec'])} op/s rd, "
-                f"{si_u_t(rate['write_op_per_sec'])} op/s wr"
-            )
+        lines = recovery_summary(p["recovery"])
+        recovery = recovery_rate_summary(p["recovery_rate"])
+        client = client_io_rate_summary(p["client_io_rate"])
+        if recovery:
+            lines.append(f"recovery io {recovery}")
+        if client:
+            lines.append(f"client io {client}")
         body = "".join(f"  {line}\n" for line in lines or ["nothing is going on"])
         out.append(f"pool {p['pool_name']} id {p['pool_id']}\n{body}\n")
     return "".join(out)
-
-
-def _recovery_lines(recovery: dict[str, Any], rate: dict[str, Any]) -> list[str]:
-    lines = [
-        f"{recovery[kind + '_objects']}/{recovery[kind + '_total']} objects {kind} "
-        f"({recovery[kind + '_ratio'] * 100:.3f}%)"
-        for kind in ("degraded", "misplaced", "unfound")
-        if kind + "_objects" in recovery
-    ]
-    if rate:
-        keys = (
-            f", {si_u_t(rate['recovering_keys_per_sec'])} keys/s"
-            if rate["num_keys_recovered"]
-            else ""
-        )
-        objects = f", {si_u_t(rate['recovering_objects_per_sec'])} objects/s"
-        lines.append(f"recovery io {byte_u_t(rate['recovering_bytes_per_sec'])}/s{keys}{objects}")
-    return lines
 
 
 @TABLE.command(
